@@ -1,0 +1,1 @@
+"""codriver: an open, bilingual in-car AI assistant engine."""

@@ -1,0 +1,53 @@
+"""What the safety gate judges: a proposed action and its verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from codriver.text import Bilingual
+from codriver.vehicle.catalog import Value
+from codriver.vehicle.seats import Seat
+
+Source = Literal["engine", "llm", "plugin", "automation", "care"]
+"""Who proposed the action: the on-device engine, an LLM, a third-party plugin, a rule or care."""
+
+Decision = Literal["allow", "refuse", "confirm"]
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """Set ``path`` (a VSS signal or a ``Cockpit.`` path) to ``value``."""
+
+    path: str
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedAction:
+    """A tool call with the writes it would make, and who asked for it."""
+
+    tool: str
+    args: Mapping[str, object] = field(default_factory=dict)
+    writes: tuple[Write, ...] = ()
+    speaker: Seat = "driver"
+    source: Source = "engine"
+    scopes: frozenset[str] = frozenset()
+    confirmed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The gate's decision with the rule that made it and the reason to speak."""
+
+    decision: Decision
+    rule: str | None = None
+    reason: Bilingual | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == "allow"
+
+
+ALLOW = Verdict("allow")

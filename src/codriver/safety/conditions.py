@@ -1,0 +1,63 @@
+"""Conditions the safety rules are written in: a plain value, or a comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Op = Literal["eq", "ne", "gt", "ge", "lt", "le", "in", "not_in"]
+_OPS: tuple[Op, ...] = ("eq", "ne", "gt", "ge", "lt", "le", "in", "not_in")
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """All of ``tests`` hold for a value, e.g. ``((gt, 0), (lt, 50))``."""
+
+    tests: tuple[tuple[Op, object], ...]
+
+    @classmethod
+    def parse(cls, raw: object, where: str) -> Condition:
+        if not isinstance(raw, Mapping):
+            return cls((("eq", raw),))
+        tests = []
+        for key, operand in raw.items():
+            if key not in _OPS:
+                raise ValueError(f"{where}: unknown comparison {key!r} (use {', '.join(_OPS)})")
+            if key in ("in", "not_in") and not isinstance(operand, list):
+                raise ValueError(f"{where}: {key!r} needs a list")
+            tests.append((key, operand))
+        if not tests:
+            raise ValueError(f"{where}: empty condition")
+        return cls(tuple(tests))
+
+    def holds(self, value: object) -> bool:
+        return all(_test(op, value, operand) for op, operand in self.tests)
+
+
+def _test(op: Op, value: object, operand: object) -> bool:
+    if op == "eq":
+        return _same(value, operand)
+    if op == "ne":
+        return not _same(value, operand)
+    if op in ("in", "not_in"):
+        inside = any(_same(value, item) for item in operand)  # type: ignore[attr-defined]
+        return inside if op == "in" else not inside
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(operand, bool) or not isinstance(operand, int | float):
+        return False
+    return {
+        "gt": value > operand,
+        "ge": value >= operand,
+        "lt": value < operand,
+        "le": value <= operand,
+    }[op]
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a.casefold() == b.casefold()
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return a == b

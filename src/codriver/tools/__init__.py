@@ -1,0 +1,38 @@
+"""Tools: typed functions with schemas from their signatures, grouped into toolsets by domain."""
+
+from codriver.tools.base import ArgumentProblem, Effect, Tool, ToolBox, ToolContext, Toolset, tool
+from codriver.tools.body import BODY
+from codriver.tools.climate import CLIMATE
+from codriver.tools.lights import LIGHTS_TOOLS
+from codriver.tools.media import MEDIA_TOOLS
+from codriver.tools.seats import SEATS_TOOLS
+from codriver.tools.trips import DRIVE_TOOLS, NAVIGATION_TOOLS, PHONE_TOOLS
+
+VEHICLE_TOOLSETS = (
+    CLIMATE,
+    BODY,
+    SEATS_TOOLS,
+    LIGHTS_TOOLS,
+    MEDIA_TOOLS,
+    NAVIGATION_TOOLS,
+    PHONE_TOOLS,
+    DRIVE_TOOLS,
+)
+
+
+def default_toolbox() -> ToolBox:
+    """Every built-in toolset."""
+    return ToolBox(VEHICLE_TOOLSETS)
+
+
+__all__ = [
+    "VEHICLE_TOOLSETS",
+    "ArgumentProblem",
+    "Effect",
+    "Tool",
+    "ToolBox",
+    "ToolContext",
+    "Toolset",
+    "default_toolbox",
+    "tool",
+]

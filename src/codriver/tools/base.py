@@ -1,0 +1,160 @@
+"""Tools: plain typed functions whose name, description and JSON schema come from their signature.
+
+A tool takes a :class:`ToolContext` first (the state it may read, who spoke, in which language) and
+returns an :class:`Effect`: the writes it proposes and what to say. It never touches the car itself:
+the executor passes every effect through the safety gate first. The same tools serve the on-device
+engine, an LLM (function calling) and MCP.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, get_type_hints
+
+import docstring_parser
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from codriver.safety.action import Write
+from codriver.text import Bilingual, Lang
+from codriver.vehicle.catalog import Catalog, Value
+from codriver.vehicle.seats import Seat
+
+
+@dataclass(frozen=True, slots=True)
+class ToolContext:
+    """What a tool may know: the state (vehicle and ``Cockpit.`` paths), the speaker, the language."""
+
+    state: Mapping[str, Value | None]
+    speaker: Seat = "driver"
+    lang: Lang = "en"
+    gaze: str | None = None
+    catalog: Catalog | None = None
+
+    def bounds(self, path: str, low: float, high: float) -> tuple[float, float]:
+        """The accepted range of ``path`` (the given fallback where the catalog sets none)."""
+        spec = self.catalog.get(path) if self.catalog else None
+        if spec is None:
+            return low, high
+        spec_low, spec_high = spec.bounds()
+        return (low if spec_low is None else spec_low, high if spec_high is None else spec_high)
+
+    def number(self, path: str, default: float = 0.0) -> float:
+        value = self.state.get(path)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return default
+        return float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """What a tool proposes: writes, and what to say once they are done (or instead of acting)."""
+
+    writes: tuple[Write, ...] = ()
+    done: Bilingual | None = None
+    answer: Bilingual | None = None
+    failed: Bilingual | None = None
+
+    @classmethod
+    def set(cls, values: Mapping[str, Value], done: Bilingual | None = None) -> Effect:
+        return cls(tuple(Write(p, v) for p, v in values.items()), done=done)
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentProblem:
+    """Arguments that do not fit a tool's schema."""
+
+    tool: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """One callable tool with its schema."""
+
+    name: str
+    description: str
+    domain: str
+    fn: Callable[..., Effect]
+    args_model: type[BaseModel] = field(repr=False)
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """JSON schema of the arguments, as function calling and MCP expect."""
+        schema = self.args_model.model_json_schema()
+        schema.pop("title", None)
+        return schema
+
+    def validate(self, args: Mapping[str, object]) -> dict[str, Any] | ArgumentProblem:
+        try:
+            model = self.args_model.model_validate(dict(args))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'arguments'}: {err['msg']}"
+                for err in exc.errors()
+            )
+            return ArgumentProblem(self.name, f"{self.name}: {problems}")
+        return {name: getattr(model, name) for name in type(model).model_fields}
+
+    def run(self, ctx: ToolContext, args: Mapping[str, Any]) -> Effect:
+        return self.fn(ctx, **args)
+
+
+def tool(domain: str, *, name: str | None = None) -> Callable[[Callable[..., Effect]], Tool]:
+    """Make a function a :class:`Tool`; its first parameter must be the :class:`ToolContext`."""
+
+    def wrap(fn: Callable[..., Effect]) -> Tool:
+        doc = docstring_parser.parse(inspect.getdoc(fn) or "")
+        descriptions = {p.arg_name: p.description or "" for p in doc.params}
+        hints = get_type_hints(fn)
+        params = list(inspect.signature(fn).parameters.values())
+        if not params or hints.get(params[0].name) is not ToolContext:
+            raise TypeError(f"tool {fn.__name__}: first parameter must be a ToolContext")
+        fields: dict[str, Any] = {}
+        for param in params[1:]:
+            if param.name not in hints:
+                raise TypeError(f"tool {fn.__name__}: parameter {param.name} needs a type hint")
+            default = ... if param.default is inspect.Parameter.empty else param.default
+            described = descriptions.get(param.name) or None
+            fields[param.name] = (hints[param.name], Field(default, description=described))
+        model = create_model(  # type: ignore[call-overload]
+            f"{fn.__name__}_args", __config__=ConfigDict(extra="forbid"), **fields
+        )
+        description = " ".join(filter(None, [doc.short_description, doc.long_description]))
+        return Tool(name or fn.__name__, description, domain, fn, model)
+
+    return wrap
+
+
+@dataclass(frozen=True, slots=True)
+class Toolset:
+    """Tools of one domain, by name."""
+
+    name: str
+    tools: tuple[Tool, ...]
+
+    def get(self, name: str) -> Tool | None:
+        return next((t for t in self.tools if t.name == name), None)
+
+
+class ToolBox:
+    """The toolsets an assistant can use, looked up by tool name."""
+
+    def __init__(self, toolsets: Iterable[Toolset]) -> None:
+        self.toolsets = tuple(toolsets)
+        self._by_name: dict[str, Tool] = {}
+        for toolset in self.toolsets:
+            for item in toolset.tools:
+                if item.name in self._by_name:
+                    raise ValueError(f"two tools are named {item.name!r}")
+                self._by_name[item.name] = item
+
+    def get(self, name: str) -> Tool | None:
+        return self._by_name.get(name)
+
+    def __iter__(self) -> Iterator[Tool]:
+        return iter(self._by_name.values())
+
+    def names(self) -> list[str]:
+        return sorted(self._by_name)

@@ -1,0 +1,99 @@
+"""Media tools: play what was asked for, pause, resume, skip, volume, video on a screen."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from codriver.tools.base import Effect, ToolContext, Toolset, tool
+from codriver.tools.zones import PHRASES, clamp
+
+MEDIA = "Vehicle.Cabin.Infotainment.Media"
+NAV = "Vehicle.Cabin.Infotainment.Navigation"
+QUERY = "Cockpit.Media.Query"
+
+
+@tool("media")
+def play_media(ctx: ToolContext, query: str, kind: Literal[
+    "artist", "genre", "title", "station", "playlist", "any"] = "any") -> Effect:
+    """Play music or audio: an artist, a genre, a song title, a radio station.
+
+    Args:
+        query: what to play, as the occupant said it (e.g. "周杰伦", "jazz", "FM 101.7").
+        kind: what the query names, if known.
+    """
+    return Effect.set({QUERY: query, f"{MEDIA}.Action": "PLAY"},
+                      PHRASES.get("media.play", query=query))
+
+
+@tool("media")
+def control_playback(
+    ctx: ToolContext, action: Literal["PLAY", "STOP", "SKIP_FORWARD", "SKIP_BACKWARD"]
+) -> Effect:
+    """Resume (PLAY), pause (STOP), next track (SKIP_FORWARD) or previous track (SKIP_BACKWARD).
+
+    Args:
+        action: the playback command.
+    """
+    key = {"PLAY": "media.resume", "STOP": "media.pause", "SKIP_FORWARD": "media.next",
+           "SKIP_BACKWARD": "media.previous"}[action]
+    return Effect.set({f"{MEDIA}.Action": action}, PHRASES.get(key))
+
+
+@tool("media")
+def set_volume(ctx: ToolContext, level: int) -> Effect:
+    """Set the media volume.
+
+    Args:
+        level: volume in percent, 0 (silent) to 100.
+    """
+    return Effect.set({f"{MEDIA}.Volume": level}, PHRASES.get("media.volume", level=level))
+
+
+@tool("media")
+def adjust_volume(ctx: ToolContext, delta: int) -> Effect:
+    """Turn the media volume up (positive delta) or down (negative), in percent points.
+
+    Args:
+        delta: change in percent points, e.g. 10 for "a bit louder".
+    """
+    level = int(clamp(ctx.number(f"{MEDIA}.Volume", 30) + delta, 0, 100))
+    return set_volume.fn(ctx, level=level)
+
+
+@tool("media")
+def play_video(
+    ctx: ToolContext,
+    title: str,
+    screen: Literal["front", "driver", "center", "passenger", "rear"] = "center",
+) -> Effect:
+    """Play a video on a screen.
+
+    Args:
+        title: what to watch.
+        screen: which screen shows it.
+    """
+    return Effect.set({QUERY: title, f"{MEDIA}.Action": "PLAY"},
+                      PHRASES.get("media.video", title=title, screen=PHRASES.get(f"screen.{screen}")))
+
+
+@tool("media")
+def set_navigation_voice(
+    ctx: ToolContext, mode: Literal["MUTED", "ALERT_ONLY", "UNMUTED"], volume: int | None = None
+) -> Effect:
+    """Mute or unmute navigation guidance, optionally setting its volume.
+
+    Args:
+        mode: MUTED, ALERT_ONLY or UNMUTED.
+        volume: guidance volume in percent.
+    """
+    writes: dict[str, object] = {f"{NAV}.Mute": mode}
+    if volume is not None:
+        writes[f"{NAV}.Volume"] = volume
+        return Effect.set(writes, PHRASES.get("nav.volume", level=volume))  # type: ignore[arg-type]
+    return Effect.set(writes, PHRASES.get("nav.mute", mode=PHRASES.get(f"nav.{mode}")))  # type: ignore[arg-type]
+
+
+MEDIA_TOOLS = Toolset(
+    "media",
+    (play_media, control_playback, set_volume, adjust_volume, play_video, set_navigation_voice),
+)
