@@ -6,6 +6,8 @@ from codriver.tools.climate import CLIMATE
 from codriver.tools.lights import LIGHTS_TOOLS
 from codriver.tools.media import MEDIA_TOOLS
 from codriver.tools.seats import SEATS_TOOLS
+from codriver.tools.status import STATUS_TOOLS
+from codriver.tools.undo import UNDO_TOOLS
 from codriver.tools.trips import DRIVE_TOOLS, NAVIGATION_TOOLS, PHONE_TOOLS
 
 VEHICLE_TOOLSETS = (
@@ -17,6 +19,8 @@ VEHICLE_TOOLSETS = (
     NAVIGATION_TOOLS,
     PHONE_TOOLS,
     DRIVE_TOOLS,
+    STATUS_TOOLS,
+    UNDO_TOOLS,
 )
 
 

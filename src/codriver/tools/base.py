@@ -11,10 +11,10 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, get_type_hints
+from typing import Annotated, Any, get_args, get_type_hints
 
 import docstring_parser
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from codriver.safety.action import Write
 from codriver.text import Bilingual, Lang
@@ -117,7 +117,8 @@ def tool(domain: str, *, name: str | None = None) -> Callable[[Callable[..., Eff
                 raise TypeError(f"tool {fn.__name__}: parameter {param.name} needs a type hint")
             default = ... if param.default is inspect.Parameter.empty else param.default
             described = descriptions.get(param.name) or None
-            fields[param.name] = (hints[param.name], Field(default, description=described))
+            hint = _no_bool_for_number(hints[param.name])
+            fields[param.name] = (hint, Field(default, description=described))
         model = create_model(  # type: ignore[call-overload]
             f"{fn.__name__}_args", __config__=ConfigDict(extra="forbid"), **fields
         )
@@ -125,6 +126,20 @@ def tool(domain: str, *, name: str | None = None) -> Callable[[Callable[..., Eff
         return Tool(name or fn.__name__, description, domain, fn, model)
 
     return wrap
+
+
+def _no_bool_for_number(hint: Any) -> Any:
+    """``hint``, refusing true/false where a number is expected (pydantic would read true as 1)."""
+    options = {hint, *get_args(hint)}
+    if bool in options or not options & {int, float}:
+        return hint
+    return Annotated[hint, BeforeValidator(_reject_bool)]
+
+
+def _reject_bool(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true or false")
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,6 +126,29 @@ def set_trunk(ctx: ToolContext, open: bool, trunk: Literal["rear", "front"] = "r
 
 
 @tool("body")
+def set_hood(ctx: ToolContext, open: bool) -> Effect:
+    """Open or close the hood (bonnet).
+
+    Args:
+        open: true to open, false to close.
+    """
+    return Effect.set({"Vehicle.Body.Hood.IsOpen": open},
+                      PHRASES.get("body.hood_open" if open else "body.hood_closed"))
+
+
+@tool("body")
+def set_gear(ctx: ToolContext, gear: Literal["P", "R", "N", "D"]) -> Effect:
+    """Select a gear. The safety policy keeps gear changes for the driver's own hand.
+
+    Args:
+        gear: P (park), R (reverse), N (neutral) or D (drive).
+    """
+    code = {"P": 126, "R": -1, "N": 0, "D": 127}[gear]
+    return Effect.set({"Vehicle.Powertrain.Transmission.SelectedGear": code},
+                      PHRASES.get("body.gear", gear=gear))
+
+
+@tool("body")
 def set_mirrors_folded(ctx: ToolContext, folded: bool) -> Effect:
     """Fold or unfold both side mirrors.
 
@@ -186,6 +209,8 @@ BODY = Toolset(
         set_door_lock,
         set_door,
         set_trunk,
+        set_hood,
+        set_gear,
         set_mirrors_folded,
         set_mirror_heating,
         set_charge_port,

@@ -87,6 +87,26 @@ def adjust_recline(ctx: ToolContext, delta: float, seat: Zone | None = None) -> 
     return set_recline.fn(ctx, degrees=clamp(ctx.number(path, 20) + delta, low, high), seat=seat)
 
 
+@tool("seats")
+def set_lumbar_support(ctx: ToolContext, level: int, seat: Zone | None = None) -> Effect:
+    """Set a seat's lumbar support; 0 is flat.
+
+    Args:
+        level: support in percent, 0 to 100.
+        seat: which seat or row; omitted, the speaker's own.
+    """
+    writes = {_seat(s, "Backrest.LumbarSupport"): level for s in seats_of(ctx, seat)}
+    return Effect.set(writes, PHRASES.get("seats.lumbar", zone=zone_name(ctx, seat), level=level))
+
+
 SEATS_TOOLS = Toolset(
-    "seats", (set_seat_climate, adjust_seat_climate, set_massage, set_recline, adjust_recline)
+    "seats",
+    (
+        set_seat_climate,
+        adjust_seat_climate,
+        set_massage,
+        set_recline,
+        adjust_recline,
+        set_lumbar_support,
+    ),
 )

@@ -8,6 +8,7 @@ accepted.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -226,8 +227,7 @@ class Catalog:
 
 
 def _unknown(path: str, known: Mapping[str, SignalSpec]) -> str:
-    leaf = path.rsplit(".", 1)[-1].casefold()
-    near = [p for p in known if p.rsplit(".", 1)[-1].casefold() == leaf][:3]
+    near = difflib.get_close_matches(path, list(known), n=3, cutoff=0.8)
     hint = f" (did you mean {', '.join(near)}?)" if near else ""
     return f"unknown signal {path!r}{hint}"
 

@@ -1,0 +1,102 @@
+"""Runs tool calls: validate the arguments, let the tool propose its effect, pass the safety gate,
+then write to the car and the cockpit state. Every call ends as an :class:`ActionResult` value."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from codriver.assistant.cockpit import CockpitState
+from codriver.assistant.plan import ToolCall
+from codriver.assistant.result import ActionResult
+from codriver.safety.action import ProposedAction, Source
+from codriver.safety.policy import COCKPIT, SafetyPolicy
+from codriver.text import Bilingual, Lang
+from codriver.tools.base import ArgumentProblem, ToolBox, ToolContext
+from codriver.vehicle.bus import SignalChange, VehicleBus
+from codriver.vehicle.catalog import Rejection, Value
+from codriver.vehicle.seats import Seat
+
+_UNKNOWN_TOOL = Bilingual("I don't have a way to do that.", "我暂时做不到这个。")
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is behind the calls: the seat that spoke, the proposer, a third party's scopes."""
+
+    speaker: Seat = "driver"
+    lang: Lang = "en"
+    gaze: str | None = None
+    source: Source = "engine"
+    scopes: frozenset[str] = frozenset()
+
+
+class Executor:
+    """Executes calls one after another, each seeing the state the previous ones left."""
+
+    def __init__(
+        self, tools: ToolBox, policy: SafetyPolicy, bus: VehicleBus, cockpit: CockpitState
+    ) -> None:
+        self.tools = tools
+        self.policy = policy
+        self.bus = bus
+        self.cockpit = cockpit
+
+    async def state(self) -> dict[str, Value | None]:
+        """The car's signals and the cockpit state in one mapping."""
+        state: dict[str, Value | None] = dict(await self.bus.snapshot())
+        state.update(self.cockpit.values())
+        return state
+
+    async def run(
+        self, calls: Sequence[ToolCall], caller: Caller, *, confirmed: bool = False
+    ) -> list[ActionResult]:
+        state = await self.state()
+        results = []
+        for call in calls:
+            result = await self._one(call, caller, state, confirmed)
+            for change in result.changes:
+                state[change.path] = change.new
+            results.append(result)
+        return results
+
+    async def _one(
+        self, call: ToolCall, caller: Caller, state: dict[str, Value | None], confirmed: bool
+    ) -> ActionResult:
+        tool = self.tools.get(call.name)
+        if tool is None:
+            return ActionResult(call, "failed", _UNKNOWN_TOOL)
+        args = tool.validate(call.args)
+        if isinstance(args, ArgumentProblem):
+            return ActionResult(call, "failed", Bilingual(args.message, args.message))
+        ctx = ToolContext(state, caller.speaker, caller.lang, caller.gaze, self.bus.catalog)
+        effect = tool.run(ctx, args)
+        if effect.failed is not None:
+            return ActionResult(call, "failed", effect.failed)
+        if not effect.writes:
+            return ActionResult(call, "answered", effect.answer)
+        action = ProposedAction(
+            tool=tool.name,
+            args=args,
+            writes=effect.writes,
+            speaker=caller.speaker,
+            source=caller.source,
+            scopes=caller.scopes,
+            confirmed=confirmed,
+        )
+        verdict = self.policy.check(action, state)
+        if verdict.decision == "refuse":
+            return ActionResult(call, "refused", verdict.reason, verdict)
+        if verdict.decision == "confirm":
+            return ActionResult(call, "asked", verdict.reason, verdict)
+        changes: list[SignalChange] = []
+        for write in effect.writes:
+            if write.path.startswith(COCKPIT):
+                applied = self.cockpit.set(write.path, write.value)
+            else:
+                applied = await self.bus.set(write.path, write.value)
+            if isinstance(applied, Rejection):
+                message = Bilingual(applied.message, applied.message)
+                return ActionResult(call, "failed", message, verdict, tuple(changes))
+            changes.extend(applied.changes)
+        return ActionResult(call, "done", effect.done or effect.answer, verdict, tuple(changes))

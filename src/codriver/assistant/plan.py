@@ -1,0 +1,73 @@
+"""What a brain turns an utterance into: a plan of tool calls, or a reply without action."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from codriver.text import Bilingual, Lang
+from codriver.tools.base import ToolBox
+from codriver.vehicle.bus import SignalChange
+from codriver.vehicle.catalog import Value
+from codriver.vehicle.seats import Seat
+
+PlanKind = Literal["act", "answer", "ask", "confirm", "decline", "not_understood", "silent"]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """Call tool ``name`` with ``args`` (validated against the tool's schema before it runs)."""
+
+    name: str
+    args: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The brain's answer to one utterance.
+
+    ``act``: run ``calls``; ``answer``/``ask``: say ``say``; ``confirm``/``decline``: the occupant
+    answered a pending question; ``not_understood``; ``silent``: nothing to do or say.
+    """
+
+    kind: PlanKind
+    calls: tuple[ToolCall, ...] = ()
+    say: Bilingual | None = None
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """What an occupant said, who said it and what they looked or pointed at."""
+
+    text: str
+    lang: Lang
+    speaker: Seat = "driver"
+    gaze: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One past turn of the dialogue: what was said and what was done."""
+
+    utterance: Utterance
+    plan: Plan
+    outcome: str
+    changes: tuple[SignalChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TurnContext:
+    """Everything a brain may consider: the state, the dialogue so far, the tools, a pending ask."""
+
+    state: Mapping[str, Value | None]
+    history: tuple[Exchange, ...]
+    tools: ToolBox
+    pending_question: Bilingual | None = None
+
+
+class Brain(Protocol):
+    """Understands an utterance: the on-device engine, an LLM, or both."""
+
+    async def plan(self, utterance: Utterance, context: TurnContext) -> Plan: ...

@@ -1,0 +1,201 @@
+"""The assistant in one cabin: it hears occupants, acts on the car through the safety gate, and
+sees the world change (sensor updates, time passing)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from codriver.assistant.cockpit import CockpitState
+from codriver.assistant.executor import Caller, Executor
+from codriver.assistant.inputs import clean_utterance
+from codriver.assistant.plan import Brain, Exchange, Plan, TurnContext, Utterance
+from codriver.assistant.reply import compose, outcome_of, phrase
+from codriver.assistant.result import ActionResult, TurnResult
+from codriver.errors import InputError
+from codriver.safety.policy import COCKPIT, SafetyPolicy
+from codriver.text import Bilingual, Lang, detect_lang
+from codriver.tools import default_toolbox
+from codriver.tools.base import ToolBox
+from codriver.vehicle.bus import SignalChange, VehicleBus
+from codriver.vehicle.catalog import Rejection, Value
+from codriver.vehicle.clock import SimClock
+from codriver.vehicle.seats import Seat, parse_seat
+from codriver.vehicle.simulator import SimulatedCar
+
+HISTORY_TURNS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    actions: tuple[ActionResult, ...]
+    caller: Caller
+
+
+class Assistant:
+    """One cabin's assistant: a brain, the tools, the safety gate, the car and the cockpit state."""
+
+    def __init__(
+        self,
+        *,
+        bus: VehicleBus | None = None,
+        brain: Brain | None = None,
+        tools: ToolBox | None = None,
+        policy: SafetyPolicy | None = None,
+        clock: SimClock | None = None,
+    ) -> None:
+        self.bus: VehicleBus = bus if bus is not None else SimulatedCar(clock=clock)
+        self.clock = clock or getattr(self.bus, "clock", None) or SimClock()
+        self.tools = tools or default_toolbox()
+        self.policy = policy or SafetyPolicy(self.bus.catalog)
+        self.brain: Brain = brain or _default_brain()
+        self.cockpit = CockpitState(self.clock.now)
+        self.executor = Executor(self.tools, self.policy, self.bus, self.cockpit)
+        self.history: list[Exchange] = []
+        self._pending: _Pending | None = None
+
+    # -- occupants speak -------------------------------------------------------------------
+
+    async def say(self, text: str, *, seat: Seat | str = "driver", gaze: str | None = None) -> TurnResult:
+        """Handle one utterance. Bad input raises :class:`InputError` and changes nothing."""
+        started = time.perf_counter()
+        clean = clean_utterance(text)
+        speaker = parse_seat(seat) if isinstance(seat, str) else seat
+        if gaze is not None and not self._known_branch(gaze):
+            raise InputError(f"gaze target {gaze!r} is no VSS signal or branch of this car")
+        utterance = Utterance(clean, detect_lang(clean), speaker, gaze)
+        state = await self.executor.state()
+        pending = self._pending
+        context = TurnContext(
+            state=state,
+            history=tuple(self.history),
+            tools=self.tools,
+            pending_question=_question(pending),
+        )
+        plan = await self.brain.plan(utterance, context)
+        caller = Caller(speaker, utterance.lang, gaze)
+        actions = await self._carry_out(plan, caller, pending)
+        result = self._result(plan, actions, utterance.lang, started)
+        self.history = [*self.history, Exchange(utterance, plan, result.outcome, result.changes)][-HISTORY_TURNS:]
+        return result
+
+    async def _carry_out(
+        self, plan: Plan, caller: Caller, pending: _Pending | None
+    ) -> list[ActionResult]:
+        self._pending = None
+        if plan.kind == "confirm" and pending is not None:
+            calls = [a.call for a in pending.actions]
+            return await self.executor.run(calls, pending.caller, confirmed=True)
+        if plan.kind in ("confirm", "decline") and pending is None:
+            return []
+        actions = await self.executor.run(plan.calls, caller) if plan.kind == "act" else []
+        asked = tuple(a for a in actions if a.status == "asked")
+        if asked:
+            self._pending = _Pending(asked, caller)
+        return actions
+
+    def _result(
+        self, plan: Plan, actions: list[ActionResult], lang: Lang, started: float
+    ) -> TurnResult:
+        if plan.kind == "decline" and not actions:
+            plan = Plan("decline", say=phrase("cancelled"))
+        elif plan.kind in ("confirm", "decline") and not actions:
+            plan = Plan("answer", say=phrase("nothing_pending"))
+        changes = tuple(c for a in actions for c in a.changes)
+        return TurnResult(
+            outcome=outcome_of(plan, actions),
+            reply=compose(plan, actions, lang),
+            lang=lang,
+            actions=tuple(actions),
+            changes=changes,
+            latency_ms=(time.perf_counter() - started) * 1000.0,
+        )
+
+    # -- the world changes -----------------------------------------------------------------
+
+    async def preset(self, values: Mapping[str, Value]) -> None:
+        """Set the starting state (a scenario's ``given``) before anything happens; no reactions."""
+        await self._apply_world(values)
+
+    async def feed(self, values: Mapping[str, Value]) -> TurnResult:
+        """Sensor readings arrive (rain starts, the car speeds up); bad values raise InputError."""
+        started = time.perf_counter()
+        changes = await self._apply_world(values)
+        return self._world_result(changes, started)
+
+    async def _apply_world(self, values: Mapping[str, Value]) -> tuple[SignalChange, ...]:
+        vehicle = {p: v for p, v in values.items() if not p.startswith(COCKPIT)}
+        cockpit = {p: v for p, v in values.items() if p.startswith(COCKPIT)}
+        for path, value in vehicle.items():
+            checked = self.bus.catalog.validate(path, value)
+            if isinstance(checked, Rejection):
+                raise InputError(checked.message)
+        for path, value in cockpit.items():  # all checked before anything changes
+            problem = self.cockpit.check(path, value)
+            if problem is not None:
+                raise InputError(problem.message)
+        results = await self.bus.feed(vehicle)
+        problems = self.cockpit.load(cockpit)
+        if problems:
+            raise InputError("; ".join(p.message for p in problems))
+        return tuple(c for r in results if not isinstance(r, Rejection) for c in r.changes)
+
+    async def advance(self, seconds: float) -> TurnResult:
+        """Let simulated time pass; timers, rules and care fire as it does."""
+        if seconds < 0:
+            raise InputError("time cannot go backwards")
+        started = time.perf_counter()
+        changes: list[SignalChange] = []
+        subscription = self.bus.subscribe(changes.append)
+        try:
+            await self.clock.advance(seconds)
+        finally:
+            subscription.cancel()
+        return self._world_result(tuple(changes), started)
+
+    def _world_result(self, changes: tuple[SignalChange, ...], started: float) -> TurnResult:
+        lang: Lang = self.history[-1].utterance.lang if self.history else "en"
+        return TurnResult(
+            outcome="none",
+            reply="",
+            lang=lang,
+            changes=changes,
+            latency_ms=(time.perf_counter() - started) * 1000.0,
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def read(self, path: str) -> Value | None:
+        """A VSS signal or a ``Cockpit.`` path; unknown paths raise CatalogError."""
+        if path.startswith(COCKPIT):
+            return self.cockpit.value(path)
+        if path not in self.bus.catalog:
+            self.bus.catalog.spec(path)
+        return await self.bus.get(path)
+
+    async def snapshot(self, prefixes: Iterable[str] = ()) -> dict[str, Value | None]:
+        """Current values under the prefixes (VSS and ``Cockpit.``), all when none given."""
+        wanted = tuple(prefixes)
+        vehicle = [p for p in wanted if not p.startswith(COCKPIT)]
+        cockpit = [p for p in wanted if p.startswith(COCKPIT)]
+        values: dict[str, Value | None] = {}
+        if vehicle or not wanted:
+            values.update(await self.bus.snapshot(vehicle))
+        if cockpit or not wanted:
+            values.update(self.cockpit.values(cockpit))
+        return values
+
+    def _known_branch(self, path: str) -> bool:
+        return bool(self.bus.catalog.under(path))
+
+
+def _question(pending: _Pending | None) -> Bilingual | None:
+    return None if pending is None else pending.actions[0].message
+
+
+def _default_brain() -> Brain:
+    from codriver.understanding import default_brain
+
+    return default_brain()
+

@@ -1,0 +1,1 @@
+"""The codriver command line."""

@@ -1,0 +1,78 @@
+"""Shared bits of the command line: building the assistant, parsing values, showing changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import typer
+import yaml
+
+from codriver.assistant.result import TurnResult
+from codriver.assistant.session import Assistant
+from codriver.errors import InputError
+from codriver.vehicle.bus import SignalChange
+from codriver.vehicle.catalog import Value
+
+BRAINS = ("direct",)
+
+
+def make_assistant(brain: str = "default") -> Assistant:
+    """The offline assistant on the simulated car with the chosen brain."""
+    if brain == "direct":
+        from codriver.understanding import DirectBrain
+
+        return Assistant(brain=DirectBrain())
+    if brain != "default":
+        raise InputError(f"unknown brain {brain!r}: use default or {', '.join(BRAINS)}")
+    return Assistant()
+
+
+def parse_assignment(text: str) -> tuple[str, Value]:
+    """``PATH=VALUE`` with VALUE read as YAML (``true``, ``22.5``, ``"OFF"``)."""
+    path, sep, raw = text.partition("=")
+    if not sep or not path.strip():
+        raise InputError(f"expected SIGNAL=VALUE, got {text!r}")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    if isinstance(value, str | bool | int | float):
+        return path.strip(), value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return path.strip(), value
+    raise InputError(f"{path.strip()}: cannot use {raw!r} as a signal value")
+
+
+def show_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def change_lines(changes: Iterable[SignalChange]) -> list[str]:
+    """One line per signal that ended up different, first value → last value."""
+    first: dict[str, SignalChange] = {}
+    last: dict[str, SignalChange] = {}
+    for change in changes:
+        first.setdefault(change.path, change)
+        last[change.path] = change
+    lines = []
+    for path, change in last.items():
+        old = first[path].old
+        if old != change.new:
+            lines.append(f"  {path}: {show_value(old)} → {show_value(change.new)}")
+    return lines
+
+
+def echo_turn(result: TurnResult, *, show_changes: bool = True) -> None:
+    if result.reply:
+        typer.echo(f"codriver [{result.outcome}]: {result.reply}")
+    elif result.outcome != "none":
+        typer.echo(f"codriver [{result.outcome}]")
+    if show_changes:
+        for line in change_lines(result.changes):
+            typer.secho(line, fg=typer.colors.CYAN)

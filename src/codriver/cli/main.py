@@ -1,0 +1,125 @@
+"""The ``codriver`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from codriver.cli.common import echo_turn, make_assistant, parse_assignment, show_value
+from codriver.errors import CodriverError
+
+app = typer.Typer(
+    name="codriver",
+    help="codriver: an open, bilingual in-car assistant. Runs offline on a simulated car.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Brain = Annotated[str, typer.Option("--brain", help="which brain understands: default, direct")]
+Speaker = Annotated[
+    str, typer.Option("--from", help="who speaks: driver, passenger, rear_left, rear_right")
+]
+
+
+@app.command()
+def chat(speaker: Speaker = "driver", brain: Brain = "default") -> None:
+    """Talk to the simulated car; each reply shows the signals that changed."""
+    from codriver.cli.chat import chat as run_chat
+
+    run_chat(speaker, brain)
+
+
+@app.command()
+def say(
+    text: Annotated[str, typer.Argument(help="what the occupant says")],
+    speaker: Speaker = "driver",
+    gaze: Annotated[str | None, typer.Option(help="VSS branch the speaker looks at")] = None,
+    given: Annotated[
+        list[str] | None, typer.Option("--set", help="SIGNAL=VALUE before the turn (repeatable)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the turn as JSON")] = False,
+    brain: Brain = "default",
+) -> None:
+    """One turn: say TEXT to the simulated car and print the reply and the changes."""
+    assistant = make_assistant(brain)
+    preset = dict(parse_assignment(item) for item in given or [])
+
+    async def turn():  # type: ignore[no-untyped-def]
+        await assistant.feed(preset)
+        return await assistant.say(text, seat=speaker, gaze=gaze)
+
+    result = asyncio.run(turn())
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        echo_turn(result)
+
+
+@app.command()
+def scenarios(
+    paths: Annotated[list[Path], typer.Argument(help="scenario files or folders")],
+    json_file: Annotated[Path | None, typer.Option("--json", help="write results as JSON")] = None,
+    brain: Brain = "default",
+    baseline: Annotated[
+        Path | None, typer.Option(help="fail only on scenarios this baseline records as passing")
+    ] = None,
+    update_baseline: Annotated[
+        bool, typer.Option(help="record the scenarios that pass now in --baseline")
+    ] = False,
+) -> None:
+    """Run drive scenarios (FORMAT.md v1.1); ends with 'N passed, N failed'."""
+    from codriver.cli.scenarios import run_scenarios
+
+    if update_baseline and baseline is None:
+        raise CodriverError("--update-baseline needs --baseline FILE")
+    raise typer.Exit(run_scenarios(paths, json_file, brain, baseline, update_baseline))
+
+
+@app.command()
+def signals(
+    prefix: Annotated[str, typer.Argument(help="only signals under this prefix")] = "",
+) -> None:
+    """List the car's signals with their current value and accepted values."""
+    assistant = make_assistant()
+    catalog = assistant.bus.catalog
+    paths = catalog.under(prefix) if prefix else [s.path for s in catalog]
+    if not paths:
+        raise CodriverError(f"no signal under {prefix!r}")
+    values = asyncio.run(assistant.snapshot(paths))
+    for path in paths:
+        spec = catalog.spec(path)
+        accepted = f"  [{spec.accepted()}]" if spec.accepted() else ""
+        typer.echo(f"{path} ({spec.kind}, {spec.datatype}) = {show_value(values[path])}{accepted}")
+
+
+@app.command()
+def tools(as_json: Annotated[bool, typer.Option("--json", help="full JSON schemas")] = False) -> None:
+    """List the assistant's tools (name, domain, description; --json for schemas)."""
+    toolbox = make_assistant().tools
+    if as_json:
+        listing = [
+            {"name": t.name, "domain": t.domain, "description": t.description,
+             "parameters": t.parameters}
+            for t in toolbox
+        ]
+        typer.echo(json.dumps(listing, ensure_ascii=False, indent=1))
+        return
+    for item in toolbox:
+        typer.echo(f"{item.domain:10} {item.name:28} {item.description}")
+
+
+def run() -> None:
+    """Entry point: no traceback reaches a user; errors are one clear line and exit code 2."""
+    try:
+        app()
+    except CodriverError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

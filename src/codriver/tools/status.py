@@ -1,0 +1,89 @@
+"""Status tools: answer questions about the car from its current state, acting on nothing."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from codriver.text import Bilingual
+from codriver.tools.base import Effect, ToolContext, Toolset, tool
+from codriver.tools.zones import PHRASES
+from codriver.vehicle.seats import hvac_station, seat_branch
+
+Topic = Literal[
+    "set_temperature", "cabin_temperature", "outside_temperature", "battery", "range", "locks",
+    "windows", "media", "navigation", "speed",
+]  # fmt: skip
+
+
+@tool("status")
+def vehicle_status(ctx: ToolContext, topic: Topic) -> Effect:
+    """Tell the occupant something about the car: temperatures, battery, range, locks, windows,
+    what is playing, the route or the speed.
+
+    Args:
+        topic: what the occupant asked about.
+    """
+    return Effect(answer=_ANSWERS[topic](ctx))
+
+
+def _num(ctx: ToolContext, path: str) -> str:
+    value = ctx.number(path)
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _set_temperature(ctx: ToolContext) -> Bilingual:
+    value = _num(ctx, f"Vehicle.Cabin.HVAC.Station.{hvac_station(ctx.speaker)}.Temperature")
+    return PHRASES.get("status.set_temperature", value=value)
+
+
+def _locks(ctx: ToolContext) -> Bilingual:
+    doors = [p for p in ctx.state if p.startswith("Vehicle.Cabin.Door.") and p.endswith("IsLocked")]
+    unlocked = [p for p in doors if ctx.state.get(p) is False]
+    return PHRASES.get("status.unlocked" if unlocked else "status.locked")
+
+
+def _windows(ctx: ToolContext) -> Bilingual:
+    seats = ("driver", "passenger", "rear_left", "rear_right")
+    open_ = [s for s in seats
+             if ctx.number(f"Vehicle.Cabin.Door.{seat_branch(s)}.Window.Position") > 0]
+    if not open_:
+        return PHRASES.get("status.windows_closed")
+    names = [PHRASES.get(f"window.{s}") for s in open_]
+    return PHRASES.get("status.windows_open", windows=Bilingual(
+        ", ".join(n.en for n in names), "、".join(n.zh for n in names)))
+
+
+def _media(ctx: ToolContext) -> Bilingual:
+    query = ctx.state.get("Cockpit.Media.Query")
+    playing = ctx.state.get("Vehicle.Cabin.Infotainment.Media.Action") == "PLAY"
+    if playing and query:
+        return PHRASES.get("status.media", query=query)
+    return PHRASES.get("status.no_media")
+
+
+def _navigation(ctx: ToolContext) -> Bilingual:
+    place = ctx.state.get("Cockpit.Navigation.Destination")
+    if place:
+        return PHRASES.get("status.navigation", place=place)
+    return PHRASES.get("nav.no_route")
+
+
+_ANSWERS = {
+    "set_temperature": _set_temperature,
+    "cabin_temperature": lambda ctx: PHRASES.get(
+        "status.cabin_temperature", value=_num(ctx, "Vehicle.Cabin.HVAC.AmbientAirTemperature")),
+    "outside_temperature": lambda ctx: PHRASES.get(
+        "status.outside_temperature", value=_num(ctx, "Vehicle.Exterior.AirTemperature")),
+    "battery": lambda ctx: PHRASES.get(
+        "status.battery", value=_num(ctx, "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed"),
+        km=int(ctx.number("Vehicle.Powertrain.Range") / 1000)),
+    "range": lambda ctx: PHRASES.get(
+        "status.range", km=int(ctx.number("Vehicle.Powertrain.Range") / 1000)),
+    "locks": _locks,
+    "windows": _windows,
+    "media": _media,
+    "navigation": _navigation,
+    "speed": lambda ctx: PHRASES.get("status.speed", value=_num(ctx, "Vehicle.Speed")),
+}
+
+STATUS_TOOLS = Toolset("status", (vehicle_status,))

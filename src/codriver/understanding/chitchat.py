@@ -1,0 +1,35 @@
+"""Out-of-domain talk: a polite reply, nothing touched."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from codriver.text import Bilingual
+
+FALLBACK = Bilingual(
+    "I'm not sure how to help with that. I can handle the climate, windows, seats, lights, "
+    "music, navigation and calls.",
+    "这个我还帮不上忙。我可以调空调、车窗、座椅、灯光，放音乐、导航和打电话。",
+)
+
+
+@cache
+def _topics() -> list[tuple[tuple[str, ...], Bilingual]]:
+    res = resources.files("codriver.understanding").joinpath("data/chitchat.yaml")
+    raw = yaml.safe_load(res.read_text("utf-8"))
+    return [
+        (tuple(str(p).lower() for p in item["phrases"]),
+         Bilingual.from_mapping(item["reply"], f"chitchat.yaml: {name}"))
+        for name, item in raw.items()
+    ]
+
+
+def chitchat(text: str) -> Bilingual | None:
+    """The reply to small talk in ``text`` (lowered), or None when it is not small talk."""
+    for phrases, reply in _topics():
+        if any(p in text for p in phrases):
+            return reply
+    return None

@@ -1,0 +1,293 @@
+"""The on-device engine: bilingual, offline, deterministic understanding in about a millisecond.
+
+Pipeline: lexicon scan (one linear pass) → frames → dialogue (confirmations, pending slots, undo,
+corrections, "too", "more") → device inference → needs or device resolution → tool calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from codriver.assistant.plan import Exchange, Plan, ToolCall, TurnContext, Utterance
+from codriver.text import Bilingual
+from codriver.understanding.chitchat import FALLBACK, chitchat
+from codriver.understanding.devices import load_devices
+from codriver.understanding.frames import Frame, build_frames
+from codriver.understanding.gaze import device_from_gaze
+from codriver.understanding.lexicon import load_lexicon, lower
+from codriver.understanding.needs import remedy_for
+from codriver.understanding.questions import ask_for
+from codriver.understanding.resolve import Need, Scope, resolve
+
+_ACTION_DEVICES = {
+    "lock": "lock", "unlock": "lock", "play": "media", "pause": "media", "resume": "media",
+    "next": "media", "previous": "media", "video": "media", "navigate": "navigation",
+    "add_stop": "navigation", "cancel": "navigation", "call": "phone", "hang_up": "phone",
+    "fold": "mirrors", "unfold": "mirrors", "recline": "backrest", "upright": "backrest",
+    "tilt": "sunroof",
+}  # fmt: skip
+_MODE_DEVICES = {"wipers": "wipers", "drive": "drive_mode", "airflow": "airflow", "gear": "gear"}
+_RELATIVE = ("up", "down")
+
+
+@dataclass
+class Interpretation:
+    """What the engine understood, before anything is executed (``codriver parse``)."""
+
+    lang: str
+    frames: list[Frame]
+    plan: Plan
+    devices: list[str | None] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Memory:
+    """The last frames acted on, for "too", "more", corrections and slot filling."""
+
+    frames: list[tuple[Frame, str]] = field(default_factory=list)
+    awaiting: tuple[Frame, str, str] | None = None
+
+
+class LocalBrain:
+    """The default brain: no network, no model, the same answer every time."""
+
+    def __init__(self) -> None:
+        self.lexicon = load_lexicon()
+        self.devices = load_devices()
+        self.memory = _Memory()
+
+    async def plan(self, utterance: Utterance, context: TurnContext) -> Plan:
+        return self.understand(utterance, context).plan
+
+    def understand(self, utterance: Utterance, context: TurnContext) -> Interpretation:
+        text = lower(utterance.text)
+        frames = build_frames(self.lexicon.scan(text), utterance.text)
+        result = Interpretation(utterance.lang, frames, Plan("silent"))
+        result.plan = self._plan(utterance, context, frames, text, result)
+        return result
+
+    # -- planning ------------------------------------------------------------------------
+
+    def _plan(self, utt: Utterance, ctx: TurnContext, frames: list[Frame], text: str,
+              result: Interpretation) -> Plan:
+        words = sum(f.words for f in frames) or 1
+        confidence = 1.0 - sum(f.unknown for f in frames) / words
+        answer = self._answer_pending(ctx, frames)
+        if answer is not None:
+            return answer
+        scope = Scope(ctx.state, utt.speaker)
+        calls: list[ToolCall] = []
+        says: list[Bilingual] = []
+        needs: list[Need] = []
+        acted: list[tuple[Frame, str]] = []
+        previous: Frame | None = None
+        awaiting, self.memory.awaiting = self.memory.awaiting, None
+        for frame in frames:
+            if awaiting is not None and not frame.device and not frame.needs:
+                frame = _fill(awaiting[0], frame)
+            frame_calls = self._dialogue(frame, ctx, scope)
+            if frame_calls is None:
+                frame_calls = self._frame(frame, previous, utt, scope, says, needs, acted, result)
+            calls.extend(frame_calls)
+            previous = frame if frame.device or frame.actions else previous
+        if acted:
+            self.memory.frames = acted
+        if calls:
+            return Plan("act", tuple(calls), _join(says), confidence)
+        if needs:
+            need = needs[0]
+            self.memory.awaiting = (_awaited(frames, need), need.device, need.slot)
+            return Plan("ask", say=ask_for(need), confidence=confidence)
+        if says:
+            return Plan("answer", say=_join(says), confidence=confidence)
+        talk = chitchat(text)
+        if talk is not None:
+            return Plan("answer", say=talk, confidence=confidence)
+        if any(f.cues & {"no"} for f in frames):
+            return Plan("decline", confidence=confidence)
+        return Plan("not_understood", say=FALLBACK, confidence=min(confidence, 0.3))
+
+    def _answer_pending(self, ctx: TurnContext, frames: list[Frame]) -> Plan | None:
+        if ctx.pending_question is None or len(frames) != 1:
+            return None
+        frame = frames[0]
+        if frame.device or frame.query:
+            return None
+        if "yes" in frame.cues and "no" not in frame.cues:
+            return Plan("confirm")
+        if "no" in frame.cues or "negation" in frame.cues:
+            return Plan("decline")
+        return None
+
+    def _frame(self, frame: Frame, previous: Frame | None, utt: Utterance, scope: Scope,
+               says: list[Bilingual], needs: list[Need], acted: list[tuple[Frame, str]],
+               result: Interpretation) -> list[ToolCall]:
+        if "negation" in frame.cues and frame.actions and "only" not in frame.cues:
+            return []
+        if frame.needs and not frame.actions and not frame.device:
+            calls, say = remedy_for(_strongest(frame.needs), scope.state, scope.speaker)
+            if say is not None:
+                says.append(say)
+            return calls
+        frame = _inherit(frame, previous)
+        device = self._device(frame, previous, utt)
+        result.devices.append(device)
+        if device is None:
+            if frame.has_value or frame.actions:
+                result.ambiguous.append("device")
+            return []
+        resolved = resolve(frame, self.devices[device], scope)
+        if isinstance(resolved, Need):
+            needs.append(resolved)
+            return []
+        acted.append((frame, device))
+        return resolved
+
+    def _device(self, frame: Frame, previous: Frame | None, utt: Utterance) -> str | None:
+        device = frame.device
+        if device == "door" and frame.action in ("lock", "unlock"):
+            return "lock"
+        if device in ("media", "volume") and frame.action == "video":
+            return "media"
+        if device is not None:
+            spec = self.devices[device]
+            levelled = frame.number is not None or frame.action in _RELATIVE or frame.qual in (
+                "max", "min")
+            if spec.redirect and levelled:
+                return spec.redirect
+            return device
+        for action in frame.actions:
+            if action in _ACTION_DEVICES:
+                return _ACTION_DEVICES[action]
+        for mode in frame.modes:
+            prefix = mode.split(".", 1)[0]
+            if prefix in _MODE_DEVICES:
+                return _MODE_DEVICES[prefix]
+        if frame.color:
+            return "ambient"
+        if frame.unit in ("degree", "fahrenheit"):
+            return "temperature"
+        if utt.gaze:
+            gazed = device_from_gaze(utt.gaze)
+            if gazed is not None:
+                if not frame.zones and gazed[1]:
+                    frame.zones.append(gazed[1])
+                return gazed[0]
+        if previous is not None and previous.device:
+            return self._device(replace(frame, device=previous.device), None, utt)
+        last = self.memory.frames[-1][1] if self.memory.frames else None
+        if last and (frame.actions or frame.has_value or "more" in frame.cues):
+            return self._device(replace(frame, device=last), None, utt)
+        return None
+
+    # -- dialogue ------------------------------------------------------------------------
+
+    def _dialogue(self, frame: Frame, ctx: TurnContext, scope: Scope) -> list[ToolCall] | None:
+        """Calls for undo, corrections, "too" and "more"; None when the frame is not one."""
+        bare = not frame.device and not frame.actions and not frame.has_value
+        if "undo" in frame.cues and bare and not frame.zones:
+            return _undo(ctx.history)
+        if "correction" in frame.cues and self.memory.frames:
+            return self._correct(frame, ctx, scope)
+        if "too" in frame.cues and frame.zones and not frame.device and self.memory.frames:
+            calls = []
+            for last, device in self.memory.frames:
+                moved = replace(last, zones=list(frame.zones), cues=set())
+                resolved = resolve(moved, self.devices[device], scope)
+                if not isinstance(resolved, Need):
+                    calls.extend(resolved)
+            return calls
+        if "more" in frame.cues and not frame.device and not frame.has_value and \
+                self.memory.frames and frame.action in (None, *_RELATIVE):
+            last, device = self.memory.frames[-1]
+            action = frame.action or _direction(last)
+            if action is None:
+                return None
+            again = replace(last, actions=(action,), number=None, qual="little", unit=None,
+                            cues={"more"})
+            resolved = resolve(again, self.devices[device], scope)
+            return None if isinstance(resolved, Need) else resolved
+        return None
+
+    def _correct(self, frame: Frame, ctx: TurnContext, scope: Scope) -> list[ToolCall] | None:
+        last, device = self.memory.frames[-1]
+        if frame.device and frame.device != device:
+            fixed = replace(last, device=frame.device, zones=frame.zones or last.zones)
+            resolved = resolve(fixed, self.devices[frame.device], scope)
+            if isinstance(resolved, Need):
+                return None
+            self.memory.frames = [(fixed, frame.device)]
+            return [*_undo(ctx.history), *resolved]
+        if frame.has_value and not frame.device:
+            fixed = replace(last, number=frame.number, qual=frame.qual, unit=frame.unit or last.unit,
+                            color=frame.color or last.color, actions=("set",))
+            resolved = resolve(fixed, self.devices[device], scope)
+            return None if isinstance(resolved, Need) else resolved
+        return None
+
+
+def _undo(history: tuple[Exchange, ...]) -> list[ToolCall]:
+    for exchange in reversed(history):
+        commanded = [c for c in exchange.changes if c.source == "command"]
+        if not commanded:
+            continue
+        values: dict[str, object] = {}
+        for change in commanded:
+            values.setdefault(change.path, change.old)
+        return [ToolCall("restore_signals", {"values": values})]
+    return []
+
+
+def _fill(template: Frame, frame: Frame) -> Frame:
+    return replace(
+        template,
+        number=frame.number if frame.number is not None else template.number,
+        unit=frame.unit or template.unit,
+        qual=frame.qual or template.qual,
+        color=frame.color or template.color,
+        modes=frame.modes or template.modes,
+        query=frame.query or _free_text(frame) or template.query,
+        zones=frame.zones or template.zones,
+    )
+
+
+def _free_text(frame: Frame) -> str | None:
+    return None
+
+
+def _awaited(frames: list[Frame], need: Need) -> Frame:
+    for frame in frames:
+        if frame.device == need.device or not frame.device:
+            return frame
+    return frames[0]
+
+
+def _inherit(frame: Frame, previous: Frame | None) -> Frame:
+    if previous is None or frame.actions or frame.has_value:
+        return frame
+    return replace(frame, actions=previous.actions)
+
+
+def _direction(frame: Frame) -> str | None:
+    for action in frame.actions:
+        if action in _RELATIVE:
+            return action
+        if action in ("open", "recline"):
+            return "up"
+        if action in ("close", "upright"):
+            return "down"
+    return None
+
+
+def _strongest(needs: list[str]) -> str:
+    for need in ("very_cold", "fog", "carsick", "tired", "back_pain", "sweaty", "stuffy"):
+        if need in needs:
+            return need
+    return needs[0]
+
+
+def _join(says: list[Bilingual]) -> Bilingual | None:
+    if not says:
+        return None
+    return Bilingual(" ".join(s.en for s in says), "".join(s.zh for s in says))

@@ -1,0 +1,213 @@
+"""The lexicon: every phrase the engine knows, in both languages, and one linear scan that tags an
+utterance with them.
+
+Phrases come from ``data/<lang>/lexicon.yaml``. Text is cut into units (an ASCII word, a number, a
+single CJK character, a symbol), and a trie over unit sequences finds the longest known phrase at
+each position. The cost is linear in the length of the utterance times the longest phrase, whatever
+the number of phrases: no template is ever tried one by one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import cn2an
+import yaml
+
+from codriver.errors import ConfigError
+
+LANGS = ("en", "zh")
+KINDS = (
+    "device", "action", "zone", "value", "unit", "color", "mode", "need", "dialogue",
+    "question", "filler", "sep", "deictic", "stop",
+)  # fmt: skip
+_UNIT = re.compile(
+    r"[a-z0-9]+(?:[.'’/&-][a-z0-9]+)*|[\u3400-\u9fff]|[%°#《》+]|[,，.。!！?？;；、:：…]|\s+"
+)
+_PUNCT = set(",，.。!！?？;；、:：…")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ZH_NUMERALS = set("零〇一二两三四五六七八九十百千万")
+_DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    kind: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A span of the utterance: known phrase (``tags``), a number, a clause break, or raw text."""
+
+    kind: str  # "tags" | "number" | "sep" | "raw"
+    text: str
+    start: int
+    end: int
+    tags: tuple[Tag, ...] = ()
+    number: float | None = None
+
+    def has(self, kind: str, ident: str | None = None) -> bool:
+        return any(t.kind == kind and (ident is None or t.id == ident) for t in self.tags)
+
+    def ids(self, kind: str) -> list[str]:
+        return [t.id for t in self.tags if t.kind == kind]
+
+
+def lower(text: str) -> str:
+    """NFKC and lower case, keeping every character's position."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def units(text: str) -> list[tuple[str, int, int]]:
+    """The units of ``text`` (already lowered) with their character spans; clause breaks as ``|``."""
+    out: list[tuple[str, int, int]] = []
+    for match in _UNIT.finditer(text):
+        unit, start, end = match.group(), match.start(), match.end()
+        if unit.isspace():
+            before, after = text[:start][-1:], text[end:end + 1]
+            if _CJK.match(before or " ") and _CJK.match(after or " "):
+                out.append(("|", start, end))
+            continue
+        out.append(("|" if unit in _PUNCT else unit, start, end))
+    return out
+
+
+class Lexicon:
+    """All phrases of both languages in one trie over units."""
+
+    def __init__(self, entries: Iterable[tuple[str, Tag]], number_words: Iterable[str]) -> None:
+        self._trie: dict[str, Any] = {}
+        self.longest = 1
+        for phrase, tag in entries:
+            keys = [u for u, _, _ in units(lower(phrase)) if u != "|"]
+            if not keys:
+                continue
+            self.longest = max(self.longest, len(keys))
+            node = self._trie
+            for key in keys:
+                node = node.setdefault(key, {})
+            tags = node.setdefault("", [])
+            if tag not in tags:
+                tags.append(tag)
+        self.number_words = frozenset(number_words)
+
+    def scan(self, text: str) -> list[Token]:
+        """Tag ``text`` (already lowered): longest known phrase first, then numbers, else raw."""
+        seq = units(text)
+        tokens: list[Token] = []
+        i = 0
+        while i < len(seq):
+            unit, start, end = seq[i]
+            if unit == "|":
+                tokens.append(Token("sep", unit, start, end))
+                i += 1
+                continue
+            size, tags = self._longest(seq, i)
+            num_size, number = self._number(seq, i)
+            if num_size > size or (num_size and not size):
+                tokens.append(Token("number", text[start:seq[i + num_size - 1][2]], start,
+                                    seq[i + num_size - 1][2], number=number))
+                i += num_size
+            elif size:
+                stop = seq[i + size - 1][2]
+                tokens.append(Token("tags", text[start:stop], start, stop, tuple(tags)))
+                i += size
+            else:
+                tokens.append(Token("raw", unit, start, end))
+                i += 1
+        return tokens
+
+    def _longest(self, seq: list[tuple[str, int, int]], i: int) -> tuple[int, list[Tag]]:
+        node, best, best_tags = self._trie, 0, []
+        for j in range(i, min(len(seq), i + self.longest)):
+            node = node.get(seq[j][0])  # type: ignore[assignment]
+            if node is None:
+                break
+            if "" in node:
+                best, best_tags = j - i + 1, node[""]
+        return best, best_tags
+
+    def _number(self, seq: list[tuple[str, int, int]], i: int) -> tuple[int, float | None]:
+        unit = seq[i][0]
+        if _DIGITS.match(unit):
+            return 1, float(unit)
+        if unit in _ZH_NUMERALS:
+            j = i
+            while j < len(seq) and seq[j][0] in _ZH_NUMERALS:
+                j += 1
+            run = "".join(u for u, _, _ in seq[i:j])
+            try:
+                return j - i, float(cn2an.cn2an(run, "smart"))
+            except (ValueError, KeyError, IndexError):
+                return 0, None
+        if unit in self.number_words:
+            j = i
+            while j < len(seq) and seq[j][0] in self.number_words:
+                j += 1
+            return _english_number(seq, i, j)
+        return 0, None
+
+
+def _english_number(seq: list[tuple[str, int, int]], i: int, j: int) -> tuple[int, float | None]:
+    from text_to_num import text2num
+
+    while j > i:
+        try:
+            return j - i, float(text2num(" ".join(u for u, _, _ in seq[i:j]), "en"))
+        except ValueError:
+            j -= 1
+    return 0, None
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """The shipped lexicon of both languages (read once)."""
+    entries: list[tuple[str, Tag]] = []
+    number_words: list[str] = []
+    for lang in LANGS:
+        raw = _read(lang)
+        number_words.extend(raw.get("number_words", []))
+        entries.extend(_entries(raw, lang))
+    return Lexicon(entries, number_words)
+
+
+def _read(lang: str) -> Mapping[str, Any]:
+    resource = resources.files("codriver.understanding").joinpath(f"data/{lang}/lexicon.yaml")
+    try:
+        raw = yaml.load(resource.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read the {lang} lexicon: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"the {lang} lexicon is not a mapping")
+    return raw
+
+
+def _entries(raw: Mapping[str, Any], lang: str) -> list[tuple[str, Tag]]:
+    entries: list[tuple[str, Tag]] = []
+    for kind, section in raw.items():
+        if kind == "number_words":
+            continue
+        if kind == "compound":
+            for phrase, tags in section.items():
+                for tag in tags:
+                    tag_kind, _, ident = str(tag).partition(".")
+                    if tag_kind not in KINDS:
+                        raise ConfigError(f"{lang} lexicon: compound {phrase!r}: bad tag {tag!r}")
+                    entries.append((str(phrase), Tag(tag_kind, ident)))
+            continue
+        if kind not in KINDS:
+            raise ConfigError(f"{lang} lexicon: unknown section {kind!r}")
+        if isinstance(section, list):
+            entries.extend((str(phrase), Tag(kind, kind)) for phrase in section)
+            continue
+        for ident, phrases in section.items():
+            entries.extend((str(phrase), Tag(kind, str(ident))) for phrase in phrases)
+    return entries

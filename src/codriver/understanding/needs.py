@@ -1,0 +1,62 @@
+"""Vague needs ("I'm freezing", "太闷了") to concrete actions, chosen by the car's state."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from codriver.assistant.plan import ToolCall
+from codriver.errors import ConfigError
+from codriver.safety.conditions import Condition
+from codriver.text import Bilingual
+from codriver.vehicle.catalog import Value
+from codriver.vehicle.seats import Seat
+
+SPEAKER_ARGS = ("zone", "window", "seat")
+
+
+@dataclass(frozen=True, slots=True)
+class Remedy:
+    when: tuple[tuple[str, Condition], ...]
+    calls: tuple[ToolCall, ...]
+    say: Bilingual | None = None
+
+
+@cache
+def load_needs() -> dict[str, tuple[Remedy, ...]]:
+    text = resources.files("codriver.understanding").joinpath("data/needs.yaml").read_text("utf-8")
+    raw: dict[str, Any] = yaml.safe_load(text)
+    needs = {}
+    for need, options in raw.items():
+        try:
+            needs[need] = tuple(_remedy(o, f"needs.yaml: {need}") for o in options)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"needs.yaml: {need}: {exc}") from exc
+    return needs
+
+
+def _remedy(raw: dict[str, Any], where: str) -> Remedy:
+    when = tuple((k, Condition.parse(v, where)) for k, v in (raw.get("when") or {}).items())
+    calls = tuple(ToolCall(c["tool"], dict(c.get("args") or {})) for c in raw["do"])
+    say = Bilingual.from_mapping(raw["say"], where) if "say" in raw else None
+    return Remedy(when, calls, say)
+
+
+def remedy_for(
+    need: str, state: Mapping[str, Value | None], speaker: Seat
+) -> tuple[list[ToolCall], Bilingual | None]:
+    """The calls (speaker filled in) and words for ``need`` in this state."""
+    for option in load_needs().get(need, ()):
+        if all(cond.holds(state.get(path)) for path, cond in option.when):
+            calls = [
+                ToolCall(c.name, {k: speaker if v == "speaker" and k in SPEAKER_ARGS else v
+                                  for k, v in c.args.items()})
+                for c in option.calls
+            ]
+            return calls, option.say
+    return [], None

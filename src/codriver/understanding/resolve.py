@@ -1,0 +1,271 @@
+"""From a frame to tool calls, by the device's spec and the car's current state."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from codriver.assistant.plan import ToolCall
+from codriver.understanding.devices import DeviceSpec, ToolRef
+from codriver.understanding.frames import Frame
+from codriver.vehicle.catalog import Value
+from codriver.vehicle.seats import Seat, seat_branch
+
+POSITIVE = {"on", "open", "unfold", "play", "resume", "up", "set", "tilt", "unlock", "recline"}
+NEGATIVE = {"off", "close", "fold", "lock", "down", "pause", "upright", "cancel"}
+_GROUP_ZONES = {"front", "rear", "all"}
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """A slot the frame leaves open that only the occupant can fill."""
+
+    slot: str
+    device: str
+
+
+@dataclass
+class Scope:
+    """What resolution may read: the state, who spoke, where they look."""
+
+    state: Mapping[str, Value | None]
+    speaker: Seat
+
+
+def zones_of(frame: Frame, scope: Scope) -> list[str | None]:
+    """The zone argument(s) a frame names; [None] when it names none (the speaker's own)."""
+    named = [scope.speaker if z == "mine" else z for z in frame.zones]
+    if not named:
+        return [None]
+    groups = [z for z in named if z in _GROUP_ZONES]
+    if groups:
+        return [groups[0]]
+    return list(dict.fromkeys(named))
+
+
+def resolve(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    handler = _HANDLERS[spec.kind]
+    return handler(frame, spec, scope)
+
+
+def _polarity(frame: Frame) -> bool | None:
+    for action in frame.actions:
+        if action in POSITIVE:
+            return True
+        if action in NEGATIVE:
+            return False
+    return None
+
+
+def _call(ref: ToolRef | None, spec: DeviceSpec, tool_arg: object, zone: str | None,
+          extra: Mapping[str, object] | None = None) -> ToolCall:
+    tool = ref.tool if ref else str(spec.tool)
+    arg = ref.arg if ref else str(spec.arg)
+    args: dict[str, object] = dict(spec.args)
+    if ref:
+        args.update(ref.args)
+    if arg:
+        args[arg] = tool_arg
+    if extra:
+        args.update(extra)
+    if spec.zone_arg and zone is not None:
+        args[spec.zone_arg] = zone
+    return ToolCall(tool, args)
+
+
+def _switch(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    positive = _polarity(frame)
+    if positive is None:
+        positive = frame.qual != "min"
+    flag = positive != spec.invert
+    value: object = flag
+    if spec.on_value is not None:
+        value = spec.on_value if flag else spec.off_value
+    return [_call(None, spec, value, z) for z in zones_of(frame, scope)]
+
+
+def _level(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    calls: list[ToolCall] = []
+    for zone in zones_of(frame, scope):
+        call = _level_one(frame, spec, scope, zone)
+        if isinstance(call, Need):
+            return call
+        calls.append(call)
+    return calls
+
+
+def _level_one(frame: Frame, spec: DeviceSpec, scope: Scope, zone: str | None) -> ToolCall | Need:
+    sign = -1 if spec.negative else 1
+    low, high = spec.range
+    action = frame.action
+    if frame.color and spec.color:
+        return _call(spec.color, spec, frame.color, zone)
+    direction = 1 if action in ("up", "recline") else -1 if action in ("down", "upright") else 0
+    if frame.number is not None:
+        number = _to_unit(frame, spec)
+        if direction and spec.adjust is not None and frame.unit != "percent":
+            return _call(spec.adjust, spec, sign * direction * number, zone)
+        return _call(spec.set, spec, sign * number, zone)
+    if frame.qual in ("max", "min", "half"):
+        target = {"max": high, "min": low, "half": round((low + high) / 2)}[frame.qual]
+        return _call(spec.set, spec, sign * target, zone)
+    if direction:
+        delta = spec.lot if frame.qual == "lot" else spec.step
+        return _adjust(spec, scope, zone, sign * direction * delta)
+    if action in ("off", "close") or (action == "pause"):
+        if spec.off is not None:
+            return _call(spec.off, spec, None, None)
+        if spec.switch is not None:
+            return _call(spec.switch, spec, False, zone)
+        if spec.off_level is not None:
+            return _call(spec.set, spec, spec.off_level, zone)
+    if action in ("on", "open", "play", "resume") or (action is None and frame.qual == "little"):
+        if spec.on is not None:
+            return _call(spec.on, spec, None, None)
+        if spec.switch is not None:
+            return _call(spec.switch, spec, True, zone)
+        if spec.on_level is not None:
+            return _call(spec.set, spec, sign * spec.on_level, zone)
+    return Need("value", spec.name)
+
+
+def _to_unit(frame: Frame, spec: DeviceSpec) -> float:
+    number = float(frame.number or 0)
+    if frame.unit == "fahrenheit" or (spec.unit == "degree" and spec.range[1] < 50 < number < 95
+                                      and frame.action not in ("up", "down")):
+        return round((number - 32) * 5 / 9 * 2) / 2
+    return number
+
+
+def _adjust(spec: DeviceSpec, scope: Scope, zone: str | None, delta: float) -> ToolCall:
+    if spec.adjust is not None:
+        return _call(spec.adjust, spec, delta, zone)
+    seat = scope.speaker if zone in (None, "front", "rear", "all") else zone
+    path = (spec.path or "").format(seat=seat_branch(seat))  # type: ignore[arg-type]
+    current = scope.state.get(path)
+    base = float(current) if isinstance(current, int | float) else float(spec.on_level or 0)
+    low, high = spec.range
+    target = max(min(base + delta, high), 0 if spec.off_level == 0 else low)
+    return _call(spec.set, spec, int(target), zone)
+
+
+def _position(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    calls = []
+    for zone in zones_of(frame, scope):
+        calls.append(_position_one(frame, spec, zone))
+    return calls
+
+
+def _position_one(frame: Frame, spec: DeviceSpec, zone: str | None) -> ToolCall:
+    action = frame.action
+    if spec.up_closes and action in ("up", "down"):
+        action = "close" if action == "up" else "open"
+    if frame.number is not None:
+        return _call(spec.set, spec, int(frame.number), zone)
+    if frame.qual == "half":
+        return _call(spec.set, spec, 50, zone)
+    if frame.qual == "max":
+        return _call(spec.set, spec, 0 if action == "close" else 100, zone)
+    opening = action not in ("close", "off", "down", "lock")
+    if frame.qual in ("little", "lot"):
+        amount = spec.lot if frame.qual == "lot" else spec.step
+        if "more" in frame.cues or spec.adjust is not None and not opening:
+            return _call(spec.adjust or spec.set, spec, amount if opening else -amount, zone)
+        if opening:
+            return _call(spec.set, spec, int(spec.little_open), zone)
+    return _call(spec.set, spec, 100 if opening else 0, zone)
+
+
+def _sunroof(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    if "tilt" in frame.actions:
+        return [ToolCall("set_sunroof", {"action": "TILT_UP"})]
+    positive = _polarity(frame)
+    action = "CLOSE" if positive is False else "OPEN"
+    return [ToolCall("set_sunroof", {"action": action})]
+
+
+def _mode(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    prefix = f"{spec.modes}."
+    modes = [m[len(prefix):] for m in frame.modes if m.startswith(prefix)]
+    if not modes:
+        return Need("mode", spec.name)
+    return [_call(None, spec, modes[-1], z) for z in zones_of(frame, scope)]
+
+
+def _wipers(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    modes = [m.split(".", 1)[1] for m in frame.modes if m.startswith("wipers.")]
+    order = list(spec.order)
+    current = scope.state.get("Vehicle.Body.Windshield.Front.Wiping.Mode")
+    if modes:
+        mode = modes[-1]
+    elif frame.qual == "max":
+        mode = order[-1]
+    elif frame.qual == "min":
+        mode = order[0]
+    elif frame.action in ("up", "down") and current in order:
+        index = order.index(str(current)) + (1 if frame.action == "up" else -1)
+        mode = order[max(0, min(len(order) - 1, index))]
+    elif frame.action == "up":
+        mode = "MEDIUM"
+    elif _polarity(frame) is False:
+        mode = "OFF"
+    else:
+        mode = "MEDIUM"
+    return [ToolCall("set_wipers", {"mode": mode})]
+
+
+def _media(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    action = frame.action
+    if action == "video":
+        screen = "rear" if scope.speaker.startswith("rear") else "front"
+        return [ToolCall("play_video", {"title": frame.query or "video", "screen": screen})]
+    if action == "play" and frame.query:
+        return [ToolCall("play_media", {"query": frame.query})]
+    commands = {"pause": "STOP", "off": "STOP", "next": "SKIP_FORWARD",
+                "previous": "SKIP_BACKWARD"}
+    return [ToolCall("control_playback", {"action": commands.get(action or "", "PLAY")})]
+
+
+def _navigation(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    action = frame.action
+    if action in ("cancel", "off", "close", "pause"):
+        return [ToolCall("cancel_navigation", {})]
+    if not frame.query:
+        return Need("place", spec.name)
+    if action == "add_stop":
+        return [ToolCall("add_waypoint", {"place": frame.query})]
+    return [ToolCall("navigate_to", {"place": frame.query})]
+
+
+def _phone(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    if frame.action in ("hang_up", "off", "close", "cancel"):
+        return [ToolCall("hang_up", {})]
+    if not frame.query:
+        return Need("contact", spec.name)
+    return [ToolCall("call_contact", {"contact": frame.query})]
+
+
+def _gear(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    gears = [m.split(".", 1)[1] for m in frame.modes if m.startswith("gear.")]
+    if not gears:
+        return Need("gear", spec.name)
+    return [ToolCall("set_gear", {"gear": gears[-1]})]
+
+
+def _status(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    return [ToolCall("vehicle_status", {"topic": spec.topic})]
+
+
+_HANDLERS = {
+    "phone": _phone,
+    "gear": _gear,
+    "status": _status,
+    "switch": _switch,
+    "level": _level,
+    "position": _position,
+    "sunroof": _sunroof,
+    "mode": _mode,
+    "wipers": _wipers,
+    "media": _media,
+    "navigation": _navigation,
+}
