@@ -15,7 +15,6 @@ from codriver.errors import InputError
 from codriver.safety import load_rules
 from codriver.testing import RecordingBus, ScriptedBrain, SimulatedCar, offline_assistant
 from codriver.text import Bilingual, detect_lang
-from codriver.understanding import DirectBrain
 from codriver.vehicle import Value
 
 DirectAssistant = Callable[..., Assistant]
@@ -122,8 +121,11 @@ def test_the_brain_hears_the_speaker_and_the_language() -> None:
     ("text", "plan", "reply_has"),
     [
         ("把温度调到24度", Plan("act", (ToolCall("set_temperature", {"celsius": 24}),)), "24"),
-        ("打开副驾车门", Plan("act", (ToolCall("set_door", {"open": True, "door": "passenger"}),)),
-         REASONS["no-door-opening-while-moving"].zh),
+        (
+            "打开副驾车门",
+            Plan("act", (ToolCall("set_door", {"open": True, "door": "passenger"}),)),
+            REASONS["no-door-opening-while-moving"].zh,
+        ),
         ("温度调到四十度", Plan("act", (ToolCall("set_temperature", {"celsius": 40}),)), "16–32"),
         ("你好", Plan("not_understood"), ""),
     ],
@@ -157,8 +159,15 @@ def test_direct_brain_navigation_replies_in_chinese(direct_assistant: DirectAssi
         ("set_door_lock locked=false", "asked"),
         ("what a lovely day", "answered"),
     ],
-    ids=["done", "answered-without-writes", "out-of-range", "bad-argument", "refused-by-rule",
-         "asked", "not-understood"],
+    ids=[
+        "done",
+        "answered-without-writes",
+        "out-of-range",
+        "bad-argument",
+        "refused-by-rule",
+        "asked",
+        "not-understood",
+    ],
 )
 def test_turn_outcomes(direct_assistant: DirectAssistant, text: str, outcome: str) -> None:
     assistant = direct_assistant(MOVING)
@@ -198,7 +207,9 @@ OUTCOMES = {
 }
 
 
-@pytest.mark.parametrize(("kind", "says", "statuses", "outcome"), OUTCOMES.values(), ids=OUTCOMES.keys())
+@pytest.mark.parametrize(
+    ("kind", "says", "statuses", "outcome"), OUTCOMES.values(), ids=OUTCOMES.keys()
+)
 def test_outcome_rules(kind: str, says: bool, statuses: list[str], outcome: str) -> None:
     plan = Plan(kind, say=Bilingual("ok", "好") if says else None)  # type: ignore[arg-type]
     assert outcome_of(plan, [call(s) for s in statuses]) == outcome
@@ -230,7 +241,7 @@ def test_bad_input_raises_and_changes_nothing(text: str, kw: dict[str, str]) -> 
 
 def test_bytes_utterances_are_decoded_or_refused(direct_assistant: DirectAssistant) -> None:
     assistant = direct_assistant()
-    assert say(assistant, "set_volume level=50".encode()).outcome == "done"
+    assert say(assistant, b"set_volume level=50").outcome == "done"
     with pytest.raises(InputError, match="UTF-8"):
         say(assistant, b"\xff\xfe\x00garbage")
 
@@ -244,8 +255,13 @@ def test_bytes_utterances_are_decoded_or_refused(direct_assistant: DirectAssista
         {"Vehicle.Speed": 50, "Cockpit.Navigation.Destination": "Bund", "Cockpit.Timers": "5 min"},
         {"Vehicle.Speed": 50, "Cockpit.Nothing": "x"},
     ],
-    ids=["unknown-signal", "wrong-type", "cockpit-list-as-text", "second-cockpit-bad",
-         "unknown-cockpit-path"],
+    ids=[
+        "unknown-signal",
+        "wrong-type",
+        "cockpit-list-as-text",
+        "second-cockpit-bad",
+        "unknown-cockpit-path",
+    ],
 )
 def test_bad_world_updates_raise_and_change_nothing(values: dict[str, Value]) -> None:
     assistant = offline_assistant()
@@ -257,7 +273,9 @@ def test_bad_world_updates_raise_and_change_nothing(values: dict[str, Value]) ->
 
 def test_world_updates_and_time_are_turns_without_reply(direct_assistant: DirectAssistant) -> None:
     assistant = direct_assistant()
-    fed = asyncio.run(assistant.feed({"Vehicle.Speed": 100, "Cockpit.Navigation.Destination": "Bund"}))
+    fed = asyncio.run(
+        assistant.feed({"Vehicle.Speed": 100, "Cockpit.Navigation.Destination": "Bund"})
+    )
     assert (fed.outcome, fed.reply) == ("none", "")
     assert "Vehicle.Speed" in {c.path for c in fed.changes}
     assert read(assistant, "Cockpit.Navigation.Destination") == "Bund"
@@ -286,5 +304,10 @@ def test_turn_result_to_dict_names_actions_and_changes(direct_assistant: DirectA
     ]
     assert data["actions"][1]["rule"] == "no-door-opening-while-moving"  # type: ignore[index]
     assert data["changes"] == [  # type: ignore[comparison-overlap]
-        {"path": "Vehicle.Cabin.Infotainment.Media.Volume", "old": 30, "new": 50, "source": "command"}
+        {
+            "path": "Vehicle.Cabin.Infotainment.Media.Volume",
+            "old": 30,
+            "new": 50,
+            "source": "command",
+        }
     ]

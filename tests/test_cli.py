@@ -176,7 +176,10 @@ def test_scenarios_write_the_json_report(write_yaml: WriteYaml, tmp_path: Path) 
     assert set(by_id) == {"turns-it-up", "expects-too-much"}
     passed = by_id["turns-it-up"]
     assert (passed["lang"], passed["tags"], passed["passed"], passed["failures"]) == (
-        "en", ["media"], True, [],
+        "en",
+        ["media"],
+        True,
+        [],
     )
     failed = by_id["expects-too-much"]
     assert failed["passed"] is False and len(failed["failures"]) == 2
@@ -197,7 +200,9 @@ def test_an_unwritable_json_report_is_one_clear_line(write_yaml: WriteYaml, tmp_
 
 def test_a_malformed_file_is_named_and_the_others_still_run(write_yaml: WriteYaml) -> None:
     folder = write_yaml("suite/a_pass.yaml", PASSING).parent
-    broken = write_yaml("suite/b_broken.yaml", "id: broken\nlang: en\nturns: [{say: hi, wait: 1}]\n")
+    broken = write_yaml(
+        "suite/b_broken.yaml", "id: broken\nlang: en\nturns: [{say: hi, wait: 1}]\n"
+    )
     result = runner.invoke(app, ["scenarios", str(folder), "--brain", "direct"])
     assert result.exit_code == 1
     errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR")]
@@ -210,7 +215,9 @@ def test_a_malformed_file_is_named_and_the_others_still_run(write_yaml: WriteYam
 def test_a_missing_scenario_path_is_one_clear_line(tmp_path: Path) -> None:
     done = codriver("scenarios", str(tmp_path / "nowhere.yaml"))
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [f"error: {tmp_path / 'nowhere.yaml'}: no such file or folder"]
+    assert done.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'nowhere.yaml'}: no such file or folder"
+    ]
 
 
 def scenarios_with_baseline(folder: Path, baseline: Path, *extra: str) -> tuple[int, str]:
@@ -237,15 +244,21 @@ def test_baseline_fails_only_on_regressions(write_yaml: WriteYaml, tmp_path: Pat
     assert out.strip().splitlines()[-1] == "1 passed, 1 failed"
 
     # the scenario that passed now fails: a regression
-    passing.write_text(PASSING.replace("state: {Vehicle.Cabin.Infotainment.Media.Volume: 50}",
-                                       "state: {Vehicle.Cabin.Infotainment.Media.Volume: 51}"),
-                       encoding="utf-8")
+    passing.write_text(
+        PASSING.replace(
+            "state: {Vehicle.Cabin.Infotainment.Media.Volume: 50}",
+            "state: {Vehicle.Cabin.Infotainment.Media.Volume: 51}",
+        ),
+        encoding="utf-8",
+    )
     code, out = scenarios_with_baseline(folder, baseline)
     assert code == 1
     assert "REGRESSION turns-it-up" in out
 
 
-def test_baseline_reports_scenarios_that_were_not_run(write_yaml: WriteYaml, tmp_path: Path) -> None:
+def test_baseline_reports_scenarios_that_were_not_run(
+    write_yaml: WriteYaml, tmp_path: Path
+) -> None:
     baseline = tmp_path / "baseline.json"
     baseline.write_text(json.dumps({"passing": ["turns-it-up", "gone-missing"]}), encoding="utf-8")
     code, out = scenarios_with_baseline(write_yaml("pass.yaml", PASSING), baseline)
@@ -276,7 +289,9 @@ def test_baseline_misuse_is_one_clear_line(
     garbage = tmp_path / "garbage.json"
     garbage.write_text("[not json", encoding="utf-8")
     filled = [a.format(missing=tmp_path / "missing.json", garbage=garbage) for a in args]
-    done = codriver("scenarios", str(write_yaml("pass.yaml", PASSING)), "--brain", "direct", *filled)
+    done = codriver(
+        "scenarios", str(write_yaml("pass.yaml", PASSING)), "--brain", "direct", *filled
+    )
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     (line,) = [line for line in done.stderr.splitlines() if line.strip()]
@@ -294,8 +309,11 @@ def test_tools_json_lists_every_tool_with_its_schema() -> None:
 def test_signals_shows_values_and_accepted_ranges() -> None:
     result = runner.invoke(app, ["signals", "Vehicle.Cabin.HVAC.Station.Row1.Driver"])
     assert result.exit_code == 0
-    (line,) = [x for x in result.stdout.splitlines() if x.startswith(
-        "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature ")]
+    (line,) = [
+        x
+        for x in result.stdout.splitlines()
+        if x.startswith("Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature ")
+    ]
     assert "= 22" in line and "16–32" in line
 
 

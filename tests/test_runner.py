@@ -172,7 +172,10 @@ def test_a_failing_scenario_lists_each_unmet_expectation(write_yaml: WriteYaml) 
         ("outcome: [answered, asked]", ["answered or asked", "done"]),
         (f"state: {{{TEMPERATURE}: {{down: true}}}}", ["down", "was 22"]),
         (f"state: {{{TEMPERATURE}: {{max: 23}}}}", ["max: 23"]),
-        ("state: {Cockpit.Navigation.Destination: {contains: Bund}}", ["Cockpit.Navigation", "Bund"]),
+        (
+            "state: {Cockpit.Navigation.Destination: {contains: Bund}}",
+            ["Cockpit.Navigation", "Bund"],
+        ),
         ("unchanged: [Vehicle.Cabin.HVAC]", [TEMPERATURE]),
         ('reply: "^Done$"', ["^Done$"]),
     ],
@@ -204,7 +207,9 @@ def test_only_the_failing_turn_is_reported(write_yaml: WriteYaml) -> None:
         """
     (result,) = run([write_yaml("turns.yaml", text)]).results
     assert len(result.failures) == 1
-    assert result.failures[0].startswith("second-turn turn 2: Vehicle.Cabin.Infotainment.Media.Volume")
+    assert result.failures[0].startswith(
+        "second-turn turn 2: Vehicle.Cabin.Infotainment.Media.Volume"
+    )
     assert [t.failures == () for t in result.turns] == [True, False]
 
 
@@ -247,11 +252,11 @@ def test_each_scenario_starts_on_a_fresh_car(write_yaml: WriteYaml) -> None:
 
 
 def test_problems_and_duplicates_count_as_failed_while_the_rest_run(write_yaml: WriteYaml) -> None:
-    write_yaml("suite/a.yaml", PASSING["say-done"])
+    folder = write_yaml("suite/a.yaml", PASSING["say-done"]).parent
     write_yaml("suite/b.yaml", PASSING["say-done"])  # the same id again
     write_yaml("suite/c.yaml", "id: [broken\n")
     write_yaml("suite/d.yaml", PASSING["zh-navigation"])
-    suite = run([write_yaml("suite/a.yaml", PASSING["say-done"]).parent])
+    suite = run([folder])
     assert [r.id for r in suite.results] == ["say-done", "zh-navigation"]
     files = [Path(p.file).name for p in suite.problems]
     assert files == ["b.yaml", "c.yaml"]
@@ -261,8 +266,11 @@ def test_problems_and_duplicates_count_as_failed_while_the_rest_run(write_yaml: 
 
 def test_results_have_the_report_shape_of_format_md(write_yaml: WriteYaml) -> None:
     suite = run(
-        [write_yaml("a.yaml", PASSING["set-and-wait"]), write_yaml("b.yaml", FAILING),
-         write_yaml("c.yaml", PASSING["zh-navigation"])]
+        [
+            write_yaml("a.yaml", PASSING["set-and-wait"]),
+            write_yaml("b.yaml", FAILING),
+            write_yaml("c.yaml", PASSING["zh-navigation"]),
+        ]
     )
     report = json.loads(json.dumps({"results": [r.to_dict() for r in suite.results]}))
     by_id = {r["id"]: r for r in report["results"]}

@@ -3,6 +3,7 @@ type checks; plugins; confirmation; malformed rule files."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -58,55 +59,80 @@ def act(tool: str, *pairs: tuple[str, Value], **kw: object) -> ProposedAction:
 
 CASES = [
     Case(
-        "no-door-opening-while-moving", "refuse",
-        act("set_door", (f"{DOOR}.Row2.PassengerSide.IsOpen", True)), DRIVING,
+        "no-door-opening-while-moving",
+        "refuse",
+        act("set_door", (f"{DOOR}.Row2.PassengerSide.IsOpen", True)),
+        DRIVING,
         near_when={},
     ),
     Case(
-        "no-door-opening-while-moving", "refuse",
-        act("set_door", (f"{DOOR}.Row1.DriverSide.Position", 20)), DRIVING,
-        near_action=act("set_door", (f"{DOOR}.Row1.DriverSide.Position", 0)), near_when=DRIVING,
+        "no-door-opening-while-moving",
+        "refuse",
+        act("set_door", (f"{DOOR}.Row1.DriverSide.Position", 20)),
+        DRIVING,
+        near_action=act("set_door", (f"{DOOR}.Row1.DriverSide.Position", 0)),
+        near_when=DRIVING,
     ),
     Case(
-        "no-trunk-or-hood-while-moving", "refuse",
-        act("set_trunk", ("Vehicle.Body.Trunk.Rear.IsOpen", True)), DRIVING,
+        "no-trunk-or-hood-while-moving",
+        "refuse",
+        act("set_trunk", ("Vehicle.Body.Trunk.Rear.IsOpen", True)),
+        DRIVING,
     ),
     Case(
-        "no-trunk-or-hood-while-moving", "refuse",
-        act("open_hood", ("Vehicle.Body.Hood.IsOpen", True)), DRIVING,
-        near_action=act("open_hood", ("Vehicle.Body.Hood.IsOpen", False)), near_when=DRIVING,
+        "no-trunk-or-hood-while-moving",
+        "refuse",
+        act("open_hood", ("Vehicle.Body.Hood.IsOpen", True)),
+        DRIVING,
+        near_action=act("open_hood", ("Vehicle.Body.Hood.IsOpen", False)),
+        near_when=DRIVING,
     ),
     Case(
-        "no-charge-port-while-moving", "refuse",
+        "no-charge-port-while-moving",
+        "refuse",
         act(
             "set_charge_port",
-            ("Vehicle.Powertrain.TractionBattery.Charging.ChargingPort.AnyPosition.IsFlapOpen", True),
+            (
+                "Vehicle.Powertrain.TractionBattery.Charging.ChargingPort.AnyPosition.IsFlapOpen",
+                True,
+            ),
         ),
         DRIVING,
     ),
     Case(
-        "no-mirror-folding-while-moving", "refuse",
-        act("set_mirrors_folded", ("Vehicle.Body.Mirrors.DriverSide.IsFolded", True)), DRIVING,
+        "no-mirror-folding-while-moving",
+        "refuse",
+        act("set_mirrors_folded", ("Vehicle.Body.Mirrors.DriverSide.IsFolded", True)),
+        DRIVING,
     ),
     Case(
-        "no-gear-change-by-voice", "refuse",
-        act("shift", ("Vehicle.Powertrain.Transmission.SelectedGear", 127)), {},
+        "no-gear-change-by-voice",
+        "refuse",
+        act("shift", ("Vehicle.Powertrain.Transmission.SelectedGear", 127)),
+        {},
         near_action=act(
             "set_drive_mode", ("Vehicle.Powertrain.Transmission.PerformanceMode", "SPORT")
         ),
     ),
     Case(
-        "no-driver-recline-while-moving", "refuse",
-        act("set_recline", ("Vehicle.Cabin.Seat.Row1.DriverSide.Backrest.Recline", 40)), DRIVING,
+        "no-driver-recline-while-moving",
+        "refuse",
+        act("set_recline", ("Vehicle.Cabin.Seat.Row1.DriverSide.Backrest.Recline", 40)),
+        DRIVING,
     ),
     Case(
-        "no-driver-recline-while-moving", "refuse",
-        act("set_recline", ("Vehicle.Cabin.Seat.Row1.DriverSide.Backrest.Recline", 31)), DRIVING,
-        near_action=act("set_recline", ("Vehicle.Cabin.Seat.Row1.PassengerSide.Backrest.Recline", 40)),
+        "no-driver-recline-while-moving",
+        "refuse",
+        act("set_recline", ("Vehicle.Cabin.Seat.Row1.DriverSide.Backrest.Recline", 31)),
+        DRIVING,
+        near_action=act(
+            "set_recline", ("Vehicle.Cabin.Seat.Row1.PassengerSide.Backrest.Recline", 40)
+        ),
         near_when=DRIVING,
     ),
     Case(
-        "no-video-for-the-driver-while-moving", "refuse",
+        "no-video-for-the-driver-while-moving",
+        "refuse",
         act("play_video", ("Cockpit.Media.Query", "Up"), args={"title": "Up", "screen": "front"}),
         DRIVING,
         near_action=act(
@@ -115,28 +141,38 @@ CASES = [
         near_when=DRIVING,
     ),
     Case(
-        "no-headlights-off-while-moving-in-the-dark", "refuse",
-        act("set_headlights", ("Vehicle.Body.Lights.Beam.Low.IsOn", False)), {**DRIVING, **DARK},
+        "no-headlights-off-while-moving-in-the-dark",
+        "refuse",
+        act("set_headlights", ("Vehicle.Body.Lights.Beam.Low.IsOn", False)),
+        {**DRIVING, **DARK},
         near_when=DRIVING,
     ),
     Case(
-        "confirm-unlock-while-moving", "confirm",
-        act("set_door_lock", (f"{DOOR}.Row1.DriverSide.IsLocked", False)), DRIVING,
+        "confirm-unlock-while-moving",
+        "confirm",
+        act("set_door_lock", (f"{DOOR}.Row1.DriverSide.IsLocked", False)),
+        DRIVING,
     ),
     Case(
-        "confirm-unlock-while-moving", "confirm",
-        act("unlock_trunk", ("Vehicle.Body.Trunk.Rear.IsLocked", False)), DRIVING,
+        "confirm-unlock-while-moving",
+        "confirm",
+        act("unlock_trunk", ("Vehicle.Body.Trunk.Rear.IsLocked", False)),
+        DRIVING,
         near_action=act("set_door_lock", (f"{DOOR}.Row1.DriverSide.IsLocked", True)),
         near_when=DRIVING,
     ),
     Case(
-        "confirm-high-beam-in-town", "confirm",
-        act("set_headlights", ("Vehicle.Body.Lights.Beam.High.IsOn", True)), TOWN,
+        "confirm-high-beam-in-town",
+        "confirm",
+        act("set_headlights", ("Vehicle.Body.Lights.Beam.High.IsOn", True)),
+        TOWN,
         near_when={"Vehicle.Speed": 90},
     ),
     Case(
-        "confirm-plugin-costs", "confirm",
-        ProposedAction("order_coffee", source="plugin", scopes=frozenset({"payments"})), {},
+        "confirm-plugin-costs",
+        "confirm",
+        ProposedAction("order_coffee", source="plugin", scopes=frozenset({"payments"})),
+        {},
         near_action=ProposedAction("find_cafe", source="plugin", scopes=frozenset({"places"})),
     ),
 ]
@@ -249,7 +285,8 @@ def test_confirmed_passes_confirm_rules(policy: SafetyPolicy) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", [c for c in CASES if c.decision == "refuse"],
+    "case",
+    [c for c in CASES if c.decision == "refuse"],
     ids=[_case_id(c) for c in CASES if c.decision == "refuse"],
 )
 def test_confirmed_never_passes_refuse_rules(policy: SafetyPolicy, case: Case) -> None:
@@ -273,7 +310,9 @@ def test_refuse_wins_over_confirm_in_one_action(policy: SafetyPolicy) -> None:
     assert (verdict.decision, verdict.rule) == ("refuse", "no-door-opening-while-moving")
 
 
-def test_speaker_and_when_conditions_of_a_custom_rule(tmp_path: Path, profile: VehicleProfile) -> None:
+def test_speaker_and_when_conditions_of_a_custom_rule(
+    tmp_path: Path, profile: VehicleProfile
+) -> None:
     rules = tmp_path / "rules.yaml"
     rules.write_text(
         textwrap.dedent(
@@ -349,5 +388,5 @@ BAD_RULES = {
 def test_malformed_rule_files_raise_config_error(tmp_path: Path, text: str) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text(textwrap.dedent(text), encoding="utf-8")
-    with pytest.raises(ConfigError, match="rules.yaml"):
+    with pytest.raises(ConfigError, match=re.escape("rules.yaml")):
         load_rules(path)

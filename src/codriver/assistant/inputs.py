@@ -30,8 +30,6 @@ def clean_utterance(text: object) -> str:
     bad = [ch for ch in text if _is_garbage(ch)]
     if bad:
         raise InputError(f"the utterance holds {len(bad)} control or invalid characters")
-    if not any(ch.isalnum() for ch in text):
-        raise InputError("the utterance holds no words")
     return " ".join(text.split())
 
 

@@ -54,8 +54,13 @@ def _windows(ctx: ToolContext) -> Bilingual:
 
 
 def _media(ctx: ToolContext) -> Bilingual:
+    artist = ctx.state.get("Vehicle.Cabin.Infotainment.Media.Played.Artist")
+    track = ctx.state.get("Vehicle.Cabin.Infotainment.Media.Played.Track")
     query = ctx.state.get("Cockpit.Media.Query")
     playing = ctx.state.get("Vehicle.Cabin.Infotainment.Media.Action") == "PLAY"
+    if playing and artist:
+        title = f"{track} — {artist}" if track else str(artist)
+        return PHRASES.get("status.media", query=title)
     if playing and query:
         return PHRASES.get("status.media", query=query)
     return PHRASES.get("status.no_media")

@@ -56,6 +56,9 @@ class DeviceSpec:
     on_value: str | None = None
     off_value: str | None = None
     topic: str | None = None
+    status: str | None = None
+    close_all: bool = False
+    zoned_device: str | None = None
 
 
 def _ref(raw: object, where: str) -> ToolRef | None:

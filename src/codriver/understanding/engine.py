@@ -27,6 +27,9 @@ _ACTION_DEVICES = {
     "tilt": "sunroof",
 }  # fmt: skip
 _MODE_DEVICES = {"wipers": "wipers", "drive": "drive_mode", "airflow": "airflow", "gear": "gear"}
+_CLIMATE = ("ac", "fan", "temperature")
+_HEATED = {"mirrors": "mirror_heat", "backrest": "seat_heat", "window": "defrost_rear",
+           "sunroof": "defrost_front"}
 _RELATIVE = ("up", "down")
 
 
@@ -83,7 +86,11 @@ class LocalBrain:
         acted: list[tuple[Frame, str]] = []
         previous: Frame | None = None
         awaiting, self.memory.awaiting = self.memory.awaiting, None
+        commands = any(f.actions or (f.device and f.has_value) for f in frames)
         for frame in frames:
+            if frame.needs and commands and not frame.actions and len(frames) > 1:
+                continue  # "close the window a bit, it's loud": the need is the reason
+
             if awaiting is not None and not frame.device and not frame.needs:
                 frame = _fill(awaiting[0], frame)
             frame_calls = self._dialogue(frame, ctx, scope)
@@ -123,15 +130,20 @@ class LocalBrain:
     def _frame(self, frame: Frame, previous: Frame | None, utt: Utterance, scope: Scope,
                says: list[Bilingual], needs: list[Need], acted: list[tuple[Frame, str]],
                result: Interpretation) -> list[ToolCall]:
-        if "negation" in frame.cues and frame.actions and "only" not in frame.cues:
+        negated = "negation" in frame.cues and "only" not in frame.cues
+        if negated and (frame.actions or frame.has_value or frame.needs):
             return []
-        if frame.needs and not frame.actions and not frame.device:
+        if frame.needs and not frame.actions and not frame.question:
             calls, say = remedy_for(_strongest(frame.needs), scope.state, scope.speaker)
             if say is not None:
                 says.append(say)
             return calls
         frame = _inherit(frame, previous)
-        device = self._device(frame, previous, utt)
+        device = self._device(frame, previous, utt, scope)
+        if device is not None and frame.question and not frame.has_value:
+            topic = self.devices[device].status
+            if topic is not None:
+                return [ToolCall("vehicle_status", {"topic": topic})]
         result.devices.append(device)
         if device is None:
             if frame.has_value or frame.actions:
@@ -144,19 +156,37 @@ class LocalBrain:
         acted.append((frame, device))
         return resolved
 
-    def _device(self, frame: Frame, previous: Frame | None, utt: Utterance) -> str | None:
+    def _device(self, frame: Frame, previous: Frame | None, utt: Utterance,
+                scope: Scope) -> str | None:
         device = frame.device
+        if device is not None:
+            return self._refine(frame, device)
+        return self._infer(frame, previous, utt, scope)
+
+    def _refine(self, frame: Frame, device: str) -> str:
+        """The device a named one stands for given the rest of the frame."""
         if device == "door" and frame.action in ("lock", "unlock"):
             return "lock"
-        if device in ("media", "volume") and frame.action == "video":
+        if device in ("media", "volume", "screen") and frame.action == "video":
             return "media"
-        if device is not None:
-            spec = self.devices[device]
-            levelled = frame.number is not None or frame.action in _RELATIVE or frame.qual in (
-                "max", "min")
-            if spec.redirect and levelled:
-                return spec.redirect
-            return device
+        if "heat" in frame.actions and device in _HEATED:
+            return _HEATED[device]
+        for mode in frame.modes:
+            owner = _MODE_DEVICES.get(mode.split(".", 1)[0])
+            if owner and device in _CLIMATE and owner == "airflow":
+                return owner
+        spec = self.devices[device]
+        if spec.zoned_device and frame.zones:
+            return spec.zoned_device
+        levelled = frame.number is not None or frame.action in _RELATIVE or frame.qual in (
+            "max", "min")
+        if spec.redirect and levelled:
+            return spec.redirect
+        return device
+
+    def _infer(self, frame: Frame, previous: Frame | None, utt: Utterance,
+               scope: Scope) -> str | None:
+        """The device a frame means without naming it."""
         for action in frame.actions:
             if action in _ACTION_DEVICES:
                 return _ACTION_DEVICES[action]
@@ -166,20 +196,32 @@ class LocalBrain:
                 return _MODE_DEVICES[prefix]
         if frame.color:
             return "ambient"
-        if frame.unit in ("degree", "fahrenheit"):
+        if frame.unit in ("degree", "celsius", "fahrenheit"):
             return "temperature"
         if utt.gaze:
             gazed = device_from_gaze(utt.gaze)
             if gazed is not None:
                 if not frame.zones and gazed[1]:
                     frame.zones.append(gazed[1])
-                return gazed[0]
-        if previous is not None and previous.device:
-            return self._device(replace(frame, device=previous.device), None, utt)
-        last = self.memory.frames[-1][1] if self.memory.frames else None
-        if last and (frame.actions or frame.has_value or "more" in frame.cues):
-            return self._device(replace(frame, device=last), None, utt)
+                return self._refine(frame, gazed[0])
+        for candidate in (previous.device if previous else None, self._last_device()):
+            if candidate and self._accepts(candidate, frame):
+                return self._refine(frame, candidate)
+        if frame.number is not None and not frame.unit and _climate_range(frame.number, scope):
+            return "temperature"
+        if frame.action in _RELATIVE and _playing(scope):
+            return "volume"
         return None
+
+    def _last_device(self) -> str | None:
+        return self.memory.frames[-1][1] if self.memory.frames else None
+
+    def _accepts(self, device: str, frame: Frame) -> bool:
+        """Whether ``device`` can take what the frame asks without naming a device."""
+        kind = self.devices[device].kind
+        if frame.number is not None or frame.action in _RELATIVE or frame.qual:
+            return kind in ("level", "position", "wipers") or self.devices[device].redirect is not None
+        return bool(frame.actions) or "more" in frame.cues
 
     # -- dialogue ------------------------------------------------------------------------
 
@@ -200,15 +242,26 @@ class LocalBrain:
             return calls
         if "more" in frame.cues and not frame.device and not frame.has_value and \
                 self.memory.frames and frame.action in (None, *_RELATIVE):
-            last, device = self.memory.frames[-1]
-            action = frame.action or _direction(last)
-            if action is None:
-                return None
-            again = replace(last, actions=(action,), number=None, qual="little", unit=None,
-                            cues={"more"})
-            resolved = resolve(again, self.devices[device], scope)
-            return None if isinstance(resolved, Need) else resolved
+            return self._more(frame, scope)
         return None
+
+    def _more(self, frame: Frame, scope: Scope) -> list[ToolCall] | None:
+        """"a little more", "再低一点", "too much, back a bit": the last change again or undone."""
+        last, device = self.memory.frames[-1]
+        spec = self.devices[device]
+        same = _direction(last)
+        if same is None:
+            return None
+        action = same if frame.action is None else frame.action
+        if spec.kind == "position":
+            opening = same == "up"
+            if frame.action == "down":
+                opening = not opening
+            action = "open" if opening else "close"
+        again = replace(last, actions=(action,), number=None, qual=frame.qual or "little",
+                        unit=None, cues={"more"})
+        resolved = resolve(again, spec, scope)
+        return None if isinstance(resolved, Need) else resolved
 
     def _correct(self, frame: Frame, ctx: TurnContext, scope: Scope) -> list[ToolCall] | None:
         last, device = self.memory.frames[-1]
@@ -270,14 +323,26 @@ def _inherit(frame: Frame, previous: Frame | None) -> Frame:
 
 
 def _direction(frame: Frame) -> str | None:
+    """Which way the frame moved its device: up (more, open) or down (less, closed)."""
     for action in frame.actions:
-        if action in _RELATIVE:
-            return action
-        if action in ("open", "recline"):
+        if action in ("open", "recline", "on", "up"):
             return "up"
-        if action in ("close", "upright"):
+        if action in ("close", "upright", "off", "down"):
             return "down"
+    if frame.number is not None or frame.qual in ("max", "half"):
+        return "up"
     return None
+
+
+def _climate_range(number: float, scope: Scope) -> bool:
+    """A bare number that can only be a set point ("make it 20 in here")."""
+    if scope.state.get("Vehicle.Cabin.Infotainment.HMI.TemperatureUnit") == "F":
+        return 60 <= number <= 90
+    return 16 <= number <= 32
+
+
+def _playing(scope: Scope) -> bool:
+    return scope.state.get("Vehicle.Cabin.Infotainment.Media.Action") == "PLAY"
 
 
 def _strongest(needs: list[str]) -> str:

@@ -32,6 +32,7 @@ class Frame:
     deictic: bool = False
     question: bool = False
     query: str | None = None
+    raw_spans: list[tuple[int, int]] = field(default_factory=list)
     words: int = 0
     unknown: int = 0
 
@@ -41,11 +42,13 @@ class Frame:
 
     @property
     def has_value(self) -> bool:
-        return self.number is not None or self.qual is not None or self.color is not None
+        """An explicit target: a number, an extreme or half, a colour ("a bit" is not one)."""
+        return self.number is not None or self.qual in ("max", "min", "half") or bool(self.color)
 
     def empty(self) -> bool:
         return not (self.device or self.actions or self.zones or self.has_value or self.modes
-                    or self.needs or self.cues or self.query or self.question or self.deictic)
+                    or self.needs or self.cues or self.query or self.question or self.deictic
+                    or self.qual)
 
 
 def build_frames(tokens: list[Token], text: str) -> list[Frame]:
@@ -69,13 +72,15 @@ def build_frames(tokens: list[Token], text: str) -> list[Frame]:
         elif token.kind == "raw":
             frame.unknown += 1
             frame.words += 1
+            frame.raw_spans.append((token.start, token.end))
         else:
             opened = _apply(frame, token)
             if opened is not None:
                 frame = _close(frames, frame)
                 _apply(frame, token)
-            if frame.action in OPEN_SLOT and frame.query is None:
-                i = _take_query(tokens, i + 1, text, frame)
+            slot = next((a for a in frame.actions if a in OPEN_SLOT), None)
+            if slot is not None and frame.query is None and token.ids("action"):
+                i = _take_query(tokens, i + 1, text, frame, slot)
                 continue
         i += 1
     _close(frames, frame)
@@ -100,7 +105,15 @@ def _apply(frame: Frame, token: Token) -> bool | None:
     """Put the token's tags in the frame; returns True when the frame is full and must close."""
     devices, actions = token.ids("device"), token.ids("action")
     zones = token.ids("zone")
-    if devices and frame.device and (frame.actions or frame.has_value) and not token.has("stop"):
+    if devices and actions and frame.device and not frame.actions and not frame.has_value:
+        frame.device = None  # "音乐小声点": the word that says what to do names the device too
+    if actions and set(actions) <= {"up", "down"} and frame.device and frame.number is None:
+        if frame.action in (None, *_WEAK_ACTIONS):
+            frame.actions = tuple(actions)
+        actions = []  # a direction particle: "put the window down", "tilt the sunroof up"
+        devices = [d for d in devices if d != frame.device]
+    new_device = devices and frame.device and frame.device not in devices
+    if new_device and (frame.actions or frame.has_value) and not token.has("stop"):
         return True
     if actions and frame.actions and (frame.device or frame.has_value):
         if frame.action not in _WEAK_ACTIONS or frame.has_value:
@@ -113,6 +126,8 @@ def _apply(frame: Frame, token: Token) -> bool | None:
         frame.device = devices[0]
     if actions and (not frame.actions or frame.action in _WEAK_ACTIONS):
         frame.actions = tuple(actions)
+    elif actions and set(actions) & set(frame.actions) and set(actions) != set(frame.actions):
+        frame.actions = tuple(a for a in frame.actions if a in actions)
     for zone in zones:
         if zone not in frame.zones:
             frame.zones.append(zone)
@@ -138,7 +153,7 @@ def _apply_values(frame: Frame, token: Token) -> None:
     frame.modes.extend(token.ids("mode"))
 
 
-def _take_query(tokens: list[Token], i: int, text: str, frame: Frame) -> int:
+def _take_query(tokens: list[Token], i: int, text: str, frame: Frame, slot: str) -> int:
     """The free text after "play", "navigate to", "call": up to the next known request word."""
     start = end = None
     j = i
@@ -150,9 +165,38 @@ def _take_query(tokens: list[Token], i: int, text: str, frame: Frame) -> int:
             start = token.start
         end = token.end
         j += 1
+    if start is None and frame.raw_spans:  # "give Alice a ring", "给妈妈打个电话"
+        start, end = frame.raw_spans[0][0], frame.raw_spans[-1][1]
     if start is not None and end is not None:
-        frame.query = text[start:end]
+        query = _trim(text[start:end])
+        if query:
+            frame.query = query
+            frame.actions = (slot, *(a for a in frame.actions if a != slot))
     return j
+
+
+_EDGE = ("some ", "the ", "a ", "my ", "an ", "something ", "to ")
+_EDGE_END = (" please", " for me", " music", " songs", " song", "的歌", "的歌曲", "的音乐", "吧",
+             "一下", "了", "听听", "提提神", "转转", "玩玩", "看看")
+
+
+def _trim(query: str) -> str:
+    query = query.strip(" 《》\"'“”,.。!！?？")
+    changed = True
+    while changed and query:
+        changed = False
+        low = query.lower()
+        for edge in _EDGE:
+            if low.startswith(edge):
+                query, changed = query[len(edge):], True
+                break
+        low = query.lower()
+        for edge in _EDGE_END:
+            if low.endswith(edge) and len(low) > len(edge):
+                query, changed = query[: -len(edge)], True
+                break
+        query = query.strip(" 《》\"'“”,.。!！?？")
+    return query
 
 
 def _query_word(token: Token) -> bool:

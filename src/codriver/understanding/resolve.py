@@ -102,7 +102,7 @@ def _level_one(frame: Frame, spec: DeviceSpec, scope: Scope, zone: str | None) -
         return _call(spec.color, spec, frame.color, zone)
     direction = 1 if action in ("up", "recline") else -1 if action in ("down", "upright") else 0
     if frame.number is not None:
-        number = _to_unit(frame, spec)
+        number = _to_unit(frame, spec, scope)
         if direction and spec.adjust is not None and frame.unit != "percent":
             return _call(spec.adjust, spec, sign * direction * number, zone)
         return _call(spec.set, spec, sign * number, zone)
@@ -129,10 +129,13 @@ def _level_one(frame: Frame, spec: DeviceSpec, scope: Scope, zone: str | None) -
     return Need("value", spec.name)
 
 
-def _to_unit(frame: Frame, spec: DeviceSpec) -> float:
+def _to_unit(frame: Frame, spec: DeviceSpec, scope: Scope) -> float:
+    """The frame's number in the device's unit: Fahrenheit when said, or when the car shows °F."""
     number = float(frame.number or 0)
-    if frame.unit == "fahrenheit" or (spec.unit == "degree" and spec.range[1] < 50 < number < 95
-                                      and frame.action not in ("up", "down")):
+    shows_f = scope.state.get("Vehicle.Cabin.Infotainment.HMI.TemperatureUnit") == "F"
+    if spec.unit == "degree" and frame.action not in ("up", "down") and (
+        frame.unit == "fahrenheit" or (shows_f and frame.unit != "celsius")
+    ):
         return round((number - 32) * 5 / 9 * 2) / 2
     return number
 
@@ -151,9 +154,16 @@ def _adjust(spec: DeviceSpec, scope: Scope, zone: str | None, delta: float) -> T
 
 def _position(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
     calls = []
-    for zone in zones_of(frame, scope):
+    zones = zones_of(frame, scope)
+    if spec.close_all and zones == [None] and _closing(frame):
+        zones = ["all"]
+    for zone in zones:
         calls.append(_position_one(frame, spec, zone))
     return calls
+
+
+def _closing(frame: Frame) -> bool:
+    return frame.action in ("close", "off", "lock") and frame.qual is None and frame.number is None
 
 
 def _position_one(frame: Frame, spec: DeviceSpec, zone: str | None) -> ToolCall:
@@ -169,8 +179,8 @@ def _position_one(frame: Frame, spec: DeviceSpec, zone: str | None) -> ToolCall:
     opening = action not in ("close", "off", "down", "lock")
     if frame.qual in ("little", "lot"):
         amount = spec.lot if frame.qual == "lot" else spec.step
-        if "more" in frame.cues or spec.adjust is not None and not opening:
-            return _call(spec.adjust or spec.set, spec, amount if opening else -amount, zone)
+        if spec.adjust is not None and ("more" in frame.cues or not opening):
+            return _call(spec.adjust, spec, amount if opening else -amount, zone)
         if opening:
             return _call(spec.set, spec, int(spec.little_open), zone)
     return _call(spec.set, spec, 100 if opening else 0, zone)
