@@ -221,10 +221,23 @@ BAD_INPUT = {
     "too-long": ("a" * 100_000, {}),
     "control-characters": ("open\x00the\x07window", {}),
     "lone-surrogate": ("open \udcff window", {}),
-    "punctuation-only": ("?!...", {}),
     "unknown-seat": ("set_volume level=50", {"seat": "trunk"}),
     "unknown-gaze": ("set_volume level=50", {"gaze": "Vehicle.Cabin.Roof"}),
 }
+
+
+WORDLESS = {"punctuation-only": "?!...", "emoji-only": "😀😀🚗", "noise": "#### %%% ###"}
+
+
+@pytest.mark.parametrize("text", WORDLESS.values(), ids=WORDLESS.keys())
+def test_wordless_input_gets_a_short_reply_and_changes_nothing(text: str) -> None:
+    assistant = offline_assistant()
+    before = snapshot(assistant)
+    result = say(assistant, text)
+    assert result.outcome == "answered"
+    assert result.reply
+    assert result.actions == ()
+    assert snapshot(assistant) == before
 
 
 @pytest.mark.parametrize(("text", "kw"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
