@@ -26,7 +26,10 @@ def test_no_scenario_that_passed_before_fails_now() -> None:
     recorded = set(json.loads(BASELINE.read_text(encoding="utf-8"))["passing"])
     results = {r.id: r for r in suite.results}
     missing = sorted(recorded - set(results))
-    regressions = {sid: results[sid].failures for sid in sorted(recorded & set(results))
-                   if not results[sid].passed}
+    regressions = {
+        sid: results[sid].failures
+        for sid in sorted(recorded & set(results))
+        if not results[sid].passed
+    }
     assert not missing, f"scenarios in the baseline that no longer exist: {missing}"
     assert not regressions, regressions

@@ -9,7 +9,7 @@ assistant speaks. Exceptions are for a broken input file, a misused API or a fai
     ├── ScenarioError       a malformed scenario file (names the file and the problem)
     ├── InputError          bad input from a person or a program (empty utterance, unknown seat)
     ├── MissingExtraError   an optional capability whose extra is not installed
-    └── BackendError        a vehicle bus or vendor service failed; ``retryable`` says if worth retrying
+    └── BackendError        a vehicle bus or vendor service failed (``retryable``: worth a retry?)
 """
 
 from __future__ import annotations

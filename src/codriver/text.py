@@ -32,7 +32,11 @@ class Bilingual:
 
 def detect_lang(text: str) -> Lang:
     """Chinese when the text holds any CJK ideograph, else English (code-mixed counts as zh)."""
-    return "zh" if any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text) else "en"
+    return (
+        "zh"
+        if any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+        else "en"
+    )
 
 
 class PhraseBook:
@@ -46,8 +50,9 @@ class PhraseBook:
 
     @classmethod
     def load(cls, package: str, resource: str) -> PhraseBook:
-        import yaml
         from importlib import resources
+
+        import yaml
 
         raw = yaml.safe_load(resources.files(package).joinpath(resource).read_text("utf-8"))
         return cls({key: Bilingual.from_mapping(v, f"{resource}: {key}") for key, v in raw.items()})

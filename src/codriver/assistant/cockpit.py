@@ -28,7 +28,9 @@ class CockpitState:
 
     def value(self, path: str) -> Value:
         if path not in self._values:
-            raise CatalogError(f"unknown cockpit path {path!r}: use one of {', '.join(COCKPIT_PATHS)}")
+            raise CatalogError(
+                f"unknown cockpit path {path!r}: use one of {', '.join(COCKPIT_PATHS)}"
+            )
         value = self._values[path]
         return list(value) if isinstance(value, list) else value
 

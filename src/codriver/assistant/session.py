@@ -57,7 +57,9 @@ class Assistant:
 
     # -- occupants speak -------------------------------------------------------------------
 
-    async def say(self, text: str, *, seat: Seat | str = "driver", gaze: str | None = None) -> TurnResult:
+    async def say(
+        self, text: str, *, seat: Seat | str = "driver", gaze: str | None = None
+    ) -> TurnResult:
         """Handle one utterance. Bad input raises :class:`InputError` and changes nothing."""
         started = time.perf_counter()
         clean = clean_utterance(text)
@@ -77,7 +79,9 @@ class Assistant:
         caller = Caller(speaker, utterance.lang, gaze)
         actions = await self._carry_out(plan, caller, pending)
         result = self._result(plan, actions, utterance.lang, started)
-        self.history = [*self.history, Exchange(utterance, plan, result.outcome, result.changes)][-HISTORY_TURNS:]
+        self.history = [*self.history, Exchange(utterance, plan, result.outcome, result.changes)][
+            -HISTORY_TURNS:
+        ]
         return result
 
     async def _carry_out(
@@ -198,4 +202,3 @@ def _default_brain() -> Brain:
     from codriver.understanding import default_brain
 
     return default_brain()
-

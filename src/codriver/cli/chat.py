@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import typer
 
@@ -23,8 +24,10 @@ HELP = """Type what an occupant says. Commands:
 def chat(speaker: str, brain: str) -> None:
     assistant = make_assistant(brain)
     seat = parse_seat(speaker)
-    typer.echo(f"codriver chat: {assistant.bus.catalog and 'simulated car'}, you are the {seat}. "
-               "Type :help for commands, :quit to leave.")
+    typer.echo(
+        f"codriver chat: {assistant.bus.catalog and 'simulated car'}, you are the {seat}. "
+        "Type :help for commands, :quit to leave."
+    )
     gaze: str | None = None
     while True:
         try:
@@ -45,7 +48,7 @@ def chat(speaker: str, brain: str) -> None:
             typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
 
 
-def _command(assistant: Assistant, line: str, state: dict[str, object]) -> bool:
+def _command(assistant: Assistant, line: str, state: dict[str, Any]) -> bool:
     """Run a ``:command``; True means quit."""
     name, _, arg = line[1:].strip().partition(" ")
     arg = arg.strip()
@@ -72,8 +75,8 @@ def _command(assistant: Assistant, line: str, state: dict[str, object]) -> bool:
         values = asyncio.run(assistant.snapshot([arg] if arg else []))
         if not values:
             typer.secho(f"error: nothing under {arg!r}", fg=typer.colors.RED, err=True)
-        for path, value in values.items():
-            typer.echo(f"  {path} = {show_value(value)}")
+        for path, current in values.items():
+            typer.echo(f"  {path} = {show_value(current)}")
     else:
         typer.secho(f"error: unknown command :{name} (try :help)", fg=typer.colors.RED, err=True)
     return False

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from codriver.assistant.result import TurnResult
 from codriver.cli.common import echo_turn, make_assistant, parse_assignment, show_value
 from codriver.errors import CodriverError
 
@@ -50,7 +51,7 @@ def say(
     assistant = make_assistant(brain)
     preset = dict(parse_assignment(item) for item in given or [])
 
-    async def turn():  # type: ignore[no-untyped-def]
+    async def turn() -> TurnResult:
         await assistant.feed(preset)
         return await assistant.say(text, seat=speaker, gaze=gaze)
 
@@ -99,13 +100,19 @@ def signals(
 
 
 @app.command()
-def tools(as_json: Annotated[bool, typer.Option("--json", help="full JSON schemas")] = False) -> None:
+def tools(
+    as_json: Annotated[bool, typer.Option("--json", help="full JSON schemas")] = False,
+) -> None:
     """List the assistant's tools (name, domain, description; --json for schemas)."""
     toolbox = make_assistant().tools
     if as_json:
         listing = [
-            {"name": t.name, "domain": t.domain, "description": t.description,
-             "parameters": t.parameters}
+            {
+                "name": t.name,
+                "domain": t.domain,
+                "description": t.description,
+                "parameters": t.parameters,
+            }
             for t in toolbox
         ]
         typer.echo(json.dumps(listing, ensure_ascii=False, indent=1))

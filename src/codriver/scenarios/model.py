@@ -123,7 +123,9 @@ def _turn(raw: object, known: PathIndex, number: int) -> Turn:
         raise ValueError(f"turn {number}: must be a mapping")
     kinds = [k for k in ("say", "set", "wait") if k in raw]
     if len(kinds) != 1:
-        raise ValueError(f"turn {number}: needs exactly one of say, set, wait (has {kinds or 'none'})")
+        raise ValueError(
+            f"turn {number}: needs exactly one of say, set, wait (has {kinds or 'none'})"
+        )
     kind = kinds[0]
     allowed = {"say", "from", "gaze", "expect"} if kind == "say" else {kind, "expect"}
     try:

@@ -131,11 +131,14 @@ async def run_scenario(scenario: Scenario, assistant: Assistant) -> ScenarioResu
             reports.append(TurnReport(number, turn.kind, 0.0, "error", "", (line,)))
             continue
         after = await assistant.snapshot()
-        problems = [f"{scenario.id} turn {number}: {p}" for p in judge(turn.expect, result, before, after)]
+        problems = [
+            f"{scenario.id} turn {number}: {p}" for p in judge(turn.expect, result, before, after)
+        ]
         failures.extend(problems)
         reports.append(
-            TurnReport(number, turn.kind, result.latency_ms, result.outcome, result.reply,
-                       tuple(problems))
+            TurnReport(
+                number, turn.kind, result.latency_ms, result.outcome, result.reply, tuple(problems)
+            )
         )
     return _result(scenario, failures, reports)
 
@@ -164,7 +167,9 @@ def judge(
     problems = []
     if expect.outcome and result.outcome not in expect.outcome:
         wanted = " or ".join(expect.outcome)
-        problems.append(f"outcome: expected {wanted}, got {result.outcome} (reply: {result.reply!r})")
+        problems.append(
+            f"outcome: expected {wanted}, got {result.outcome} (reply: {result.reply!r})"
+        )
     for path, matcher in expect.state:
         actual = after.get(path)
         if not matcher.holds(actual, before.get(path)):
@@ -172,12 +177,12 @@ def judge(
             problems.append(f"{path}: expected {matcher.describe}, got {_show(actual)}{was}")
     for prefix in expect.unchanged:
         for path in sorted(after):
-            if path == prefix or path.startswith(prefix + "."):
-                if not equal(before.get(path), after.get(path)):
-                    problems.append(
-                        f"{path}: expected unchanged {_show(before.get(path))}, "
-                        f"got {_show(after.get(path))}"
-                    )
+            under = path == prefix or path.startswith(prefix + ".")
+            if under and not equal(before.get(path), after.get(path)):
+                problems.append(
+                    f"{path}: expected unchanged {_show(before.get(path))}, "
+                    f"got {_show(after.get(path))}"
+                )
     if expect.reply is not None and not expect.reply.search(result.reply):
         problems.append(f"reply: expected to match /{expect.reply.pattern}/, got {result.reply!r}")
     return problems

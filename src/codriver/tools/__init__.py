@@ -7,8 +7,8 @@ from codriver.tools.lights import LIGHTS_TOOLS
 from codriver.tools.media import MEDIA_TOOLS
 from codriver.tools.seats import SEATS_TOOLS
 from codriver.tools.status import STATUS_TOOLS
-from codriver.tools.undo import UNDO_TOOLS
 from codriver.tools.trips import DRIVE_TOOLS, NAVIGATION_TOOLS, PHONE_TOOLS
+from codriver.tools.undo import UNDO_TOOLS
 
 VEHICLE_TOOLSETS = (
     CLIMATE,

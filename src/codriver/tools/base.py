@@ -24,7 +24,7 @@ from codriver.vehicle.seats import Seat
 
 @dataclass(frozen=True, slots=True)
 class ToolContext:
-    """What a tool may know: the state (vehicle and ``Cockpit.`` paths), the speaker, the language."""
+    """What a tool may know: the state (VSS and ``Cockpit.`` paths), the speaker, the language."""
 
     state: Mapping[str, Value | None]
     speaker: Seat = "driver"

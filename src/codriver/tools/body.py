@@ -61,8 +61,9 @@ def set_sunroof(ctx: ToolContext, action: Literal["OPEN", "CLOSE", "TILT_UP"]) -
     Args:
         action: OPEN, CLOSE or TILT_UP (tilt).
     """
-    return Effect.set({"Vehicle.Cabin.Sunroof.Switch": action},
-                      PHRASES.get(f"body.sunroof.{action}"))
+    return Effect.set(
+        {"Vehicle.Cabin.Sunroof.Switch": action}, PHRASES.get(f"body.sunroof.{action}")
+    )
 
 
 @tool("body")
@@ -81,9 +82,10 @@ def set_shade(
         paths = ["Vehicle.Cabin.RearShade.Position"]
     else:
         paths = [f"{DOOR}.Row2.{side}.Shade.Position" for side in ("DriverSide", "PassengerSide")]
-    return Effect.set({p: position for p in paths},
-                      PHRASES.get("body.shade", shade=PHRASES.get(f"shade.{shade}"),
-                                  position=position))
+    return Effect.set(
+        {p: position for p in paths},
+        PHRASES.get("body.shade", shade=PHRASES.get(f"shade.{shade}"), position=position),
+    )
 
 
 @tool("body")
@@ -108,8 +110,9 @@ def set_door(ctx: ToolContext, open: bool, door: Door | None = None) -> Effect:
     seats = seats_of(ctx, door)
     writes = {f"{DOOR}.{seat_branch(s)}.IsOpen": open for s in seats}
     name = PHRASES.get(f"zone.{seats[0]}" if len(seats) == 1 else "zone.all")
-    return Effect.set(writes, PHRASES.get("body.door_open" if open else "body.door_closed",
-                                          door=name))
+    return Effect.set(
+        writes, PHRASES.get("body.door_open" if open else "body.door_closed", door=name)
+    )
 
 
 @tool("body")
@@ -132,8 +135,10 @@ def set_hood(ctx: ToolContext, open: bool) -> Effect:
     Args:
         open: true to open, false to close.
     """
-    return Effect.set({"Vehicle.Body.Hood.IsOpen": open},
-                      PHRASES.get("body.hood_open" if open else "body.hood_closed"))
+    return Effect.set(
+        {"Vehicle.Body.Hood.IsOpen": open},
+        PHRASES.get("body.hood_open" if open else "body.hood_closed"),
+    )
 
 
 @tool("body")
@@ -144,8 +149,9 @@ def set_gear(ctx: ToolContext, gear: Literal["P", "R", "N", "D"]) -> Effect:
         gear: P (park), R (reverse), N (neutral) or D (drive).
     """
     code = {"P": 126, "R": -1, "N": 0, "D": 127}[gear]
-    return Effect.set({"Vehicle.Powertrain.Transmission.SelectedGear": code},
-                      PHRASES.get("body.gear", gear=gear))
+    return Effect.set(
+        {"Vehicle.Powertrain.Transmission.SelectedGear": code}, PHRASES.get("body.gear", gear=gear)
+    )
 
 
 @tool("body")
@@ -156,8 +162,9 @@ def set_mirrors_folded(ctx: ToolContext, folded: bool) -> Effect:
         folded: true to fold, false to unfold.
     """
     writes = {f"Vehicle.Body.Mirrors.{s}.IsFolded": folded for s in ("DriverSide", "PassengerSide")}
-    return Effect.set(writes, PHRASES.get("body.mirrors_folded" if folded else
-                                          "body.mirrors_unfolded"))
+    return Effect.set(
+        writes, PHRASES.get("body.mirrors_folded" if folded else "body.mirrors_unfolded")
+    )
 
 
 @tool("body")
@@ -179,8 +186,9 @@ def set_charge_port(ctx: ToolContext, open: bool) -> Effect:
         open: true to open, false to close.
     """
     path = "Vehicle.Powertrain.TractionBattery.Charging.ChargingPort.AnyPosition.IsFlapOpen"
-    return Effect.set({path: open}, PHRASES.get("body.charge_port_open" if open else
-                                                "body.charge_port_closed"))
+    return Effect.set(
+        {path: open}, PHRASES.get("body.charge_port_open" if open else "body.charge_port_closed")
+    )
 
 
 @tool("body")

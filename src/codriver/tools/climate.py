@@ -25,8 +25,9 @@ def set_temperature(ctx: ToolContext, celsius: float, zone: Zone | None = None) 
         zone: seat or row to set; omitted, the speaker's own zone.
     """
     writes = {_station(seat, "Temperature"): celsius for seat in seats_of(ctx, zone)}
-    return Effect.set(writes, PHRASES.get("climate.temperature", zone=zone_name(ctx, zone),
-                                          celsius=celsius))
+    return Effect.set(
+        writes, PHRASES.get("climate.temperature", zone=zone_name(ctx, zone), celsius=celsius)
+    )
 
 
 @tool("climate")
@@ -43,8 +44,9 @@ def adjust_temperature(ctx: ToolContext, delta: float, zone: Zone | None = None)
         low, high = ctx.bounds(path, 16, 32)
         writes[path] = clamp(ctx.number(path, 22) + delta, low, high)
     target = next(iter(writes.values()))
-    return Effect.set(writes, PHRASES.get("climate.temperature", zone=zone_name(ctx, zone),
-                                          celsius=target))
+    return Effect.set(
+        writes, PHRASES.get("climate.temperature", zone=zone_name(ctx, zone), celsius=target)
+    )
 
 
 @tool("climate")
@@ -56,8 +58,9 @@ def set_fan_speed(ctx: ToolContext, level: int, zone: Zone | None = None) -> Eff
         zone: seat or row; omitted, every zone (the fan is shared).
     """
     writes = {_station(seat, "FanSpeed"): level for seat in seats_of(ctx, zone or "all")}
-    return Effect.set(writes, PHRASES.get("climate.fan", zone=zone_name(ctx, zone or "all"),
-                                          level=level))
+    return Effect.set(
+        writes, PHRASES.get("climate.fan", zone=zone_name(ctx, zone or "all"), level=level)
+    )
 
 
 @tool("climate")
@@ -73,8 +76,9 @@ def adjust_fan_speed(ctx: ToolContext, delta: int, zone: Zone | None = None) -> 
         path = _station(seat, "FanSpeed")
         writes[path] = int(clamp(ctx.number(path, 30) + delta, 0, 100))
     level = next(iter(writes.values()))
-    return Effect.set(writes, PHRASES.get("climate.fan", zone=zone_name(ctx, zone or "all"),
-                                          level=level))
+    return Effect.set(
+        writes, PHRASES.get("climate.fan", zone=zone_name(ctx, zone or "all"), level=level)
+    )
 
 
 @tool("climate")
@@ -84,8 +88,9 @@ def set_air_conditioning(ctx: ToolContext, on: bool) -> Effect:
     Args:
         on: true to turn on, false to turn off.
     """
-    return Effect.set({f"{HVAC}.IsAirConditioningActive": on},
-                      PHRASES.get(f"climate.ac_{on_off(on)}"))
+    return Effect.set(
+        {f"{HVAC}.IsAirConditioningActive": on}, PHRASES.get(f"climate.ac_{on_off(on)}")
+    )
 
 
 @tool("climate")
@@ -95,8 +100,9 @@ def set_recirculation(ctx: ToolContext, on: bool) -> Effect:
     Args:
         on: true for recirculation, false for fresh air.
     """
-    return Effect.set({f"{HVAC}.IsRecirculationActive": on},
-                      PHRASES.get(f"climate.recirculation_{on_off(on)}"))
+    return Effect.set(
+        {f"{HVAC}.IsRecirculationActive": on}, PHRASES.get(f"climate.recirculation_{on_off(on)}")
+    )
 
 
 @tool("climate")
@@ -124,8 +130,10 @@ def set_air_distribution(
     writes = {_station(seat, "AirDistribution"): direction for seat in seats_of(ctx, zone)}
     names = {"UP": ("windscreen", "吹挡风"), "MIDDLE": ("face", "吹面"), "DOWN": ("feet", "吹脚")}
     en, zh = names[direction]
-    return Effect.set(writes, PHRASES.get("climate.airflow", zone=zone_name(ctx, zone),
-                                          direction=Bilingual(en, zh)))
+    return Effect.set(
+        writes,
+        PHRASES.get("climate.airflow", zone=zone_name(ctx, zone), direction=Bilingual(en, zh)),
+    )
 
 
 CLIMATE = Toolset(

@@ -71,8 +71,9 @@ def set_reading_light(ctx: ToolContext, on: bool) -> Effect:
     Args:
         on: true to turn on, false to turn off.
     """
-    return Effect.set({"Vehicle.Cabin.Light.IsDomeOn": on},
-                      PHRASES.get(f"lights.dome_{on_off(on)}"))
+    return Effect.set(
+        {"Vehicle.Cabin.Light.IsDomeOn": on}, PHRASES.get(f"lights.dome_{on_off(on)}")
+    )
 
 
 @tool("lights")
@@ -98,8 +99,9 @@ def set_fog_lights(
         which: front, rear or both fog lights.
     """
     sides = ("Front", "Rear") if which == "both" else (which.capitalize(),)
-    return Effect.set({f"{LIGHTS}.Fog.{side}.IsOn": on for side in sides},
-                      PHRASES.get(f"lights.fog_{on_off(on)}"))
+    return Effect.set(
+        {f"{LIGHTS}.Fog.{side}.IsOn": on for side in sides}, PHRASES.get(f"lights.fog_{on_off(on)}")
+    )
 
 
 @tool("lights")
@@ -109,8 +111,9 @@ def set_hazard_lights(ctx: ToolContext, on: bool) -> Effect:
     Args:
         on: true to turn on, false to turn off.
     """
-    return Effect.set({f"{LIGHTS}.Hazard.IsSignaling": on},
-                      PHRASES.get(f"lights.hazard_{on_off(on)}"))
+    return Effect.set(
+        {f"{LIGHTS}.Hazard.IsSignaling": on}, PHRASES.get(f"lights.hazard_{on_off(on)}")
+    )
 
 
 LIGHTS_TOOLS = Toolset(

@@ -13,16 +13,20 @@ QUERY = "Cockpit.Media.Query"
 
 
 @tool("media")
-def play_media(ctx: ToolContext, query: str, kind: Literal[
-    "artist", "genre", "title", "station", "playlist", "any"] = "any") -> Effect:
+def play_media(
+    ctx: ToolContext,
+    query: str,
+    kind: Literal["artist", "genre", "title", "station", "playlist", "any"] = "any",
+) -> Effect:
     """Play music or audio: an artist, a genre, a song title, a radio station.
 
     Args:
         query: what to play, as the occupant said it (e.g. "周杰伦", "jazz", "FM 101.7").
         kind: what the query names, if known.
     """
-    return Effect.set({QUERY: query, f"{MEDIA}.Action": "PLAY"},
-                      PHRASES.get("media.play", query=query))
+    return Effect.set(
+        {QUERY: query, f"{MEDIA}.Action": "PLAY"}, PHRASES.get("media.play", query=query)
+    )
 
 
 @tool("media")
@@ -34,8 +38,12 @@ def control_playback(
     Args:
         action: the playback command.
     """
-    key = {"PLAY": "media.resume", "STOP": "media.pause", "SKIP_FORWARD": "media.next",
-           "SKIP_BACKWARD": "media.previous"}[action]
+    key = {
+        "PLAY": "media.resume",
+        "STOP": "media.pause",
+        "SKIP_FORWARD": "media.next",
+        "SKIP_BACKWARD": "media.previous",
+    }[action]
     return Effect.set({f"{MEDIA}.Action": action}, PHRASES.get(key))
 
 
@@ -72,8 +80,10 @@ def play_video(
         title: what to watch.
         screen: which screen shows it.
     """
-    return Effect.set({QUERY: title, f"{MEDIA}.Action": "PLAY"},
-                      PHRASES.get("media.video", title=title, screen=PHRASES.get(f"screen.{screen}")))
+    return Effect.set(
+        {QUERY: title, f"{MEDIA}.Action": "PLAY"},
+        PHRASES.get("media.video", title=title, screen=PHRASES.get(f"screen.{screen}")),
+    )
 
 
 @tool("media")

@@ -55,8 +55,11 @@ def set_massage(ctx: ToolContext, level: int, seat: Zone | None = None) -> Effec
     """
     writes = {_seat(s, "Massage.Level"): level for s in seats_of(ctx, seat)}
     name = zone_name(ctx, seat)
-    done = (PHRASES.get("seats.massage", zone=name, level=level) if level
-            else PHRASES.get("seats.massage_off", zone=name))
+    done = (
+        PHRASES.get("seats.massage", zone=name, level=level)
+        if level
+        else PHRASES.get("seats.massage_off", zone=name)
+    )
     return Effect.set(writes, done)
 
 
@@ -69,8 +72,9 @@ def set_recline(ctx: ToolContext, degrees: float, seat: Zone | None = None) -> E
         seat: which seat or row; omitted, the speaker's own.
     """
     writes = {_seat(s, "Backrest.Recline"): degrees for s in seats_of(ctx, seat)}
-    return Effect.set(writes, PHRASES.get("seats.recline", zone=zone_name(ctx, seat),
-                                          degrees=degrees))
+    return Effect.set(
+        writes, PHRASES.get("seats.recline", zone=zone_name(ctx, seat), degrees=degrees)
+    )
 
 
 @tool("seats")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from codriver.text import Bilingual
 from codriver.tools.base import Effect, ToolContext, Toolset, tool
 from codriver.tools.zones import PHRASES
-from codriver.vehicle.seats import hvac_station, seat_branch
+from codriver.vehicle.seats import SEATS, hvac_station, seat_branch
 
 Topic = Literal[
     "set_temperature", "cabin_temperature", "outside_temperature", "battery", "range", "locks",
@@ -23,7 +24,8 @@ def vehicle_status(ctx: ToolContext, topic: Topic) -> Effect:
     Args:
         topic: what the occupant asked about.
     """
-    return Effect(answer=_ANSWERS[topic](ctx))
+    answer: Bilingual = _ANSWERS[topic](ctx)
+    return Effect(answer=answer)
 
 
 def _num(ctx: ToolContext, path: str) -> str:
@@ -43,14 +45,16 @@ def _locks(ctx: ToolContext) -> Bilingual:
 
 
 def _windows(ctx: ToolContext) -> Bilingual:
-    seats = ("driver", "passenger", "rear_left", "rear_right")
-    open_ = [s for s in seats
-             if ctx.number(f"Vehicle.Cabin.Door.{seat_branch(s)}.Window.Position") > 0]
+    open_ = [
+        s for s in SEATS if ctx.number(f"Vehicle.Cabin.Door.{seat_branch(s)}.Window.Position") > 0
+    ]
     if not open_:
         return PHRASES.get("status.windows_closed")
     names = [PHRASES.get(f"window.{s}") for s in open_]
-    return PHRASES.get("status.windows_open", windows=Bilingual(
-        ", ".join(n.en for n in names), "、".join(n.zh for n in names)))
+    return PHRASES.get(
+        "status.windows_open",
+        windows=Bilingual(", ".join(n.en for n in names), "、".join(n.zh for n in names)),
+    )
 
 
 def _media(ctx: ToolContext) -> Bilingual:
@@ -73,17 +77,22 @@ def _navigation(ctx: ToolContext) -> Bilingual:
     return PHRASES.get("nav.no_route")
 
 
-_ANSWERS = {
+_ANSWERS: dict[str, Callable[[ToolContext], Bilingual]] = {
     "set_temperature": _set_temperature,
     "cabin_temperature": lambda ctx: PHRASES.get(
-        "status.cabin_temperature", value=_num(ctx, "Vehicle.Cabin.HVAC.AmbientAirTemperature")),
+        "status.cabin_temperature", value=_num(ctx, "Vehicle.Cabin.HVAC.AmbientAirTemperature")
+    ),
     "outside_temperature": lambda ctx: PHRASES.get(
-        "status.outside_temperature", value=_num(ctx, "Vehicle.Exterior.AirTemperature")),
+        "status.outside_temperature", value=_num(ctx, "Vehicle.Exterior.AirTemperature")
+    ),
     "battery": lambda ctx: PHRASES.get(
-        "status.battery", value=_num(ctx, "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed"),
-        km=int(ctx.number("Vehicle.Powertrain.Range") / 1000)),
+        "status.battery",
+        value=_num(ctx, "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed"),
+        km=int(ctx.number("Vehicle.Powertrain.Range") / 1000),
+    ),
     "range": lambda ctx: PHRASES.get(
-        "status.range", km=int(ctx.number("Vehicle.Powertrain.Range") / 1000)),
+        "status.range", km=int(ctx.number("Vehicle.Powertrain.Range") / 1000)
+    ),
     "locks": _locks,
     "windows": _windows,
     "media": _media,

@@ -23,8 +23,9 @@ def navigate_to(ctx: ToolContext, place: str) -> Effect:
     Args:
         place: the destination as said (a name, an address, or "nearest X").
     """
-    return Effect.set({DESTINATION: place, WAYPOINTS: []},
-                      PHRASES.get("nav.destination", place=place))
+    return Effect.set(
+        {DESTINATION: place, WAYPOINTS: []}, PHRASES.get("nav.destination", place=place)
+    )
 
 
 @tool("navigation")
@@ -76,8 +77,10 @@ def set_drive_mode(
     Args:
         mode: NORMAL, SPORT, ECONOMY (eco), SNOW or RAIN.
     """
-    return Effect.set({"Vehicle.Powertrain.Transmission.PerformanceMode": mode},
-                      PHRASES.get("drive.mode", mode=PHRASES.get(f"drive.{mode}")))
+    return Effect.set(
+        {"Vehicle.Powertrain.Transmission.PerformanceMode": mode},
+        PHRASES.get("drive.mode", mode=PHRASES.get(f"drive.{mode}")),
+    )
 
 
 NAVIGATION_TOOLS = Toolset("navigation", (navigate_to, add_waypoint, cancel_navigation))

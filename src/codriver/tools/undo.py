@@ -10,7 +10,9 @@ _UNDONE = Bilingual("undone", "已撤销")
 
 
 @tool("system")
-def restore_signals(ctx: ToolContext, values: dict[str, bool | int | float | str | list[str]]) -> Effect:
+def restore_signals(
+    ctx: ToolContext, values: dict[str, bool | int | float | str | list[str]]
+) -> Effect:
     """Put signals back to earlier values, e.g. to undo the last change. Every write still passes
     the safety gate.
 

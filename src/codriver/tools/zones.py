@@ -23,7 +23,9 @@ _GROUPS: dict[str, tuple[Seat, ...]] = {
 def seats_of(ctx: ToolContext, zone: Zone | None) -> tuple[Seat, ...]:
     if zone is None:
         return (ctx.speaker,)
-    return _GROUPS.get(zone, (zone,))  # type: ignore[return-value]
+    if zone in _GROUPS:
+        return _GROUPS[zone]
+    return (zone,)  # type: ignore[return-value]
 
 
 def zone_name(ctx: ToolContext, zone: Zone | None) -> Bilingual:

@@ -21,8 +21,10 @@ def _topics() -> list[tuple[tuple[str, ...], Bilingual]]:
     res = resources.files("codriver.understanding").joinpath("data/chitchat.yaml")
     raw = yaml.safe_load(res.read_text("utf-8"))
     return [
-        (tuple(str(p).lower() for p in item["phrases"]),
-         Bilingual.from_mapping(item["reply"], f"chitchat.yaml: {name}"))
+        (
+            tuple(str(p).lower() for p in item["phrases"]),
+            Bilingual.from_mapping(item["reply"], f"chitchat.yaml: {name}"),
+        )
         for name, item in raw.items()
     ]
 

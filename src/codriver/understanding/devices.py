@@ -1,4 +1,4 @@
-"""Device specs (``data/devices.yaml``): how each device the lexicon names is driven by the tools."""
+"""Device specs (``data/devices.yaml``): how the tools drive each device the lexicon names."""
 
 from __future__ import annotations
 
@@ -71,22 +71,26 @@ def _ref(raw: object, where: str) -> ToolRef | None:
 
 @cache
 def load_devices() -> dict[str, DeviceSpec]:
-    text = resources.files("codriver.understanding").joinpath("data/devices.yaml").read_text("utf-8")
+    text = (
+        resources.files("codriver.understanding").joinpath("data/devices.yaml").read_text("utf-8")
+    )
     raw: dict[str, Any] = yaml.safe_load(text)
     specs = {}
     for name, item in raw.items():
         where = f"devices.yaml: {name}"
         if item.get("kind") not in KINDS:
             raise ConfigError(f"{where}: kind must be one of {', '.join(KINDS)}")
-        refs = {k: _ref(item.get(k), f"{where}.{k}")
-                for k in ("set", "adjust", "switch", "color", "on", "off")}
+        refs = {
+            k: _ref(item.get(k), f"{where}.{k}")
+            for k in ("set", "adjust", "switch", "color", "on", "off")
+        }
         plain = {k: v for k, v in item.items() if k not in refs}
         if "range" in plain:
             plain["range"] = tuple(plain["range"])
         if "order" in plain:
             plain["order"] = tuple(plain["order"])
         try:
-            specs[name] = DeviceSpec(name=name, **plain, **refs)
+            specs[name] = DeviceSpec(name=name, **plain, **refs)  # type: ignore[arg-type]
         except TypeError as exc:
             raise ConfigError(f"{where}: {exc}") from exc
     return specs

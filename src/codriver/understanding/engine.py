@@ -28,8 +28,12 @@ _ACTION_DEVICES = {
 }  # fmt: skip
 _MODE_DEVICES = {"wipers": "wipers", "drive": "drive_mode", "airflow": "airflow", "gear": "gear"}
 _CLIMATE = ("ac", "fan", "temperature")
-_HEATED = {"mirrors": "mirror_heat", "backrest": "seat_heat", "window": "defrost_rear",
-           "sunroof": "defrost_front"}
+_HEATED = {
+    "mirrors": "mirror_heat",
+    "backrest": "seat_heat",
+    "window": "defrost_rear",
+    "sunroof": "defrost_front",
+}
 _RELATIVE = ("up", "down")
 
 
@@ -72,8 +76,14 @@ class LocalBrain:
 
     # -- planning ------------------------------------------------------------------------
 
-    def _plan(self, utt: Utterance, ctx: TurnContext, frames: list[Frame], text: str,
-              result: Interpretation) -> Plan:
+    def _plan(
+        self,
+        utt: Utterance,
+        ctx: TurnContext,
+        frames: list[Frame],
+        text: str,
+        result: Interpretation,
+    ) -> Plan:
         words = sum(f.words for f in frames) or 1
         confidence = 1.0 - sum(f.unknown for f in frames) / words
         answer = self._answer_pending(ctx, frames)
@@ -127,9 +137,17 @@ class LocalBrain:
             return Plan("decline")
         return None
 
-    def _frame(self, frame: Frame, previous: Frame | None, utt: Utterance, scope: Scope,
-               says: list[Bilingual], needs: list[Need], acted: list[tuple[Frame, str]],
-               result: Interpretation) -> list[ToolCall]:
+    def _frame(
+        self,
+        frame: Frame,
+        previous: Frame | None,
+        utt: Utterance,
+        scope: Scope,
+        says: list[Bilingual],
+        needs: list[Need],
+        acted: list[tuple[Frame, str]],
+        result: Interpretation,
+    ) -> list[ToolCall]:
         negated = "negation" in frame.cues and "only" not in frame.cues
         if negated and (frame.actions or frame.has_value or frame.needs):
             return []
@@ -156,8 +174,9 @@ class LocalBrain:
         acted.append((frame, device))
         return resolved
 
-    def _device(self, frame: Frame, previous: Frame | None, utt: Utterance,
-                scope: Scope) -> str | None:
+    def _device(
+        self, frame: Frame, previous: Frame | None, utt: Utterance, scope: Scope
+    ) -> str | None:
         device = frame.device
         if device is not None:
             return self._refine(frame, device)
@@ -178,14 +197,16 @@ class LocalBrain:
         spec = self.devices[device]
         if spec.zoned_device and frame.zones:
             return spec.zoned_device
-        levelled = frame.number is not None or frame.action in _RELATIVE or frame.qual in (
-            "max", "min")
+        levelled = (
+            frame.number is not None or frame.action in _RELATIVE or frame.qual in ("max", "min")
+        )
         if spec.redirect and levelled:
             return spec.redirect
         return device
 
-    def _infer(self, frame: Frame, previous: Frame | None, utt: Utterance,
-               scope: Scope) -> str | None:
+    def _infer(
+        self, frame: Frame, previous: Frame | None, utt: Utterance, scope: Scope
+    ) -> str | None:
         """The device a frame means without naming it."""
         for action in frame.actions:
             if action in _ACTION_DEVICES:
@@ -220,7 +241,9 @@ class LocalBrain:
         """Whether ``device`` can take what the frame asks without naming a device."""
         kind = self.devices[device].kind
         if frame.number is not None or frame.action in _RELATIVE or frame.qual:
-            return kind in ("level", "position", "wipers") or self.devices[device].redirect is not None
+            return (
+                kind in ("level", "position", "wipers") or self.devices[device].redirect is not None
+            )
         return bool(frame.actions) or "more" in frame.cues
 
     # -- dialogue ------------------------------------------------------------------------
@@ -240,13 +263,18 @@ class LocalBrain:
                 if not isinstance(resolved, Need):
                     calls.extend(resolved)
             return calls
-        if "more" in frame.cues and not frame.device and not frame.has_value and \
-                self.memory.frames and frame.action in (None, *_RELATIVE):
+        if (
+            "more" in frame.cues
+            and not frame.device
+            and not frame.has_value
+            and self.memory.frames
+            and frame.action in (None, *_RELATIVE)
+        ):
             return self._more(frame, scope)
         return None
 
     def _more(self, frame: Frame, scope: Scope) -> list[ToolCall] | None:
-        """"a little more", "再低一点", "too much, back a bit": the last change again or undone."""
+        """ "a little more", "再低一点", "too much, back a bit": the last change again or undone."""
         last, device = self.memory.frames[-1]
         spec = self.devices[device]
         same = _direction(last)
@@ -258,8 +286,14 @@ class LocalBrain:
             if frame.action == "down":
                 opening = not opening
             action = "open" if opening else "close"
-        again = replace(last, actions=(action,), number=None, qual=frame.qual or "little",
-                        unit=None, cues={"more"})
+        again = replace(
+            last,
+            actions=(action,),
+            number=None,
+            qual=frame.qual or "little",
+            unit=None,
+            cues={"more"},
+        )
         resolved = resolve(again, spec, scope)
         return None if isinstance(resolved, Need) else resolved
 
@@ -273,8 +307,14 @@ class LocalBrain:
             self.memory.frames = [(fixed, frame.device)]
             return [*_undo(ctx.history), *resolved]
         if frame.has_value and not frame.device:
-            fixed = replace(last, number=frame.number, qual=frame.qual, unit=frame.unit or last.unit,
-                            color=frame.color or last.color, actions=("set",))
+            fixed = replace(
+                last,
+                number=frame.number,
+                qual=frame.qual,
+                unit=frame.unit or last.unit,
+                color=frame.color or last.color,
+                actions=("set",),
+            )
             resolved = resolve(fixed, self.devices[device], scope)
             return None if isinstance(resolved, Need) else resolved
         return None

@@ -46,9 +46,19 @@ class Frame:
         return self.number is not None or self.qual in ("max", "min", "half") or bool(self.color)
 
     def empty(self) -> bool:
-        return not (self.device or self.actions or self.zones or self.has_value or self.modes
-                    or self.needs or self.cues or self.query or self.question or self.deictic
-                    or self.qual)
+        return not (
+            self.device
+            or self.actions
+            or self.zones
+            or self.has_value
+            or self.modes
+            or self.needs
+            or self.cues
+            or self.query
+            or self.question
+            or self.deictic
+            or self.qual
+        )
 
 
 def build_frames(tokens: list[Token], text: str) -> list[Frame]:
@@ -88,7 +98,7 @@ def build_frames(tokens: list[Token], text: str) -> list[Frame]:
 
 
 def _only_cue(token: Token, frame: Frame) -> bool:
-    """"再" is a clause break after a full request, and "more" at the start of one."""
+    """ "再" is a clause break after a full request, and "more" at the start of one."""
     return token.has("dialogue", "more") and frame.empty()
 
 
@@ -115,10 +125,14 @@ def _apply(frame: Frame, token: Token) -> bool | None:
     new_device = devices and frame.device and frame.device not in devices
     if new_device and (frame.actions or frame.has_value) and not token.has("stop"):
         return True
-    if actions and frame.actions and (frame.device or frame.has_value):
-        if frame.action not in _WEAK_ACTIONS or frame.has_value:
-            if not (set(actions) & set(frame.actions)):
-                return True
+    if (
+        actions
+        and frame.actions
+        and (frame.device or frame.has_value)
+        and (frame.action not in _WEAK_ACTIONS or frame.has_value)
+        and not (set(actions) & set(frame.actions))
+    ):
+        return True
     if zones and frame.zones and frame.has_value and not devices and not actions:
         return True
     frame.words += 1
@@ -176,8 +190,24 @@ def _take_query(tokens: list[Token], i: int, text: str, frame: Frame, slot: str)
 
 
 _EDGE = ("some ", "the ", "a ", "my ", "an ", "something ", "to ")
-_EDGE_END = (" please", " for me", " music", " songs", " song", "的歌", "的歌曲", "的音乐", "吧",
-             "一下", "了", "听听", "提提神", "转转", "玩玩", "看看")
+_EDGE_END = (
+    " please",
+    " for me",
+    " music",
+    " songs",
+    " song",
+    "的歌",
+    "的歌曲",
+    "的音乐",
+    "吧",
+    "一下",
+    "了",
+    "听听",
+    "提提神",
+    "转转",
+    "玩玩",
+    "看看",
+)
 
 
 def _trim(query: str) -> str:
@@ -188,7 +218,7 @@ def _trim(query: str) -> str:
         low = query.lower()
         for edge in _EDGE:
             if low.startswith(edge):
-                query, changed = query[len(edge):], True
+                query, changed = query[len(edge) :], True
                 break
         low = query.lower()
         for edge in _EDGE_END:

@@ -67,12 +67,12 @@ def lower(text: str) -> str:
 
 
 def units(text: str) -> list[tuple[str, int, int]]:
-    """The units of ``text`` (already lowered) with their character spans; clause breaks as ``|``."""
+    """The units of lowered ``text`` with their character spans; clause breaks as ``|``."""
     out: list[tuple[str, int, int]] = []
     for match in _UNIT.finditer(text):
         unit, start, end = match.group(), match.start(), match.end()
         if unit.isspace():
-            before, after = text[:start][-1:], text[end:end + 1]
+            before, after = text[:start][-1:], text[end : end + 1]
             if _CJK.match(before or " ") and _CJK.match(after or " "):
                 out.append(("|", start, end))
             continue
@@ -113,8 +113,15 @@ class Lexicon:
             size, tags = self._longest(seq, i)
             num_size, number = self._number(seq, i)
             if num_size > size or (num_size and not size):
-                tokens.append(Token("number", text[start:seq[i + num_size - 1][2]], start,
-                                    seq[i + num_size - 1][2], number=number))
+                tokens.append(
+                    Token(
+                        "number",
+                        text[start : seq[i + num_size - 1][2]],
+                        start,
+                        seq[i + num_size - 1][2],
+                        number=number,
+                    )
+                )
                 i += num_size
             elif size:
                 stop = seq[i + size - 1][2]

@@ -54,8 +54,13 @@ def remedy_for(
     for option in load_needs().get(need, ()):
         if all(cond.holds(state.get(path)) for path, cond in option.when):
             calls = [
-                ToolCall(c.name, {k: speaker if v == "speaker" and k in SPEAKER_ARGS else v
-                                  for k, v in c.args.items()})
+                ToolCall(
+                    c.name,
+                    {
+                        k: speaker if v == "speaker" and k in SPEAKER_ARGS else v
+                        for k, v in c.args.items()
+                    },
+                )
                 for c in option.calls
             ]
             return calls, option.say

@@ -57,8 +57,13 @@ def _polarity(frame: Frame) -> bool | None:
     return None
 
 
-def _call(ref: ToolRef | None, spec: DeviceSpec, tool_arg: object, zone: str | None,
-          extra: Mapping[str, object] | None = None) -> ToolCall:
+def _call(
+    ref: ToolRef | None,
+    spec: DeviceSpec,
+    tool_arg: object,
+    zone: str | None,
+    extra: Mapping[str, object] | None = None,
+) -> ToolCall:
     tool = ref.tool if ref else str(spec.tool)
     arg = ref.arg if ref else str(spec.arg)
     args: dict[str, object] = dict(spec.args)
@@ -133,8 +138,10 @@ def _to_unit(frame: Frame, spec: DeviceSpec, scope: Scope) -> float:
     """The frame's number in the device's unit: Fahrenheit when said, or when the car shows °F."""
     number = float(frame.number or 0)
     shows_f = scope.state.get("Vehicle.Cabin.Infotainment.HMI.TemperatureUnit") == "F"
-    if spec.unit == "degree" and frame.action not in ("up", "down") and (
-        frame.unit == "fahrenheit" or (shows_f and frame.unit != "celsius")
+    if (
+        spec.unit == "degree"
+        and frame.action not in ("up", "down")
+        and (frame.unit == "fahrenheit" or (shows_f and frame.unit != "celsius"))
     ):
         return round((number - 32) * 5 / 9 * 2) / 2
     return number
@@ -196,7 +203,7 @@ def _sunroof(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | N
 
 def _mode(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
     prefix = f"{spec.modes}."
-    modes = [m[len(prefix):] for m in frame.modes if m.startswith(prefix)]
+    modes = [m[len(prefix) :] for m in frame.modes if m.startswith(prefix)]
     if not modes:
         return Need("mode", spec.name)
     return [_call(None, spec, modes[-1], z) for z in zones_of(frame, scope)]
@@ -231,8 +238,7 @@ def _media(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Nee
         return [ToolCall("play_video", {"title": frame.query or "video", "screen": screen})]
     if action == "play" and frame.query:
         return [ToolCall("play_media", {"query": frame.query})]
-    commands = {"pause": "STOP", "off": "STOP", "next": "SKIP_FORWARD",
-                "previous": "SKIP_BACKWARD"}
+    commands = {"pause": "STOP", "off": "STOP", "next": "SKIP_FORWARD", "previous": "SKIP_BACKWARD"}
     return [ToolCall("control_playback", {"action": commands.get(action or "", "PLAY")})]
 
 

@@ -80,6 +80,8 @@ class SignalSpec:
 
     def bounds(self) -> tuple[float | None, float | None]:
         """The effective numeric bounds: the spec's min/max within the datatype's own range."""
+        low: float | None
+        high: float | None
         low, high = _INT_RANGES.get(self.datatype, (None, None))
         if self.min is not None:
             low = self.min if low is None else max(low, self.min)
@@ -169,7 +171,9 @@ class Catalog:
                 raw = json.loads(path.read_text(encoding="utf-8"))
             specs = [_spec_from_json(item) for item in raw["signals"]]
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise CatalogError(f"cannot read the signal catalog {path or '(packaged)'}: {exc}")
+            raise CatalogError(
+                f"cannot read the signal catalog {path or '(packaged)'}: {exc}"
+            ) from exc
         return cls(specs, raw.get("origin"))
 
     def narrowed(self, limits: Iterable[Limit]) -> Catalog:

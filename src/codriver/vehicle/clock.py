@@ -57,7 +57,7 @@ class SimClock:
         return self.call_at(self._now + max(0.0, delay), callback)
 
     def on_tick(self, ticker: Ticker) -> None:
-        """Call ``ticker(elapsed)`` whenever time moves (continuous processes: battery, cabin air)."""
+        """Call ``ticker(elapsed)`` whenever time moves (continuous processes: battery, air)."""
         self._tickers.append(ticker)
 
     def _move_to(self, when: float) -> None:

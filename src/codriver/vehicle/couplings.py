@@ -51,7 +51,9 @@ def coupled(path: str, value: Value, state: State) -> dict[str, Value]:
     elif leaf == "Switch" and isinstance(value, str) and value in _SWITCH_TARGET:
         out[f"{item}.Position"] = _SWITCH_TARGET[value]
         out[f"{item}.IsOpen"] = _SWITCH_TARGET[value] > 0
-    if (_is_door(item) or ".Trunk." in item) and out.get(f"{item}.IsOpen", value is True):
-        if leaf in ("IsOpen", "Position", "Switch") and state.get(f"{item}.IsLocked") is True:
-            out[f"{item}.IsLocked"] = False
+    opens = out.get(f"{item}.IsOpen", value is True)
+    lockable = _is_door(item) or ".Trunk." in item
+    moved = leaf in ("IsOpen", "Position", "Switch")
+    if lockable and opens and moved and state.get(f"{item}.IsLocked") is True:
+        out[f"{item}.IsLocked"] = False
     return out

@@ -35,7 +35,7 @@ class VehicleProfile:
             else:
                 raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"cannot read vehicle profile {path or '(packaged)'}: {exc}")
+            raise ConfigError(f"cannot read vehicle profile {path or '(packaged)'}: {exc}") from exc
         if not isinstance(raw, dict):
             raise ConfigError(f"vehicle profile {path or '(packaged)'} is not a mapping")
         base = catalog or Catalog.load()

@@ -43,7 +43,7 @@ def hvac_station(seat: Seat) -> str:
 
 
 def seat_of_branch(path: str) -> Seat | None:
-    """The seat a VSS path belongs to, if any (``...Door.Row2.PassengerSide.Window`` → rear_right)."""
+    """The seat a VSS path belongs to, if any (``Door.Row2.PassengerSide.Window``: rear_right)."""
     for seat in SEATS:
         if f".{_SEAT_BRANCH[seat]}." in f"{path}." or f".{_STATION[seat]}." in f"{path}.":
             return seat
