@@ -63,6 +63,33 @@ def say(
 
 
 @app.command()
+def parse(
+    text: Annotated[str, typer.Argument(help="what the occupant says")],
+    speaker: Speaker = "driver",
+    gaze: Annotated[str | None, typer.Option(help="VSS branch the speaker looks at")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print as JSON")] = False,
+) -> None:
+    """Show how the on-device engine understands TEXT, without executing anything."""
+    from codriver.cli.parse import interpret
+
+    report = interpret(text, speaker, gaze)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    typer.echo(
+        f"lang: {report['lang']}  plan: {report['plan']}  confidence: {report['confidence']}"
+    )
+    for frame in report["frames"]:
+        typer.echo(f"  frame: {frame}")
+    for call in report["calls"]:
+        typer.echo(f"  call: {call['tool']} {call['args']}")
+    if report["say"]:
+        typer.echo(f"  say: {report['say']}")
+    if report["ambiguous"]:
+        typer.echo(f"  ambiguous: {', '.join(report['ambiguous'])}")
+
+
+@app.command()
 def scenarios(
     paths: Annotated[list[Path], typer.Argument(help="scenario files or folders")],
     json_file: Annotated[Path | None, typer.Option("--json", help="write results as JSON")] = None,

@@ -12,7 +12,7 @@ from codriver.assistant.plan import Exchange, Plan, ToolCall, TurnContext, Utter
 from codriver.text import Bilingual
 from codriver.understanding.chitchat import FALLBACK, chitchat
 from codriver.understanding.devices import load_devices
-from codriver.understanding.frames import Frame, build_frames
+from codriver.understanding.frames import OPEN_SLOT, Frame, build_frames
 from codriver.understanding.gaze import device_from_gaze
 from codriver.understanding.lexicon import load_lexicon, lower
 from codriver.understanding.needs import remedy_for
@@ -96,7 +96,10 @@ class LocalBrain:
         acted: list[tuple[Frame, str]] = []
         previous: Frame | None = None
         awaiting, self.memory.awaiting = self.memory.awaiting, None
-        commands = any(f.actions or (f.device and f.has_value) for f in frames)
+        commands = any(
+            (f.device and (f.actions or f.has_value)) or set(f.actions) & set(OPEN_SLOT)
+            for f in frames
+        )
         for frame in frames:
             if frame.needs and commands and not frame.actions and len(frames) > 1:
                 continue  # "close the window a bit, it's loud": the need is the reason
@@ -232,6 +235,8 @@ class LocalBrain:
             return "temperature"
         if frame.action in _RELATIVE and _playing(scope):
             return "volume"
+        if frame.action in ("off", "pause") and _playing(scope):
+            return "media"
         return None
 
     def _last_device(self) -> str | None:

@@ -7,7 +7,7 @@ action after "turn on the A/C", a second number after "driver 23").
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from codriver.understanding.lexicon import Token
 
@@ -33,6 +33,7 @@ class Frame:
     question: bool = False
     query: str | None = None
     raw_spans: list[tuple[int, int]] = field(default_factory=list)
+    """The run of unknown words just before the latest known one (a name before "a ring")."""
     words: int = 0
     unknown: int = 0
 
@@ -84,6 +85,8 @@ def build_frames(tokens: list[Token], text: str) -> list[Frame]:
             frame.words += 1
             frame.raw_spans.append((token.start, token.end))
         else:
+            if not _keeps_name(token):
+                frame.raw_spans.clear()
             opened = _apply(frame, token)
             if opened is not None:
                 frame = _close(frames, frame)
@@ -93,8 +96,22 @@ def build_frames(tokens: list[Token], text: str) -> list[Frame]:
                 i = _take_query(tokens, i + 1, text, frame, slot)
                 continue
         i += 1
-    _close(frames, frame)
+    if _cues_only(frame):
+        frames.append(frame)
+    else:
+        _close(frames, frame)
     return frames
+
+
+def _cues_only(frame: Frame) -> bool:
+    return bool(frame.cues) and replace(frame, cues=set(), zones=[]).empty() and not frame.unknown
+
+
+def _keeps_name(token: Token) -> bool:
+    """Filler and the slot words themselves do not separate a name from its verb."""
+    if all(t.kind in ("filler", "stop") for t in token.tags):
+        return True
+    return bool(set(token.ids("action")) & set(OPEN_SLOT))
 
 
 def _only_cue(token: Token, frame: Frame) -> bool:
@@ -103,9 +120,13 @@ def _only_cue(token: Token, frame: Frame) -> bool:
 
 
 def _close(frames: list[Frame], frame: Frame, inherit: bool = False) -> Frame:
+    nxt = Frame()
+    if _cues_only(frame):  # "no, the sunroof": the cue belongs to what follows
+        nxt.cues = set(frame.cues)
+        nxt.zones = list(frame.zones)
+        return nxt
     if not frame.empty():
         frames.append(frame)
-    nxt = Frame()
     if inherit:
         nxt.device, nxt.actions = frame.device, frame.actions
     return nxt
@@ -183,13 +204,14 @@ def _take_query(tokens: list[Token], i: int, text: str, frame: Frame, slot: str)
         start, end = frame.raw_spans[0][0], frame.raw_spans[-1][1]
     if start is not None and end is not None:
         query = _trim(text[start:end])
-        if query:
+        if query and query.lower() not in _STOP_ALONE:
             frame.query = query
             frame.actions = (slot, *(a for a in frame.actions if a != slot))
     return j
 
 
-_EDGE = ("some ", "the ", "a ", "my ", "an ", "something ", "to ")
+_STOP_ALONE = {"了", "吧", "一下", "it", "that", "this", "there", "some", "something", "一首", "点"}
+_EDGE = ("some ", "the ", "a ", "my ", "an ", "something ", "to ", "一下", "一趟", "先", "去")
 _EDGE_END = (
     " please",
     " for me",
@@ -230,4 +252,4 @@ def _trim(query: str) -> str:
 
 
 def _query_word(token: Token) -> bool:
-    return all(t.kind in ("stop", "filler", "deictic") for t in token.tags)
+    return token.has("stop") or all(t.kind in ("filler", "deictic") for t in token.tags)
