@@ -68,20 +68,25 @@ def set_sunroof(ctx: ToolContext, action: Literal["OPEN", "CLOSE", "TILT_UP"]) -
 
 @tool("body")
 def set_shade(
-    ctx: ToolContext, position: int, shade: Literal["sunroof", "rear", "side"] = "sunroof"
+    ctx: ToolContext,
+    position: int,
+    shade: Literal["sunroof", "rear", "side"] = "sunroof",
+    seat: Zone | None = None,
 ) -> Effect:
     """Move a sun shade: 0 covers the glass (closed), 100 fully open.
 
     Args:
         position: how far open, in percent.
-        shade: the sunroof shade, the rear window shade, or the rear side window shades.
+        shade: the sunroof shade, the rear window shade, or the side window shades.
+        seat: for side shades, whose window (by seat or row); omitted, both rear ones.
     """
     if shade == "sunroof":
         paths = ["Vehicle.Cabin.Sunroof.Shade.Position"]
     elif shade == "rear":
         paths = ["Vehicle.Cabin.RearShade.Position"]
     else:
-        paths = [f"{DOOR}.Row2.{side}.Shade.Position" for side in ("DriverSide", "PassengerSide")]
+        seats = seats_of(ctx, seat or "rear")
+        paths = [f"{DOOR}.{seat_branch(s)}.Shade.Position" for s in seats]
     return Effect.set(
         {p: position for p in paths},
         PHRASES.get("body.shade", shade=PHRASES.get(f"shade.{shade}"), position=position),
@@ -89,13 +94,15 @@ def set_shade(
 
 
 @tool("body")
-def set_door_lock(ctx: ToolContext, locked: bool) -> Effect:
-    """Lock or unlock all doors.
+def set_door_lock(ctx: ToolContext, locked: bool, door: Door | None = None) -> Effect:
+    """Lock or unlock the doors.
 
     Args:
         locked: true to lock, false to unlock.
+        door: one door (by seat) or a row; omitted, all doors.
     """
-    writes = {f"{DOOR}.{seat_branch(s)}.IsLocked": locked for s in seats_of(ctx, "all")}
+    seats = seats_of(ctx, door or "all")
+    writes = {f"{DOOR}.{seat_branch(s)}.IsLocked": locked for s in seats}
     return Effect.set(writes, PHRASES.get("body.locked" if locked else "body.unlocked"))
 
 

@@ -12,7 +12,7 @@ from codriver.vehicle.seats import SEATS, hvac_station, seat_branch
 
 Topic = Literal[
     "set_temperature", "cabin_temperature", "outside_temperature", "battery", "range", "locks",
-    "windows", "media", "navigation", "speed",
+    "windows", "media", "navigation", "speed", "trunk", "doors", "sunroof",
 ]  # fmt: skip
 
 
@@ -77,7 +77,25 @@ def _navigation(ctx: ToolContext) -> Bilingual:
     return PHRASES.get("nav.no_route")
 
 
+def _open_or_closed(path: str, name: str) -> Callable[[ToolContext], Bilingual]:
+    def answer(ctx: ToolContext) -> Bilingual:
+        is_open = ctx.number(path) != 0
+        return PHRASES.get(
+            "status.is_open" if is_open else "status.is_closed", item=PHRASES.get(name)
+        )
+
+    return answer
+
+
+def _doors(ctx: ToolContext) -> Bilingual:
+    opened = [s for s in SEATS if ctx.state.get(f"Vehicle.Cabin.Door.{seat_branch(s)}.IsOpen")]
+    return PHRASES.get("status.doors_open" if opened else "status.doors_closed")
+
+
 _ANSWERS: dict[str, Callable[[ToolContext], Bilingual]] = {
+    "trunk": _open_or_closed("Vehicle.Body.Trunk.Rear.Position", "trunk.rear"),
+    "sunroof": _open_or_closed("Vehicle.Cabin.Sunroof.Position", "item.sunroof"),
+    "doors": _doors,
     "set_temperature": _set_temperature,
     "cabin_temperature": lambda ctx: PHRASES.get(
         "status.cabin_temperature", value=_num(ctx, "Vehicle.Cabin.HVAC.AmbientAirTemperature")

@@ -59,6 +59,8 @@ class DeviceSpec:
     status: str | None = None
     close_all: bool = False
     zoned_device: str | None = None
+    part_of: str | None = None
+    down_reclines: bool = False
 
 
 def _ref(raw: object, where: str) -> ToolRef | None:

@@ -12,12 +12,13 @@ from codriver.assistant.plan import Exchange, Plan, ToolCall, TurnContext, Utter
 from codriver.text import Bilingual
 from codriver.understanding.chitchat import FALLBACK, chitchat
 from codriver.understanding.devices import load_devices
-from codriver.understanding.frames import OPEN_SLOT, Frame, build_frames
+from codriver.understanding.frames import OPEN_SLOT, Frame, build_frames, trim_query
 from codriver.understanding.gaze import device_from_gaze
 from codriver.understanding.lexicon import load_lexicon, lower
 from codriver.understanding.needs import remedy_for
 from codriver.understanding.questions import ask_for
 from codriver.understanding.resolve import Need, Scope, resolve
+from codriver.vehicle.seats import hvac_station
 
 _ACTION_DEVICES = {
     "lock": "lock", "unlock": "lock", "play": "media", "pause": "media", "resume": "media",
@@ -62,6 +63,7 @@ class LocalBrain:
     def __init__(self) -> None:
         self.lexicon = load_lexicon()
         self.devices = load_devices()
+        self.parts = {name: spec.part_of for name, spec in self.devices.items() if spec.part_of}
         self.memory = _Memory()
 
     async def plan(self, utterance: Utterance, context: TurnContext) -> Plan:
@@ -69,7 +71,7 @@ class LocalBrain:
 
     def understand(self, utterance: Utterance, context: TurnContext) -> Interpretation:
         text = lower(utterance.text)
-        frames = build_frames(self.lexicon.scan(text), utterance.text)
+        frames = build_frames(self.lexicon.scan(text), utterance.text, self.parts)
         result = Interpretation(utterance.lang, frames, Plan("silent"))
         result.plan = self._plan(utterance, context, frames, text, result)
         return result
@@ -93,26 +95,34 @@ class LocalBrain:
         calls: list[ToolCall] = []
         says: list[Bilingual] = []
         needs: list[Need] = []
-        acted: list[tuple[Frame, str]] = []
+        acted: list[tuple[Frame, str, list[ToolCall]]] = []
         previous: Frame | None = None
         awaiting, self.memory.awaiting = self.memory.awaiting, None
-        commands = any(
-            (f.device and (f.actions or f.has_value)) or set(f.actions) & set(OPEN_SLOT)
-            for f in frames
-        )
-        for frame in frames:
-            if frame.needs and commands and not frame.actions and len(frames) > 1:
-                continue  # "close the window a bit, it's loud": the need is the reason
-
+        reasons: list[Frame] = []
+        for index, frame in enumerate(frames):
+            if len(frames) > 1 and _reason(frame):
+                reasons.append(frame)  # maybe only the reason for a command beside it
+                continue
             if awaiting is not None and not frame.device and not frame.needs:
-                frame = _fill(awaiting[0], frame)
+                frame = _fill(awaiting[0], frame, utt.text)
+            if frame.action in OPEN_SLOT and not frame.query and index:
+                _borrow_name(frame, frames[index - 1], utt.text)
+            if "correction" in frame.cues and frame.device and acted:
+                # "open the window — no, the sunroof": the earlier request is replaced
+                wrong, _, wrong_calls = acted.pop()
+                calls = [c for c in calls if all(c is not w for w in wrong_calls)]
+                frame = replace(wrong, device=frame.device, zones=frame.zones or wrong.zones)
+                frame.cues = set()
             frame_calls = self._dialogue(frame, ctx, scope)
             if frame_calls is None:
                 frame_calls = self._frame(frame, previous, utt, scope, says, needs, acted, result)
             calls.extend(frame_calls)
             previous = frame if frame.device or frame.actions else previous
+        if not calls:
+            for frame in reasons:
+                calls.extend(self._frame(frame, None, utt, scope, says, needs, acted, result))
         if acted:
-            self.memory.frames = acted
+            self.memory.frames = [(frame, device) for frame, device, _ in acted]
         if calls:
             return Plan("act", tuple(calls), _join(says), confidence)
         if needs:
@@ -124,7 +134,7 @@ class LocalBrain:
         talk = chitchat(text)
         if talk is not None:
             return Plan("answer", say=talk, confidence=confidence)
-        if any(f.cues & {"no"} for f in frames):
+        if frames and all(_cues_only(f) for f in frames) and any("no" in f.cues for f in frames):
             return Plan("decline", confidence=confidence)
         return Plan("not_understood", say=FALLBACK, confidence=min(confidence, 0.3))
 
@@ -148,7 +158,7 @@ class LocalBrain:
         scope: Scope,
         says: list[Bilingual],
         needs: list[Need],
-        acted: list[tuple[Frame, str]],
+        acted: list[tuple[Frame, str, list[ToolCall]]],
         result: Interpretation,
     ) -> list[ToolCall]:
         negated = "negation" in frame.cues and "only" not in frame.cues
@@ -161,20 +171,24 @@ class LocalBrain:
             return calls
         frame = _inherit(frame, previous)
         device = self._device(frame, previous, utt, scope)
-        if device is not None and frame.question and not frame.has_value:
+        if device is not None and _asks(frame):
             topic = self.devices[device].status
             if topic is not None:
+                acted.append((frame, device, []))
                 return [ToolCall("vehicle_status", {"topic": topic})]
         result.devices.append(device)
         if device is None:
             if frame.has_value or frame.actions:
                 result.ambiguous.append("device")
             return []
-        resolved = resolve(frame, self.devices[device], scope)
+        if "sync" in frame.actions and device == "temperature":
+            resolved: list[ToolCall] | Need = _sync(frame, scope)
+        else:
+            resolved = resolve(frame, self.devices[device], scope)
         if isinstance(resolved, Need):
             needs.append(resolved)
             return []
-        acted.append((frame, device))
+        acted.append((frame, device, resolved))
         return resolved
 
     def _device(
@@ -187,6 +201,9 @@ class LocalBrain:
 
     def _refine(self, frame: Frame, device: str) -> str:
         """The device a named one stands for given the rest of the frame."""
+        levelled = frame.number is not None or frame.action in _RELATIVE
+        if device == "media" and levelled and frame.action != "play":
+            return "volume"
         if device == "door" and frame.action in ("lock", "unlock"):
             return "lock"
         if device in ("media", "volume", "screen") and frame.action == "video":
@@ -200,10 +217,7 @@ class LocalBrain:
         spec = self.devices[device]
         if spec.zoned_device and frame.zones:
             return spec.zoned_device
-        levelled = (
-            frame.number is not None or frame.action in _RELATIVE or frame.qual in ("max", "min")
-        )
-        if spec.redirect and levelled:
+        if spec.redirect and (levelled or frame.qual in ("max", "min")):
             return spec.redirect
         return device
 
@@ -337,7 +351,8 @@ def _undo(history: tuple[Exchange, ...]) -> list[ToolCall]:
     return []
 
 
-def _fill(template: Frame, frame: Frame) -> Frame:
+def _fill(template: Frame, frame: Frame, text: str) -> Frame:
+    """The frame that asked for a slot, with the answer's slots filled in."""
     return replace(
         template,
         number=frame.number if frame.number is not None else template.number,
@@ -345,13 +360,52 @@ def _fill(template: Frame, frame: Frame) -> Frame:
         qual=frame.qual or template.qual,
         color=frame.color or template.color,
         modes=frame.modes or template.modes,
-        query=frame.query or _free_text(frame) or template.query,
+        query=frame.query or _free_text(frame, text) or template.query,
         zones=frame.zones or template.zones,
     )
 
 
-def _free_text(frame: Frame) -> str | None:
-    return None
+def _free_text(frame: Frame, text: str) -> str | None:
+    if frame.free is None:
+        return None
+    return trim_query(text[frame.free[0] : frame.free[1]]) or None
+
+
+def _borrow_name(frame: Frame, before: Frame, text: str) -> None:
+    """ "最近的洗手间在哪，带我过去": the place was named in the clause before."""
+    name = before.query or _free_text(before, text)
+    if name:
+        frame.query = name
+
+
+def _reason(frame: Frame) -> bool:
+    """A clause that states a need and asks for nothing itself."""
+    return bool(frame.needs) and not frame.actions and not frame.has_value
+
+
+def _asks(frame: Frame) -> bool:
+    """Whether the frame is a question about a device's state rather than a request."""
+    if frame.has_value:
+        return False
+    strong = [a for a in frame.actions if a != "set"]
+    return frame.asks_status or (frame.question and not strong)
+
+
+def _cues_only(frame: Frame) -> bool:
+    return bool(frame.cues) and not (
+        frame.device or frame.actions or frame.has_value or frame.needs or frame.query
+    )
+
+
+def _sync(frame: Frame, scope: Scope) -> list[ToolCall]:
+    """ "match the passenger side to mine", "所有温区跟主驾同步": copy a set point across zones."""
+    zones = [scope.speaker if z == "mine" else z for z in frame.zones]
+    source = "driver" if "driver" in zones and len(zones) > 1 else scope.speaker
+    path = f"Vehicle.Cabin.HVAC.Station.{hvac_station(source)}.Temperature"  # type: ignore[arg-type]
+    current = scope.state.get(path)
+    celsius = float(current) if isinstance(current, int | float) else 22.0
+    targets = ["all"] if "all" in zones else [z for z in zones if z != source] or ["all"]
+    return [ToolCall("set_temperature", {"celsius": celsius, "zone": z}) for z in targets]
 
 
 def _awaited(frames: list[Frame], need: Need) -> Frame:

@@ -31,6 +31,8 @@ class Frame:
     cues: set[str] = field(default_factory=set)
     deictic: bool = False
     question: bool = False
+    asks_status: bool = False
+    free: tuple[int, int] | None = None
     query: str | None = None
     raw_spans: list[tuple[int, int]] = field(default_factory=list)
     """The run of unknown words just before the latest known one (a name before "a ring")."""
@@ -62,8 +64,14 @@ class Frame:
         )
 
 
-def build_frames(tokens: list[Token], text: str) -> list[Frame]:
-    """Split the tagged utterance into frames."""
+_PARTICLES = {"up", "down", "往上", "往下"}
+
+
+def build_frames(
+    tokens: list[Token], text: str, parts: dict[str, str] | None = None
+) -> list[Frame]:
+    """Split the tagged utterance into frames; ``parts`` maps a device to the one it is part of."""
+    whole_of = parts or {}
     frames: list[Frame] = []
     frame = Frame()
     i = 0
@@ -80,17 +88,19 @@ def build_frames(tokens: list[Token], text: str) -> list[Frame]:
                 frame = _close(frames, frame, inherit=True)
             frame.number = token.number
             frame.words += 1
+            _widen(frame, token)
         elif token.kind == "raw":
+            _widen(frame, token)
             frame.unknown += 1
             frame.words += 1
             frame.raw_spans.append((token.start, token.end))
         else:
             if not _keeps_name(token):
                 frame.raw_spans.clear()
-            opened = _apply(frame, token)
+            opened = _apply(frame, token, whole_of)
             if opened is not None:
                 frame = _close(frames, frame)
-                _apply(frame, token)
+                _apply(frame, token, whole_of)
             slot = next((a for a in frame.actions if a in OPEN_SLOT), None)
             if slot is not None and frame.query is None and token.ids("action"):
                 i = _take_query(tokens, i + 1, text, frame, slot)
@@ -132,13 +142,22 @@ def _close(frames: list[Frame], frame: Frame, inherit: bool = False) -> Frame:
     return nxt
 
 
-def _apply(frame: Frame, token: Token) -> bool | None:
+def _widen(frame: Frame, token: Token) -> None:
+    start = token.start if frame.free is None else frame.free[0]
+    frame.free = (start, token.end)
+
+
+def _apply(frame: Frame, token: Token, whole_of: dict[str, str]) -> bool | None:
     """Put the token's tags in the frame; returns True when the frame is full and must close."""
     devices, actions = token.ids("device"), token.ids("action")
     zones = token.ids("zone")
     if devices and actions and frame.device and not frame.actions and not frame.has_value:
         frame.device = None  # "音乐小声点": the word that says what to do names the device too
-    if actions and set(actions) <= {"up", "down"} and frame.device and frame.number is None:
+    if devices and frame.device and whole_of.get(devices[0]) == frame.device:
+        frame.device = devices[0]  # "天窗的遮阳帘": the part, not the whole
+        devices = []
+    particle = token.text.strip().lower() in _PARTICLES
+    if particle and set(actions) <= {"up", "down"} and frame.device and frame.number is None:
         if frame.action in (None, *_WEAK_ACTIONS):
             frame.actions = tuple(actions)
         actions = []  # a direction particle: "put the window down", "tilt the sunroof up"
@@ -154,6 +173,8 @@ def _apply(frame: Frame, token: Token) -> bool | None:
         and not (set(actions) & set(frame.actions))
     ):
         return True
+    if zones == ["all"] and frame.zones:
+        zones = []  # "后排两个窗户都…": "all" of the seats already named
     if zones and frame.zones and frame.has_value and not devices and not actions:
         return True
     frame.words += 1
@@ -173,6 +194,7 @@ def _apply(frame: Frame, token: Token) -> bool | None:
         frame.deictic = True
     if token.has("question"):
         frame.question = True
+        frame.asks_status = frame.asks_status or "status" in token.ids("question")
     return None
 
 
@@ -207,12 +229,39 @@ def _take_query(tokens: list[Token], i: int, text: str, frame: Frame, slot: str)
         if query and query.lower() not in _STOP_ALONE:
             frame.query = query
             frame.actions = (slot, *(a for a in frame.actions if a != slot))
+            return j
+    if frame.modes:  # "go to eco mode": not a place
+        frame.actions = tuple(a for a in frame.actions if a != slot)
     return j
 
 
-_STOP_ALONE = {"了", "吧", "一下", "it", "that", "this", "there", "some", "something", "一首", "点"}
-_EDGE = ("some ", "the ", "a ", "my ", "an ", "something ", "to ", "一下", "一趟", "先", "去")
+_STOP_ALONE = {
+    "了",
+    "吧",
+    "一下",
+    "it",
+    "that",
+    "this",
+    "there",
+    "some",
+    "something",
+    "一首",
+    "点",
+    "过",
+    "过去",
+    "那里",
+    "那儿",
+    "here",
+    "这里",
+}
+_EDGE = ("some ", "the ", "a ", "my ", "an ", "something ", "to ", "一下", "一趟", "先", "去", "到")
 _EDGE_END = (
+    "的电话",
+    "电话",
+    "在哪里",
+    "在哪儿",
+    "在哪",
+    " from here",
     " please",
     " for me",
     " music",
@@ -230,6 +279,11 @@ _EDGE_END = (
     "玩玩",
     "看看",
 )
+
+
+def trim_query(query: str) -> str:
+    """Free text as a name: without filler words at its edges."""
+    return _trim(query)
 
 
 def _trim(query: str) -> str:

@@ -155,6 +155,9 @@ class Lexicon:
                 return j - i, float(cn2an.cn2an(run, "smart"))
             except (ValueError, KeyError, IndexError):
                 return 0, None
+        parts = unit.split("-")
+        if len(parts) > 1 and all(p in self.number_words for p in parts):
+            return _english_number([(" ".join(parts), 0, 0)], 0, 1)
         if unit in self.number_words:
             j = i
             while j < len(seq) and seq[j][0] in self.number_words:

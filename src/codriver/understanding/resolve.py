@@ -35,6 +35,8 @@ class Scope:
 def zones_of(frame: Frame, scope: Scope) -> list[str | None]:
     """The zone argument(s) a frame names; [None] when it names none (the speaker's own)."""
     named = [scope.speaker if z == "mine" else z for z in frame.zones]
+    if len(named) > 1 and "all" in named:
+        named = [z for z in named if z != "all"]
     if not named:
         return [None]
     groups = [z for z in named if z in _GROUP_ZONES]
@@ -106,9 +108,12 @@ def _level_one(frame: Frame, spec: DeviceSpec, scope: Scope, zone: str | None) -
     if frame.color and spec.color:
         return _call(spec.color, spec, frame.color, zone)
     direction = 1 if action in ("up", "recline") else -1 if action in ("down", "upright") else 0
+    if spec.down_reclines and action in ("up", "down"):
+        direction = -direction
     if frame.number is not None:
         number = _to_unit(frame, spec, scope)
-        if direction and spec.adjust is not None and frame.unit != "percent":
+        relative = direction and "target" not in frame.cues and frame.unit != "percent"
+        if relative and spec.adjust is not None:
             return _call(spec.adjust, spec, sign * direction * number, zone)
         return _call(spec.set, spec, sign * number, zone)
     if frame.qual in ("max", "min", "half"):
@@ -124,7 +129,9 @@ def _level_one(frame: Frame, spec: DeviceSpec, scope: Scope, zone: str | None) -
             return _call(spec.switch, spec, False, zone)
         if spec.off_level is not None:
             return _call(spec.set, spec, spec.off_level, zone)
-    if action in ("on", "open", "play", "resume") or (action is None and frame.qual == "little"):
+    if action in ("on", "open", "play", "resume", "heat") or (
+        action is None and frame.qual == "little"
+    ):
         if spec.on is not None:
             return _call(spec.on, spec, None, None)
         if spec.switch is not None:
