@@ -43,7 +43,9 @@ def set_ambient_light(
     if not on:
         done = PHRASES.get("lights.ambient_off")
     elif color is not None:
-        done = PHRASES.get("lights.ambient_color", color=color.upper())
+        key = f"color.{color.upper()}"
+        name = PHRASES.get(key) if key in PHRASES else color.upper()
+        done = PHRASES.get("lights.ambient_color", color=name)
     elif brightness is not None:
         done = PHRASES.get("lights.ambient_brightness", level=brightness)
     else:
