@@ -71,7 +71,8 @@ class LocalBrain:
 
     def understand(self, utterance: Utterance, context: TurnContext) -> Interpretation:
         text = lower(utterance.text)
-        frames = build_frames(self.lexicon.scan(text), utterance.text, self.parts)
+        words = self.lexicon.query_words
+        frames = build_frames(self.lexicon.scan(text), utterance.text, self.parts, words)
         result = Interpretation(utterance.lang, frames, Plan("silent"))
         result.plan = self._plan(utterance, context, frames, text, result)
         return result
@@ -368,7 +369,7 @@ def _fill(template: Frame, frame: Frame, text: str) -> Frame:
 def _free_text(frame: Frame, text: str) -> str | None:
     if frame.free is None:
         return None
-    return trim_query(text[frame.free[0] : frame.free[1]]) or None
+    return trim_query(text[frame.free[0] : frame.free[1]], load_lexicon().query_words) or None
 
 
 def _borrow_name(frame: Frame, before: Frame, text: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from codriver.understanding.lexicon import Token
+from codriver.understanding.lexicon import QueryWords, Token
 
 OPEN_SLOT = ("play", "navigate", "call", "add_stop")
 _WEAK_ACTIONS = ("set",)
@@ -68,9 +68,13 @@ _PARTICLES = {"up", "down", "往上", "往下"}
 
 
 def build_frames(
-    tokens: list[Token], text: str, parts: dict[str, str] | None = None
+    tokens: list[Token],
+    text: str,
+    parts: dict[str, str] | None = None,
+    words: QueryWords | None = None,
 ) -> list[Frame]:
     """Split the tagged utterance into frames; ``parts`` maps a device to the one it is part of."""
+    words = words or QueryWords()
     whole_of = parts or {}
     frames: list[Frame] = []
     frame = Frame()
@@ -103,7 +107,7 @@ def build_frames(
                 _apply(frame, token, whole_of)
             slot = next((a for a in frame.actions if a in OPEN_SLOT), None)
             if slot is not None and frame.query is None and token.ids("action"):
-                i = _take_query(tokens, i + 1, text, frame, slot)
+                i = _take_query(tokens, i + 1, text, frame, slot, words)
                 continue
         i += 1
     if _cues_only(frame):
@@ -210,7 +214,9 @@ def _apply_values(frame: Frame, token: Token) -> None:
     frame.modes.extend(token.ids("mode"))
 
 
-def _take_query(tokens: list[Token], i: int, text: str, frame: Frame, slot: str) -> int:
+def _take_query(
+    tokens: list[Token], i: int, text: str, frame: Frame, slot: str, words: QueryWords
+) -> int:
     """The free text after "play", "navigate to", "call": up to the next known request word."""
     start = end = None
     j = i
@@ -225,8 +231,8 @@ def _take_query(tokens: list[Token], i: int, text: str, frame: Frame, slot: str)
     if start is None and frame.raw_spans:  # "give Alice a ring", "给妈妈打个电话"
         start, end = frame.raw_spans[0][0], frame.raw_spans[-1][1]
     if start is not None and end is not None:
-        query = _trim(text[start:end])
-        if query and query.lower() not in _STOP_ALONE:
+        query = trim_query(text[start:end], words)
+        if query:
             frame.query = query
             frame.actions = (slot, *(a for a in frame.actions if a != slot))
             return j
@@ -235,74 +241,24 @@ def _take_query(tokens: list[Token], i: int, text: str, frame: Frame, slot: str)
     return j
 
 
-_STOP_ALONE = {
-    "了",
-    "吧",
-    "一下",
-    "it",
-    "that",
-    "this",
-    "there",
-    "some",
-    "something",
-    "一首",
-    "点",
-    "过",
-    "过去",
-    "那里",
-    "那儿",
-    "here",
-    "这里",
-}
-_EDGE = ("some ", "the ", "a ", "my ", "an ", "something ", "to ", "一下", "一趟", "先", "去", "到")
-_EDGE_END = (
-    "的电话",
-    "电话",
-    "在哪里",
-    "在哪儿",
-    "在哪",
-    " from here",
-    " please",
-    " for me",
-    " music",
-    " songs",
-    " song",
-    "的歌",
-    "的歌曲",
-    "的音乐",
-    "吧",
-    "一下",
-    "了",
-    "听听",
-    "提提神",
-    "转转",
-    "玩玩",
-    "看看",
-)
-
-
-def trim_query(query: str) -> str:
-    """Free text as a name: without filler words at its edges."""
-    return _trim(query)
-
-
-def _trim(query: str) -> str:
-    query = query.strip(" 《》\"'“”,.。!！?？")
+def trim_query(query: str, words: QueryWords) -> str:
+    """Free text as a name: without filler words at its edges ("some jazz" → "jazz")."""
+    strip = " 《》\"'“”,.。!！?？"
+    query = query.strip(strip)
     changed = True
     while changed and query:
         changed = False
         low = query.lower()
-        for edge in _EDGE:
-            if low.startswith(edge):
-                query, changed = query[len(edge) :], True
+        for edge in words.starts:
+            if low.startswith(edge) and len(low) > len(edge):
+                query, changed = query[len(edge) :].strip(strip), True
                 break
         low = query.lower()
-        for edge in _EDGE_END:
+        for edge in words.ends:
             if low.endswith(edge) and len(low) > len(edge):
-                query, changed = query[: -len(edge)], True
+                query, changed = query[: -len(edge)].strip(strip), True
                 break
-        query = query.strip(" 《》\"'“”,.。!！?？")
-    return query
+    return "" if query.lower() in words.alone else query
 
 
 def _query_word(token: Token) -> bool:

@@ -9,6 +9,7 @@ the number of phrases: no template is ever tried one by one.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -40,6 +41,15 @@ _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 class Tag:
     kind: str
     id: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWords:
+    """Words trimmed from the edges of a free-text name, and words that are no name alone."""
+
+    starts: tuple[str, ...] = ()
+    ends: tuple[str, ...] = ()
+    alone: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,23 +91,31 @@ def units(text: str) -> list[tuple[str, int, int]]:
 
 
 class Lexicon:
-    """All phrases of both languages in one trie over units."""
+    """All phrases of both languages in one trie over units, and a second trie over the pinyin of
+    the Chinese ones that catches speech-recognition homophone slips ("坐椅加热", "车床")."""
 
-    def __init__(self, entries: Iterable[tuple[str, Tag]], number_words: Iterable[str]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, Tag]],
+        number_words: Iterable[str],
+        readings: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self._trie: dict[str, Any] = {}
+        self._sounds: dict[str, Any] = {}
+        self._readings = dict(readings or {})
+        self._phrases: dict[tuple[Tag, ...], set[str]] = {}
         self.longest = 1
         for phrase, tag in entries:
             keys = [u for u, _, _ in units(lower(phrase)) if u != "|"]
             if not keys:
                 continue
             self.longest = max(self.longest, len(keys))
-            node = self._trie
-            for key in keys:
-                node = node.setdefault(key, {})
-            tags = node.setdefault("", [])
-            if tag not in tags:
-                tags.append(tag)
+            _insert(self._trie, [(k,) for k in keys], tag)
+            self._phrases.setdefault((tag,), set()).add("".join(keys))
+            if len(keys) >= _MIN_SOUNDALIKE and all(_CJK.match(k) for k in keys):
+                _insert(self._sounds, [self._readings.get(k, (k,)) for k in keys], tag)
         self.number_words = frozenset(number_words)
+        self.query_words = QueryWords()
 
     def scan(self, text: str) -> list[Token]:
         """Tag ``text`` (already lowered): longest known phrase first, then numbers, else raw."""
@@ -111,6 +129,9 @@ class Lexicon:
                 i += 1
                 continue
             size, tags = self._longest(seq, i)
+            heard, heard_tags = self._soundalike(seq, i)
+            if heard > size:
+                size, tags = heard, heard_tags
             num_size, number = self._number(seq, i)
             if num_size > size or (num_size and not size):
                 tokens.append(
@@ -141,6 +162,35 @@ class Lexicon:
             if "" in node:
                 best, best_tags = j - i + 1, node[""]
         return best, best_tags
+
+    def _soundalike(self, seq: list[tuple[str, int, int]], i: int) -> tuple[int, list[Tag]]:
+        """The longest Chinese phrase that sounds like the text at ``i`` (tones ignored)."""
+        if not self._sounds or not _CJK.match(seq[i][0]):
+            return 0, []
+        nodes = [self._sounds]
+        best, best_tags = 0, []
+        for j in range(i, min(len(seq), i + self.longest)):
+            sounds = self._readings.get(seq[j][0])
+            if not sounds:
+                break
+            nodes = [n[s] for n in nodes for s in sounds if s in n]
+            if not nodes:
+                break
+            for node in nodes:
+                if "" in node and j - i + 1 > best and self._slips(seq, i, j + 1, node[""]):
+                    best, best_tags = j - i + 1, node[""]
+        return (best, best_tags) if best >= _MIN_SOUNDALIKE else (0, [])
+
+    def _slips(
+        self, seq: list[tuple[str, int, int]], start: int, end: int, tags: list[Tag]
+    ) -> bool:
+        """A plausible recognition slip: every misheard character stands where no known phrase
+        starts (so "开慢速", where "慢速" is a phrase, is not "开满")."""
+        heard = "".join(u for u, _, _ in seq[start:end])
+        phrases = self._phrases.get(tuple(tags), ())
+        if heard in phrases:
+            return True
+        return all(not self._longest(seq, j)[0] for j in range(start, end))
 
     def _number(self, seq: list[tuple[str, int, int]], i: int) -> tuple[int, float | None]:
         unit = seq[i][0]
@@ -177,16 +227,49 @@ def _english_number(seq: list[tuple[str, int, int]], i: int, j: int) -> tuple[in
     return 0, None
 
 
+_MIN_SOUNDALIKE = 2
+
+
+def _insert(trie: dict[str, Any], positions: list[tuple[str, ...]], tag: Tag) -> None:
+    """Add ``tag`` under every path through ``positions`` (the keys each unit may take)."""
+    nodes = [trie]
+    for options in positions:
+        nodes = [node.setdefault(option, {}) for node in nodes for option in options][:64]
+    for node in nodes:
+        tags = node.setdefault("", [])
+        if tag not in tags:
+            tags.append(tag)
+
+
+def _readings_table() -> dict[str, tuple[str, ...]]:
+    """Character → toneless pinyin readings, from ``data/zh/homophones.json``."""
+    res = resources.files("codriver.understanding").joinpath("data/zh/homophones.json")
+    table: dict[str, list[str]] = {}
+    for reading, chars in json.loads(res.read_text(encoding="utf-8")).items():
+        for char in chars:
+            table.setdefault(char, []).append(reading)
+    return {char: tuple(r) for char, r in table.items()}
+
+
 @cache
 def load_lexicon() -> Lexicon:
     """The shipped lexicon of both languages (read once)."""
     entries: list[tuple[str, Tag]] = []
     number_words: list[str] = []
+    starts: list[str] = []
+    ends: list[str] = []
+    alone: set[str] = set()
     for lang in LANGS:
         raw = _read(lang)
         number_words.extend(raw.get("number_words", []))
         entries.extend(_entries(raw, lang))
-    return Lexicon(entries, number_words)
+        query = raw.get("query_words", {})
+        starts.extend(query.get("start", []))
+        ends.extend(query.get("end", []))
+        alone.update(query.get("alone", []))
+    lexicon = Lexicon(entries, number_words, _readings_table())
+    lexicon.query_words = QueryWords(tuple(starts), tuple(ends), frozenset(alone))
+    return lexicon
 
 
 def _read(lang: str) -> Mapping[str, Any]:
@@ -203,7 +286,7 @@ def _read(lang: str) -> Mapping[str, Any]:
 def _entries(raw: Mapping[str, Any], lang: str) -> list[tuple[str, Tag]]:
     entries: list[tuple[str, Tag]] = []
     for kind, section in raw.items():
-        if kind == "number_words":
+        if kind in ("number_words", "query_words"):
             continue
         if kind == "compound":
             for phrase, tags in section.items():

@@ -1,0 +1,71 @@
+"""Generate the homophone table the engine uses to catch speech-recognition slips in Chinese.
+
+For every common character (GB2312 level 1, the 3,755 most frequent), its toneless pinyin readings,
+from pypinyin (MIT); only readings that some character of the Chinese lexicon also has are kept,
+since only those can turn a slip back into a known phrase. Writes
+src/codriver/understanding/data/zh/homophones.json as {pinyin: "characters"}.
+
+Usage: python scripts/gen_homophones.py [--check]   (needs the [dev] extra: pypinyin)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pypinyin import Style, pinyin
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "src" / "codriver" / "understanding" / "data" / "zh"
+OUT = DATA / "homophones.json"
+
+
+def common_characters() -> list[str]:
+    chars = []
+    for high in range(0xB0, 0xD8):
+        for low in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes([high, low]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return chars
+
+
+def readings(char: str) -> list[str]:
+    return sorted(set(pinyin(char, style=Style.NORMAL, heteronym=True)[0]))
+
+
+def lexicon_characters() -> set[str]:
+    text = (DATA / "lexicon.yaml").read_text(encoding="utf-8")
+    return {ch for ch in text if "\u4e00" <= ch <= "\u9fff"}
+
+
+def build() -> dict[str, str]:
+    wanted = {r for ch in lexicon_characters() for r in readings(ch)}
+    table: dict[str, list[str]] = {}
+    for char in common_characters() + sorted(lexicon_characters()):
+        for reading in readings(char):
+            if reading in wanted and char not in table.setdefault(reading, []):
+                table[reading].append(char)
+    return {reading: "".join(chars) for reading, chars in sorted(table.items())}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    args = parser.parse_args()
+    text = json.dumps(build(), ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+    if args.check:
+        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
+            print(f"{OUT} is out of date: run scripts/gen_homophones.py", file=sys.stderr)
+            return 1
+        return 0
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT} ({text.count(':')} readings)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
