@@ -103,7 +103,6 @@ class Lexicon:
         self._trie: dict[str, Any] = {}
         self._sounds: dict[str, Any] = {}
         self._readings = dict(readings or {})
-        self._phrases: dict[tuple[Tag, ...], set[str]] = {}
         self.longest = 1
         for phrase, tag in entries:
             keys = [u for u, _, _ in units(lower(phrase)) if u != "|"]
@@ -111,9 +110,10 @@ class Lexicon:
                 continue
             self.longest = max(self.longest, len(keys))
             _insert(self._trie, [(k,) for k in keys], tag)
-            self._phrases.setdefault((tag,), set()).add("".join(keys))
             if len(keys) >= _MIN_SOUNDALIKE and all(_CJK.match(k) for k in keys):
-                _insert(self._sounds, [self._readings.get(k, (k,)) for k in keys], tag)
+                sounds = [self._readings.get(k, (k,)) for k in keys]
+                for leaf in _insert(self._sounds, sounds, tag):
+                    leaf.setdefault("=", set()).add("".join(keys))
         self.number_words = frozenset(number_words)
         self.query_words = QueryWords()
 
@@ -177,20 +177,23 @@ class Lexicon:
             if not nodes:
                 break
             for node in nodes:
-                if "" in node and j - i + 1 > best and self._slips(seq, i, j + 1, node[""]):
+                if "" in node and j - i + 1 > best and self._slips(seq, i, node):
                     best, best_tags = j - i + 1, node[""]
         return (best, best_tags) if best >= _MIN_SOUNDALIKE else (0, [])
 
-    def _slips(
-        self, seq: list[tuple[str, int, int]], start: int, end: int, tags: list[Tag]
-    ) -> bool:
-        """A plausible recognition slip: every misheard character stands where no known phrase
-        starts (so "开慢速", where "慢速" is a phrase, is not "开满")."""
-        heard = "".join(u for u, _, _ in seq[start:end])
-        phrases = self._phrases.get(tuple(tags), ())
-        if heard in phrases:
-            return True
-        return all(not self._longest(seq, j)[0] for j in range(start, end))
+    def _slips(self, seq: list[tuple[str, int, int]], start: int, node: dict[str, Any]) -> bool:
+        """A plausible recognition slip: each misheard character stands where no known phrase
+        starts (so in "开慢速", where "慢速" is a phrase, "开慢" is not taken for "开满"), and it
+        cuts no known phrase in two."""
+        size = len(next(iter(node["="])))
+        heard = [u for u, _, _ in seq[start : start + size]]
+        if any(start + k + self._longest(seq, start + k)[0] > start + size for k in range(size)):
+            return False  # it would cut a known phrase in two ("轻音|乐" is not "声音")
+        for phrase in node["="]:
+            wrong = [k for k, (a, b) in enumerate(zip(heard, phrase, strict=False)) if a != b]
+            if all(not self._longest(seq, start + k)[0] for k in wrong):
+                return True
+        return False
 
     def _number(self, seq: list[tuple[str, int, int]], i: int) -> tuple[int, float | None]:
         unit = seq[i][0]
@@ -230,7 +233,9 @@ def _english_number(seq: list[tuple[str, int, int]], i: int, j: int) -> tuple[in
 _MIN_SOUNDALIKE = 2
 
 
-def _insert(trie: dict[str, Any], positions: list[tuple[str, ...]], tag: Tag) -> None:
+def _insert(
+    trie: dict[str, Any], positions: list[tuple[str, ...]], tag: Tag
+) -> list[dict[str, Any]]:
     """Add ``tag`` under every path through ``positions`` (the keys each unit may take)."""
     nodes = [trie]
     for options in positions:
@@ -239,6 +244,7 @@ def _insert(trie: dict[str, Any], positions: list[tuple[str, ...]], tag: Tag) ->
         tags = node.setdefault("", [])
         if tag not in tags:
             tags.append(tag)
+    return nodes
 
 
 def _readings_table() -> dict[str, tuple[str, ...]]:
