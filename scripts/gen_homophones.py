@@ -1,9 +1,10 @@
 """Generate the homophone table the engine uses to catch speech-recognition slips in Chinese.
 
-For every common character (GB2312 level 1, the 3,755 most frequent), its toneless pinyin readings,
-from pypinyin (MIT); only readings that some character of the Chinese lexicon also has are kept,
-since only those can turn a slip back into a known phrase. Writes
-src/codriver/understanding/data/zh/homophones.json as {pinyin: "characters"}.
+For every common character (GB2312 level 1, the 3,755 most frequent), its usual toneless pinyin
+reading (every reading for the lexicon's own characters), from pypinyin (MIT); only readings that
+some character of the Chinese lexicon also has are kept, since only those can turn a slip back
+into a known phrase. Writes src/codriver/understanding/data/zh/homophones.json as
+{pinyin: "characters"}.
 
 Usage: python scripts/gen_homophones.py [--check]   (needs the [dev] extra: pypinyin)
 """
@@ -33,8 +34,10 @@ def common_characters() -> list[str]:
     return chars
 
 
-def readings(char: str) -> list[str]:
-    return sorted(set(pinyin(char, style=Style.NORMAL, heteronym=True)[0]))
+def readings(char: str, every: bool = True) -> list[str]:
+    """Toneless readings: all of them, or only the most common one."""
+    found = pinyin(char, style=Style.NORMAL, heteronym=every)[0]
+    return sorted(set(found)) if every else found[:1]
 
 
 def lexicon_characters() -> set[str]:
@@ -43,10 +46,12 @@ def lexicon_characters() -> set[str]:
 
 
 def build() -> dict[str, str]:
-    wanted = {r for ch in lexicon_characters() for r in readings(ch)}
+    known = lexicon_characters()
+    wanted = {r for ch in known for r in readings(ch)}
     table: dict[str, list[str]] = {}
-    for char in common_characters() + sorted(lexicon_characters()):
-        for reading in readings(char):
+    for char in common_characters() + sorted(known):
+        # a heard character only by its usual reading, a lexicon character by all of its own
+        for reading in readings(char, every=char in known):
             if reading in wanted and char not in table.setdefault(reading, []):
                 table[reading].append(char)
     return {reading: "".join(chars) for reading, chars in sorted(table.items())}

@@ -165,7 +165,7 @@ class LocalBrain:
         negated = "negation" in frame.cues and "only" not in frame.cues
         if negated and (frame.actions or frame.has_value or frame.needs):
             return []
-        if frame.needs and not frame.actions and not frame.question:
+        if frame.needs and not (frame.device and frame.actions) and not frame.question:
             calls, say = remedy_for(_strongest(frame.needs), scope.state, scope.speaker)
             if say is not None:
                 says.append(say)

@@ -53,6 +53,15 @@ class QueryWords:
 
 
 @dataclass(frozen=True, slots=True)
+class _Choice:
+    kind: str
+    size: int
+    tags: tuple[Tag, ...] = ()
+    number: float | None = None
+    soundalike: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Token:
     """A span of the utterance: known phrase (``tags``), a number, a clause break, or raw text."""
 
@@ -118,40 +127,54 @@ class Lexicon:
         self.query_words = QueryWords()
 
     def scan(self, text: str) -> list[Token]:
-        """Tag ``text`` (already lowered): longest known phrase first, then numbers, else raw."""
+        """Tag lowered ``text``: the segmentation that covers the most units with known phrases
+        and numbers (fewest pieces on a tie), found by dynamic programming over positions."""
         seq = units(text)
+        n = len(seq)
+        # best[i]: (units covered from i on, -units only heard alike, -pieces, choice at i)
+        best: list[tuple[int, int, int, _Choice | None]] = [(0, 0, 0, None)] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            best[i] = max(
+                (
+                    (
+                        (c.size if c.kind != "raw" else 0) + best[i + c.size][0],
+                        (-c.size if c.soundalike else 0) + best[i + c.size][1],
+                        best[i + c.size][2] - 1,
+                        c,
+                    )
+                    for c in self._choices(seq, i)
+                ),
+                key=lambda b: b[:3],
+            )
         tokens: list[Token] = []
         i = 0
-        while i < len(seq):
-            unit, start, end = seq[i]
-            if unit == "|":
-                tokens.append(Token("sep", unit, start, end))
-                i += 1
-                continue
-            size, tags = self._longest(seq, i)
-            heard, heard_tags = self._soundalike(seq, i)
-            if heard > size:
-                size, tags = heard, heard_tags
-            num_size, number = self._number(seq, i)
-            if num_size > size or (num_size and not size):
-                tokens.append(
-                    Token(
-                        "number",
-                        text[start : seq[i + num_size - 1][2]],
-                        start,
-                        seq[i + num_size - 1][2],
-                        number=number,
-                    )
-                )
-                i += num_size
-            elif size:
-                stop = seq[i + size - 1][2]
-                tokens.append(Token("tags", text[start:stop], start, stop, tuple(tags)))
-                i += size
-            else:
-                tokens.append(Token("raw", unit, start, end))
-                i += 1
+        while i < n:
+            choice = best[i][3]
+            assert choice is not None
+            start, stop = seq[i][1], seq[i + choice.size - 1][2]
+            piece = "|" if choice.kind == "sep" else text[start:stop]
+            tokens.append(Token(choice.kind, piece, start, stop, choice.tags, choice.number))
+            i += choice.size
         return tokens
+
+    def _choices(self, seq: list[tuple[str, int, int]], i: int) -> list[_Choice]:
+        if seq[i][0] == "|":
+            return [_Choice("sep", 1)]
+        choices = [_Choice("raw", 1)]
+        node = self._trie
+        for j in range(i, min(len(seq), i + self.longest)):
+            node = node.get(seq[j][0])  # type: ignore[assignment]
+            if node is None:
+                break
+            if "" in node:
+                choices.append(_Choice("tags", j - i + 1, tuple(node[""])))
+        heard, heard_tags = self._soundalike(seq, i)
+        if heard:
+            choices.append(_Choice("tags", heard, tuple(heard_tags), soundalike=True))
+        size, number = self._number(seq, i)
+        if size:
+            choices.append(_Choice("number", size, number=number))
+        return choices
 
     def _longest(self, seq: list[tuple[str, int, int]], i: int) -> tuple[int, list[Tag]]:
         node, best, best_tags = self._trie, 0, []
