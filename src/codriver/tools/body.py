@@ -162,13 +162,19 @@ def set_gear(ctx: ToolContext, gear: Literal["P", "R", "N", "D"]) -> Effect:
 
 
 @tool("body")
-def set_mirrors_folded(ctx: ToolContext, folded: bool) -> Effect:
-    """Fold or unfold both side mirrors.
+def set_mirrors_folded(
+    ctx: ToolContext, folded: bool, side: Literal["driver", "passenger", "both"] = "both"
+) -> Effect:
+    """Fold or unfold the side mirrors.
 
     Args:
         folded: true to fold, false to unfold.
+        side: the driver's mirror, the passenger's, or both.
     """
-    writes = {f"Vehicle.Body.Mirrors.{s}.IsFolded": folded for s in ("DriverSide", "PassengerSide")}
+    sides = {"driver": ("DriverSide",), "passenger": ("PassengerSide",)}.get(
+        side, ("DriverSide", "PassengerSide")
+    )
+    writes = {f"Vehicle.Body.Mirrors.{s}.IsFolded": folded for s in sides}
     return Effect.set(
         writes, PHRASES.get("body.mirrors_folded" if folded else "body.mirrors_unfolded")
     )

@@ -60,6 +60,7 @@ class DeviceSpec:
     close_all: bool = False
     zoned_device: str | None = None
     part_of: str | None = None
+    zones: tuple[str, ...] = ()
     down_reclines: bool = False
 
 
@@ -89,8 +90,9 @@ def load_devices() -> dict[str, DeviceSpec]:
         plain = {k: v for k, v in item.items() if k not in refs}
         if "range" in plain:
             plain["range"] = tuple(plain["range"])
-        if "order" in plain:
-            plain["order"] = tuple(plain["order"])
+        for key in ("order", "zones"):
+            if key in plain:
+                plain[key] = tuple(plain[key])
         try:
             specs[name] = DeviceSpec(name=name, **plain, **refs)  # type: ignore[arg-type]
         except TypeError as exc:

@@ -196,14 +196,31 @@ class LocalBrain:
         self, frame: Frame, previous: Frame | None, utt: Utterance, scope: Scope
     ) -> str | None:
         device = frame.device
+        topic = device is not None and self.devices[device].kind == "status"
+        if topic and not frame.question and (frame.actions or frame.modes):
+            device = None  # "to save some battery": a topic, not a thing to operate
+        if utt.gaze and (frame.deictic or device is None):
+            gazed = self._gazed(frame, utt.gaze)
+            if gazed is not None:
+                return gazed
         if device is not None:
             return self._refine(frame, device)
         return self._infer(frame, previous, utt, scope)
 
+    def _gazed(self, frame: Frame, gaze: str) -> str | None:
+        """The device the speaker looks or points at, with its seat as the zone."""
+        found = device_from_gaze(gaze)
+        if found is None:
+            return None
+        device, seat = found
+        if seat and not frame.zones:
+            frame.zones.append(seat)
+        return self._refine(frame, device)
+
     def _refine(self, frame: Frame, device: str) -> str:
         """The device a named one stands for given the rest of the frame."""
         levelled = frame.number is not None or frame.action in _RELATIVE
-        if device == "media" and levelled and frame.action != "play":
+        if device == "media" and levelled and frame.action in (None, "set", *_RELATIVE):
             return "volume"
         if device == "door" and frame.action in ("lock", "unlock"):
             return "lock"
@@ -237,12 +254,6 @@ class LocalBrain:
             return "ambient"
         if frame.unit in ("degree", "celsius", "fahrenheit"):
             return "temperature"
-        if utt.gaze:
-            gazed = device_from_gaze(utt.gaze)
-            if gazed is not None:
-                if not frame.zones and gazed[1]:
-                    frame.zones.append(gazed[1])
-                return self._refine(frame, gazed[0])
         for candidate in (previous.device if previous else None, self._last_device()):
             if candidate and self._accepts(candidate, frame):
                 return self._refine(frame, candidate)
@@ -278,7 +289,11 @@ class LocalBrain:
         if "too" in frame.cues and frame.zones and not frame.device and self.memory.frames:
             calls = []
             for last, device in self.memory.frames:
-                moved = replace(last, zones=list(frame.zones), cues=set())
+                zones = list(frame.zones)
+                if set(zones) <= {"left", "right"}:  # "and the right one too": same row
+                    zones += [z for z in last.zones if z in ("rear", "front")]
+                    zones += ["rear" for z in last.zones if z.startswith("rear_")]
+                moved = replace(last, zones=zones, cues=set())
                 resolved = resolve(moved, self.devices[device], scope)
                 if not isinstance(resolved, Need):
                     calls.extend(resolved)
@@ -417,8 +432,14 @@ def _awaited(frames: list[Frame], need: Need) -> Frame:
 
 
 def _inherit(frame: Frame, previous: Frame | None) -> Frame:
+    """A clause without a verb takes the one before ("close the windows and the sunroof"),
+    but "don't …, just the fan" asks for the opposite of what was refused."""
     if previous is None or frame.actions or frame.has_value:
         return frame
+    if "only" in frame.cues and "negation" in previous.cues:
+        return replace(frame, actions=("on",))
+    if "only" in frame.cues and _direction(previous) == "down":
+        return replace(frame, actions=("on",))
     return replace(frame, actions=previous.actions)
 
 

@@ -46,7 +46,9 @@ class Frame:
     @property
     def has_value(self) -> bool:
         """An explicit target: a number, an extreme or half, a colour ("a bit" is not one)."""
-        return self.number is not None or self.qual in ("max", "min", "half") or bool(self.color)
+        return (
+            self.number is not None or self.qual not in (None, "little", "lot") or bool(self.color)
+        )
 
     def empty(self) -> bool:
         return not (
@@ -160,6 +162,8 @@ def _apply(frame: Frame, token: Token, whole_of: dict[str, str]) -> bool | None:
     if devices and frame.device and whole_of.get(devices[0]) == frame.device:
         frame.device = devices[0]  # "天窗的遮阳帘": the part, not the whole
         devices = []
+    elif devices and frame.device and whole_of.get(frame.device) == devices[0]:
+        devices = []  # "the ventilation in my seat": the part was named first
     particle = token.text.strip().lower() in _PARTICLES
     if particle and set(actions) <= {"up", "down"} and frame.device and frame.number is None:
         if frame.action in (None, *_WEAK_ACTIONS):
@@ -184,7 +188,8 @@ def _apply(frame: Frame, token: Token, whole_of: dict[str, str]) -> bool | None:
     frame.words += 1
     if devices and not frame.device:
         frame.device = devices[0]
-    if actions and (not frame.actions or frame.action in _WEAK_ACTIONS):
+    slot_verb = bool(set(actions) & set(OPEN_SLOT))
+    if actions and (not frame.actions or frame.action in _WEAK_ACTIONS or slot_verb):
         frame.actions = tuple(actions)
     elif actions and set(actions) & set(frame.actions) and set(actions) != set(frame.actions):
         frame.actions = tuple(a for a in frame.actions if a in actions)

@@ -160,6 +160,9 @@ class Lexicon:
     def _choices(self, seq: list[tuple[str, int, int]], i: int) -> list[_Choice]:
         if seq[i][0] == "|":
             return [_Choice("sep", 1)]
+        unit = seq[i][0]
+        if unit not in self._trie and unit.endswith(("'s", "’s")) and unit[:-2] in self._trie:
+            seq[i] = (unit[:-2], seq[i][1], seq[i][2] - 2)  # "the fan's too strong"
         choices = [_Choice("raw", 1)]
         node = self._trie
         for j in range(i, min(len(seq), i + self.longest)):
@@ -243,13 +246,23 @@ class Lexicon:
 
 
 def _english_number(seq: list[tuple[str, int, int]], i: int, j: int) -> tuple[int, float | None]:
+    """The longest run of English number words from ``i`` that reads as a number
+    ("twenty two", "forty-five", "twenty one point five")."""
     from text_to_num import text2num
 
     while j > i:
+        words = [u for u, _, _ in seq[i:j]]
+        whole, _, decimals = " ".join(words).partition(" point ")
         try:
-            return j - i, float(text2num(" ".join(u for u, _, _ in seq[i:j]), "en"))
+            value = float(text2num(whole, "en"))
+            if decimals:
+                digits = "".join(str(text2num(d, "en")) for d in decimals.split())
+                value = float(f"{int(value)}.{digits}")
+            if words[-1] != "point":
+                return j - i, value
         except ValueError:
-            j -= 1
+            pass
+        j -= 1
     return 0, None
 
 

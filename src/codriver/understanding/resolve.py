@@ -11,6 +11,13 @@ from codriver.understanding.frames import Frame
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.seats import Seat, seat_branch
 
+FRACTIONS = {
+    "half": 0.5,
+    "third": 1 / 3,
+    "quarter": 0.25,
+    "two_thirds": 2 / 3,
+    "three_quarters": 0.75,
+}
 POSITIVE = {"on", "open", "unfold", "play", "resume", "up", "set", "tilt", "unlock", "recline"}
 NEGATIVE = {"off", "close", "fold", "lock", "down", "pause", "upright", "cancel"}
 _GROUP_ZONES = {"front", "rear", "all"}
@@ -37,12 +44,40 @@ def zones_of(frame: Frame, scope: Scope) -> list[str | None]:
     named = [scope.speaker if z == "mine" else z for z in frame.zones]
     if len(named) > 1 and "all" in named:
         named = [z for z in named if z != "all"]
+    named = _sides(named)
     if not named:
         return [None]
     groups = [z for z in named if z in _GROUP_ZONES]
     if groups:
         return [groups[0]]
     return list(dict.fromkeys(named))
+
+
+def _sides(zones: list[str]) -> list[str]:
+    """ "left"/"right" on their own are the front seats; with a row, that row's seat."""
+    if "left" not in zones and "right" not in zones:
+        return zones
+    row = "rear" if any(z.startswith("rear") for z in zones) else "front"
+    out = [z for z in zones if z not in ("left", "right", "rear", "front")]
+    for side in ("left", "right"):
+        if side in zones:
+            out.append(
+                {
+                    "front": {"left": "driver", "right": "passenger"},
+                    "rear": {"left": "rear_left", "right": "rear_right"},
+                }[row][side]
+            )
+    return out
+
+
+def action_for(frame: Frame, kind: str) -> str | None:
+    """The frame's action as the device kind reads it: "raise" is up for a level, close for
+    a window; "lower" is down for a level, open for a window."""
+    wanted = {"level": ("up", "down", "recline", "upright"), "position": ("open", "close")}
+    for action in frame.actions:
+        if action in wanted.get(kind, ()):
+            return action
+    return frame.action
 
 
 def resolve(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
@@ -75,7 +110,7 @@ def _call(
         args[arg] = tool_arg
     if extra:
         args.update(extra)
-    if spec.zone_arg and zone is not None:
+    if spec.zone_arg and zone is not None and (not spec.zones or zone in spec.zones):
         args[spec.zone_arg] = zone
     return ToolCall(tool, args)
 
@@ -104,7 +139,7 @@ def _level(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Nee
 def _level_one(frame: Frame, spec: DeviceSpec, scope: Scope, zone: str | None) -> ToolCall | Need:
     sign = -1 if spec.negative else 1
     low, high = spec.range
-    action = frame.action
+    action = action_for(frame, "level")
     if frame.color and spec.color:
         return _call(spec.color, spec, frame.color, zone)
     direction = 1 if action in ("up", "recline") else -1 if action in ("down", "upright") else 0
@@ -116,9 +151,9 @@ def _level_one(frame: Frame, spec: DeviceSpec, scope: Scope, zone: str | None) -
         if relative and spec.adjust is not None:
             return _call(spec.adjust, spec, sign * direction * number, zone)
         return _call(spec.set, spec, sign * number, zone)
-    if frame.qual in ("max", "min", "half"):
-        target = {"max": high, "min": low, "half": round((low + high) / 2)}[frame.qual]
-        return _call(spec.set, spec, sign * target, zone)
+    if frame.qual in ("max", "min") or frame.qual in FRACTIONS:
+        share = {"max": 1.0, "min": 0.0}.get(frame.qual or "", FRACTIONS.get(frame.qual or "", 0))
+        return _call(spec.set, spec, sign * round(low + (high - low) * share), zone)
     if direction:
         delta = spec.lot if frame.qual == "lot" else spec.step
         return _adjust(spec, scope, zone, sign * direction * delta)
@@ -181,13 +216,13 @@ def _closing(frame: Frame) -> bool:
 
 
 def _position_one(frame: Frame, spec: DeviceSpec, zone: str | None) -> ToolCall:
-    action = frame.action
+    action = action_for(frame, "position")
     if spec.up_closes and action in ("up", "down"):
         action = "close" if action == "up" else "open"
     if frame.number is not None:
         return _call(spec.set, spec, int(frame.number), zone)
-    if frame.qual == "half":
-        return _call(spec.set, spec, 50, zone)
+    if frame.qual in FRACTIONS:
+        return _call(spec.set, spec, round(100 * FRACTIONS[frame.qual]), zone)
     if frame.qual == "max":
         return _call(spec.set, spec, 0 if action == "close" else 100, zone)
     opening = action not in ("close", "off", "down", "lock")
