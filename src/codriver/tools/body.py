@@ -192,6 +192,19 @@ def set_mirror_heating(ctx: ToolContext, on: bool) -> Effect:
 
 
 @tool("body")
+def set_window_lock(ctx: ToolContext, locked: bool) -> Effect:
+    """Lock the rear passengers' window switches (child lock) or release them.
+
+    Args:
+        locked: true to lock the rear window switches, false to release them.
+    """
+    return Effect.set(
+        {"Vehicle.Cabin.IsWindowChildLockEngaged": locked},
+        PHRASES.get("body.window_lock_on" if locked else "body.window_lock_off"),
+    )
+
+
+@tool("body")
 def set_charge_port(ctx: ToolContext, open: bool) -> Effect:
     """Open or close the charge port flap.
 
@@ -235,6 +248,7 @@ BODY = Toolset(
         set_mirrors_folded,
         set_mirror_heating,
         set_charge_port,
+        set_window_lock,
         set_wipers,
     ),
 )

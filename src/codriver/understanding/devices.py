@@ -49,6 +49,7 @@ class DeviceSpec:
     invert: bool = False
     negative: bool = False
     up_closes: bool = False
+    up_opens: bool = False
     redirect: str | None = None
     modes: str | None = None
     order: tuple[str, ...] = ()

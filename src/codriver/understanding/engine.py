@@ -18,6 +18,7 @@ from codriver.understanding.lexicon import load_lexicon, lower
 from codriver.understanding.needs import remedy_for
 from codriver.understanding.questions import ask_for
 from codriver.understanding.resolve import Need, Scope, resolve
+from codriver.vehicle.couplings import command_for
 from codriver.vehicle.seats import hvac_station
 
 _ACTION_DEVICES = {
@@ -27,6 +28,8 @@ _ACTION_DEVICES = {
     "fold": "mirrors", "unfold": "mirrors", "recline": "backrest", "upright": "backrest",
     "tilt": "sunroof",
 }  # fmt: skip
+_FALLBACK_DEVICES = {"sync": "temperature", "heat": "seat_heat"}
+"""Devices for verbs that usually apply to the device just named, when none was."""
 _MODE_DEVICES = {"wipers": "wipers", "drive": "drive_mode", "airflow": "airflow", "gear": "gear"}
 _CLIMATE = ("ac", "fan", "temperature")
 _HEATED = {
@@ -101,8 +104,12 @@ class LocalBrain:
         awaiting, self.memory.awaiting = self.memory.awaiting, None
         reasons: list[Frame] = []
         for index, frame in enumerate(frames):
+            if _topic(frame) and any(not f.device and f.actions for f in frames[index + 1 :]):
+                previous = frame  # "后视镜上全是水珠，加热一下": the device, then what to do
+                continue
             if len(frames) > 1 and _reason(frame):
                 reasons.append(frame)  # maybe only the reason for a command beside it
+                previous = frame if frame.device else previous
                 continue
             if awaiting is not None and not frame.device and not frame.needs:
                 frame = _fill(awaiting[0], frame, utt.text)
@@ -171,7 +178,11 @@ class LocalBrain:
                 says.append(say)
             return calls
         frame = _inherit(frame, previous)
+        if frame.action in OPEN_SLOT and not frame.query and frame.modes:
+            frame.actions = tuple(a for a in frame.actions if a not in OPEN_SLOT)  # "go to eco"
         device = self._device(frame, previous, utt, scope)
+        if device == "media" and not frame.query and frame.action in ("set", "on"):
+            frame.query = _free_text(frame, utt.text)  # "调到FM101.7"
         if device is not None and _asks(frame):
             topic = self.devices[device].status
             if topic is not None:
@@ -220,7 +231,13 @@ class LocalBrain:
     def _refine(self, frame: Frame, device: str) -> str:
         """The device a named one stands for given the rest of the frame."""
         levelled = frame.number is not None or frame.action in _RELATIVE
-        if device == "media" and levelled and frame.action in (None, "set", *_RELATIVE):
+        named = frame.unknown and frame.action in (None, "set", "on")
+        if (
+            device == "media"
+            and levelled
+            and not named
+            and frame.action in (None, "set", *_RELATIVE)
+        ):
             return "volume"
         if device == "door" and frame.action in ("lock", "unlock"):
             return "lock"
@@ -259,6 +276,9 @@ class LocalBrain:
                 return self._refine(frame, candidate)
         if frame.number is not None and not frame.unit and _climate_range(frame.number, scope):
             return "temperature"
+        for action in frame.actions:
+            if action in _FALLBACK_DEVICES:
+                return _FALLBACK_DEVICES[action]
         if frame.action in _RELATIVE and _playing(scope):
             return "volume"
         if frame.action in ("off", "pause") and _playing(scope):
@@ -356,6 +376,8 @@ class LocalBrain:
 
 
 def _undo(history: tuple[Exchange, ...]) -> list[ToolCall]:
+    """Calls that put back what the last acting turn changed: commanded values as they were,
+    switch commands by the command that returns what they moved."""
     for exchange in reversed(history):
         commanded = [c for c in exchange.changes if c.source == "command"]
         if not commanded:
@@ -363,6 +385,10 @@ def _undo(history: tuple[Exchange, ...]) -> list[ToolCall]:
         values: dict[str, object] = {}
         for change in commanded:
             values.setdefault(change.path, change.old)
+        for change in exchange.changes:
+            back = command_for(change.path, change.old) if change.source == "vehicle" else None
+            if back is not None:
+                values[back[0]] = back[1]
         return [ToolCall("restore_signals", {"values": values})]
     return []
 
@@ -392,6 +418,13 @@ def _borrow_name(frame: Frame, before: Frame, text: str) -> None:
     name = before.query or _free_text(before, text)
     if name:
         frame.query = name
+
+
+def _topic(frame: Frame) -> bool:
+    """A clause that only names a device."""
+    return bool(frame.device) and not (
+        frame.actions or frame.has_value or frame.needs or frame.question or frame.qual
+    )
 
 
 def _reason(frame: Frame) -> bool:

@@ -63,6 +63,7 @@ class Frame:
             or self.question
             or self.deictic
             or self.qual
+            or self.free
         )
 
 
@@ -157,6 +158,8 @@ def _apply(frame: Frame, token: Token, whole_of: dict[str, str]) -> bool | None:
     """Put the token's tags in the frame; returns True when the frame is full and must close."""
     devices, actions = token.ids("device"), token.ids("action")
     zones = token.ids("zone")
+    if "correction" in token.ids("dialogue") and frame.device and frame.actions:
+        return True  # "开一下窗户哦不是天窗": what follows corrects what came before
     if devices and actions and frame.device and not frame.actions and not frame.has_value:
         frame.device = None  # "音乐小声点": the word that says what to do names the device too
     if devices and frame.device and whole_of.get(devices[0]) == frame.device:
@@ -229,11 +232,12 @@ def _take_query(
         token = tokens[j]
         if token.kind == "sep" or (token.kind == "tags" and not _query_word(token)):
             break
-        if start is None:
+        if start is None and not (token.kind == "tags" and token.has("stop")):
             start = token.start
-        end = token.end
+        if start is not None:
+            end = token.end
         j += 1
-    if start is None and frame.raw_spans:  # "give Alice a ring", "给妈妈打个电话"
+    if start is None and frame.raw_spans:  # "give Alice a ring", "add X as a stop"
         start, end = frame.raw_spans[0][0], frame.raw_spans[-1][1]
     if start is not None and end is not None:
         query = trim_query(text[start:end], words)

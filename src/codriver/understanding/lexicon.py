@@ -144,7 +144,7 @@ class Lexicon:
                     )
                     for c in self._choices(seq, i)
                 ),
-                key=lambda b: b[:3],
+                key=lambda b: (*b[:3], b[3].size),  # on a tie, the longer piece first
             )
         tokens: list[Token] = []
         i = 0

@@ -25,6 +25,7 @@ class Remedy:
     when: tuple[tuple[str, Condition], ...]
     calls: tuple[ToolCall, ...]
     say: Bilingual | None = None
+    speakers: tuple[str, ...] = ()
 
 
 @cache
@@ -44,7 +45,7 @@ def _remedy(raw: dict[str, Any], where: str) -> Remedy:
     when = tuple((k, Condition.parse(v, where)) for k, v in (raw.get("when") or {}).items())
     calls = tuple(ToolCall(c["tool"], dict(c.get("args") or {})) for c in raw["do"])
     say = Bilingual.from_mapping(raw["say"], where) if "say" in raw else None
-    return Remedy(when, calls, say)
+    return Remedy(when, calls, say, tuple(raw.get("speaker", ())))
 
 
 def remedy_for(
@@ -52,6 +53,8 @@ def remedy_for(
 ) -> tuple[list[ToolCall], Bilingual | None]:
     """The calls (speaker filled in) and words for ``need`` in this state."""
     for option in load_needs().get(need, ()):
+        if option.speakers and speaker not in option.speakers:
+            continue
         if all(cond.holds(state.get(path)) for path, cond in option.when):
             calls = [
                 ToolCall(

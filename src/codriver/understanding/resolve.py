@@ -116,7 +116,7 @@ def _call(
 
 
 def _switch(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
-    positive = _polarity(frame)
+    positive = True if spec.up_opens and "up" in frame.actions else _polarity(frame)
     if positive is None:
         positive = frame.qual != "min"
     flag = positive != spec.invert
@@ -278,7 +278,7 @@ def _media(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Nee
     if action == "video":
         screen = "rear" if scope.speaker.startswith("rear") else "front"
         return [ToolCall("play_video", {"title": frame.query or "video", "screen": screen})]
-    if action == "play" and frame.query:
+    if action in ("play", "set", "on") and frame.query:
         return [ToolCall("play_media", {"query": frame.query})]
     commands = {"pause": "STOP", "off": "STOP", "next": "SKIP_FORWARD", "previous": "SKIP_BACKWARD"}
     return [ToolCall("control_playback", {"action": commands.get(action or "", "PLAY")})]

@@ -29,6 +29,15 @@ def _has_position(item: str) -> bool:
     return _is_door(item) or any(item.endswith(s) or item == s for s in _POSITIONED)
 
 
+def command_for(path: str, value: Value) -> tuple[str, Value] | None:
+    """The command that brings an item back to a sensed ``value`` (to undo a switch command):
+    the sunroof back to 0 is ``Sunroof.Switch = CLOSE``."""
+    if path == "Vehicle.Cabin.Sunroof.Position" and isinstance(value, int | float):
+        action = "TILT_UP" if value < 0 else "OPEN" if value > 0 else "CLOSE"
+        return "Vehicle.Cabin.Sunroof.Switch", action
+    return None
+
+
 def coupled(path: str, value: Value, state: State) -> dict[str, Value]:
     """The other signals that follow from ``path`` taking ``value``, given the current state."""
     item, leaf = _item(path)
