@@ -386,7 +386,8 @@ def _undo(history: tuple[Exchange, ...]) -> list[ToolCall]:
         for change in commanded:
             values.setdefault(change.path, change.old)
         for change in exchange.changes:
-            back = command_for(change.path, change.old) if change.source == "vehicle" else None
+            moved = change.source == "vehicle" and change.old is not None
+            back = command_for(change.path, change.old) if moved else None  # type: ignore[arg-type]
             if back is not None:
                 values[back[0]] = back[1]
         return [ToolCall("restore_signals", {"values": values})]
