@@ -41,6 +41,7 @@ class Executor:
         self.policy = policy
         self.bus = bus
         self.cockpit = cockpit
+        self.automations: object | None = None
 
     async def state(self) -> dict[str, Value | None]:
         """The car's signals and the cockpit state in one mapping."""
@@ -69,11 +70,13 @@ class Executor:
         args = tool.validate(call.args)
         if isinstance(args, ArgumentProblem):
             return ActionResult(call, "failed", Bilingual(args.message, args.message))
-        ctx = ToolContext(state, caller.speaker, caller.lang, caller.gaze, self.bus.catalog)
+        ctx = ToolContext(
+            state, caller.speaker, caller.lang, caller.gaze, self.bus.catalog, self.automations
+        )
         effect = tool.run(ctx, args)
         if effect.failed is not None:
             return ActionResult(call, "failed", effect.failed)
-        if not effect.writes:
+        if not effect.writes and effect.after is None:
             return ActionResult(call, "answered", effect.answer)
         action = ProposedAction(
             tool=tool.name,
@@ -99,4 +102,12 @@ class Executor:
                 message = Bilingual(applied.message, applied.message)
                 return ActionResult(call, "failed", message, verdict, tuple(changes))
             changes.extend(applied.changes)
+        if effect.after is not None:
+            recorder: list[SignalChange] = []
+            unsubscribe = self.cockpit.subscribe(recorder.append)
+            try:
+                effect.after()
+            finally:
+                unsubscribe()
+            changes.extend(recorder)
         return ActionResult(call, "done", effect.done or effect.answer, verdict, tuple(changes))

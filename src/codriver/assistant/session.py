@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codriver.assistant.cockpit import CockpitState
 from codriver.assistant.executor import Caller, Executor
 from codriver.assistant.inputs import clean_utterance
-from codriver.assistant.plan import Brain, Exchange, Plan, TurnContext, Utterance
+from codriver.assistant.plan import Brain, Exchange, Plan, ToolCall, TurnContext, Utterance
+from codriver.assistant.reactions import Reactor
 from codriver.assistant.reply import compose, outcome_of, phrase
 from codriver.assistant.result import ActionResult, TurnResult
 from codriver.errors import InputError
@@ -29,8 +30,12 @@ HISTORY_TURNS = 20
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
-    actions: tuple[ActionResult, ...]
+    """Calls waiting for the occupant's yes: a confirmation the gate asked for, or an offer."""
+
+    calls: tuple[ToolCall, ...]
     caller: Caller
+    question: Bilingual | None
+    confirmed: bool = True
 
 
 class Assistant:
@@ -52,8 +57,16 @@ class Assistant:
         self.brain: Brain = brain or _default_brain()
         self.cockpit = CockpitState(self.clock.now)
         self.executor = Executor(self.tools, self.policy, self.bus, self.cockpit)
+        from codriver.automation import Automations
+        from codriver.care import CareMonitor
+
+        self.automations = Automations(self.clock, self.cockpit)
+        self.executor.automations = self.automations
+        self.care = CareMonitor()
+        self.reactor = Reactor(self.executor, self.automations, self.care)
         self.history: list[Exchange] = []
         self._pending: _Pending | None = None
+        self._primed = False
 
     # -- occupants speak -------------------------------------------------------------------
 
@@ -89,14 +102,15 @@ class Assistant:
     ) -> list[ActionResult]:
         self._pending = None
         if plan.kind == "confirm" and pending is not None:
-            calls = [a.call for a in pending.actions]
-            return await self.executor.run(calls, pending.caller, confirmed=True)
+            return await self.executor.run(
+                pending.calls, pending.caller, confirmed=pending.confirmed
+            )
         if plan.kind in ("confirm", "decline") and pending is None:
             return []
         actions = await self.executor.run(plan.calls, caller) if plan.kind == "act" else []
-        asked = tuple(a for a in actions if a.status == "asked")
+        asked = [a for a in actions if a.status == "asked"]
         if asked:
-            self._pending = _Pending(asked, caller)
+            self._pending = _Pending(tuple(a.call for a in asked), caller, asked[0].message)
         return actions
 
     def _result(
@@ -121,12 +135,15 @@ class Assistant:
     async def preset(self, values: Mapping[str, Value]) -> None:
         """Set the starting state (a scenario's ``given``) before anything happens; no reactions."""
         await self._apply_world(values)
+        await self._prime()
 
     async def feed(self, values: Mapping[str, Value]) -> TurnResult:
-        """Sensor readings arrive (rain starts, the car speeds up); bad values raise InputError."""
+        """Sensor readings arrive (rain starts, the car speeds up); bad values raise InputError.
+        Rules that the change sets off run, and care may speak or offer help."""
         started = time.perf_counter()
+        await self._prime()
         changes = await self._apply_world(values)
-        return self._world_result(changes, started)
+        return await self._react(changes, started)
 
     async def _apply_world(self, values: Mapping[str, Value]) -> tuple[SignalChange, ...]:
         vehicle = {p: v for p, v in values.items() if not p.startswith(COCKPIT)}
@@ -150,23 +167,46 @@ class Assistant:
         if seconds < 0:
             raise InputError("time cannot go backwards")
         started = time.perf_counter()
+        await self._prime()
         changes: list[SignalChange] = []
         subscription = self.bus.subscribe(changes.append)
         try:
             await self.clock.advance(seconds)
         finally:
             subscription.cancel()
-        return self._world_result(tuple(changes), started)
+        return await self._react(tuple(changes), started)
 
-    def _world_result(self, changes: tuple[SignalChange, ...], started: float) -> TurnResult:
-        lang: Lang = self.history[-1].utterance.lang if self.history else "en"
-        return TurnResult(
-            outcome="none",
-            reply="",
-            lang=lang,
-            changes=changes,
-            latency_ms=(time.perf_counter() - started) * 1000.0,
-        )
+    async def _prime(self) -> None:
+        """The state before the first world change is known: nothing in it is news to care."""
+        if not self._primed:
+            self.care.prime(await self.executor.state())
+            self._primed = True
+
+    async def _react(self, changes: tuple[SignalChange, ...], started: float) -> TurnResult:
+        lang = await self._language()
+        reaction = await self.reactor.react(self.clock.now(), lang)
+        if reaction.offer:
+            caller = Caller("driver", lang, source="care")
+            self._pending = _Pending(reaction.offer, caller, reaction.question, confirmed=False)
+        say = None
+        if reaction.says:
+            sep = "" if lang == "zh" else " "
+            say = Bilingual(
+                " ".join(s.en for s in reaction.says), sep.join(s.zh for s in reaction.says)
+            )
+        kind = "ask" if reaction.offer else "answer" if say else "silent"
+        plan = Plan(kind, say=say)  # type: ignore[arg-type]
+        actions = reaction.actions
+        result = self._result(plan, actions, lang, started)
+        every = changes + tuple(c for a in actions for c in a.changes)
+        return replace(result, changes=every)
+
+    async def _language(self) -> Lang:
+        """The language to speak unprompted: the occupants' last, else the car's own setting."""
+        if self.history:
+            return self.history[-1].utterance.lang
+        shown = await self.bus.get("Vehicle.Cabin.Infotainment.HMI.CurrentLanguage")
+        return "zh" if isinstance(shown, str) and shown.lower().startswith("zh") else "en"
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -195,7 +235,7 @@ class Assistant:
 
 
 def _question(pending: _Pending | None) -> Bilingual | None:
-    return None if pending is None else pending.actions[0].message
+    return None if pending is None else pending.question
 
 
 def _default_brain() -> Brain:

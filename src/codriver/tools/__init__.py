@@ -1,5 +1,6 @@
 """Tools: typed functions with schemas from their signatures, grouped into toolsets by domain."""
 
+from codriver.tools.automation import AUTOMATION_TOOLS
 from codriver.tools.base import ArgumentProblem, Effect, Tool, ToolBox, ToolContext, Toolset, tool
 from codriver.tools.body import BODY
 from codriver.tools.climate import CLIMATE
@@ -21,6 +22,7 @@ VEHICLE_TOOLSETS = (
     DRIVE_TOOLS,
     STATUS_TOOLS,
     UNDO_TOOLS,
+    AUTOMATION_TOOLS,
 )
 
 

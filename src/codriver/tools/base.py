@@ -31,6 +31,8 @@ class ToolContext:
     lang: Lang = "en"
     gaze: str | None = None
     catalog: Catalog | None = None
+    automations: Any = None
+    """The assistant's automation store (rules, reminders, timers), where it has one."""
 
     def bounds(self, path: str, low: float, high: float) -> tuple[float, float]:
         """The accepted range of ``path`` (the given fallback where the catalog sets none)."""
@@ -55,6 +57,8 @@ class Effect:
     done: Bilingual | None = None
     answer: Bilingual | None = None
     failed: Bilingual | None = None
+    after: Callable[[], None] | None = field(default=None, compare=False)
+    """Run once the gate has allowed the action (register a rule, start a timer)."""
 
     @classmethod
     def set(cls, values: Mapping[str, Value], done: Bilingual | None = None) -> Effect:

@@ -1,0 +1,50 @@
+"""What the assistant does by itself when the world changes: fired rules, due reminders and
+timers, and proactive care."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from codriver.assistant.executor import Caller, Executor
+from codriver.assistant.plan import ToolCall
+from codriver.assistant.result import ActionResult
+from codriver.text import Bilingual, Lang
+
+
+@dataclass
+class Reaction:
+    actions: list[ActionResult] = field(default_factory=list)
+    says: list[Bilingual] = field(default_factory=list)
+    offer: tuple[ToolCall, ...] = ()
+    question: Bilingual | None = None
+
+
+class Reactor:
+    """Runs fired automations through the executor and gathers care notices."""
+
+    def __init__(self, executor: Executor, automations: object, care: object) -> None:
+        from codriver.automation import Automations
+        from codriver.care import CareMonitor
+
+        assert isinstance(automations, Automations) and isinstance(care, CareMonitor)
+        self.executor = executor
+        self.automations = automations
+        self.care = care
+
+    async def react(self, now: float, lang: Lang) -> Reaction:
+        reaction = Reaction()
+        state = await self.executor.state()
+        self.automations.check(state)
+        for firing in self.automations.drain():
+            if firing.rule is not None and firing.rule.calls:
+                rule = firing.rule
+                caller = Caller(rule.speaker, rule.lang, source="automation")
+                reaction.actions.extend(await self.executor.run(rule.calls, caller))
+            if firing.say is not None:
+                reaction.says.append(firing.say)
+        state = await self.executor.state()
+        for notice in self.care.check(state, now, lang):
+            reaction.says.append(notice.say)
+            if notice.offer and not reaction.offer:
+                reaction.offer, reaction.question = notice.offer, notice.say
+        return reaction
