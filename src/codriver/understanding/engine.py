@@ -10,11 +10,12 @@ from dataclasses import dataclass, field, replace
 
 from codriver.assistant.plan import Exchange, Plan, ToolCall, TurnContext, Utterance
 from codriver.text import Bilingual
+from codriver.understanding.automations import plan_rule, plan_timing
 from codriver.understanding.chitchat import FALLBACK, chitchat
 from codriver.understanding.devices import load_devices
 from codriver.understanding.frames import OPEN_SLOT, Frame, build_frames, trim_query
 from codriver.understanding.gaze import device_from_gaze
-from codriver.understanding.lexicon import load_lexicon, lower
+from codriver.understanding.lexicon import Token, load_lexicon, lower
 from codriver.understanding.needs import remedy_for
 from codriver.understanding.questions import ask_for
 from codriver.understanding.resolve import Need, Scope, resolve
@@ -74,11 +75,28 @@ class LocalBrain:
 
     def understand(self, utterance: Utterance, context: TurnContext) -> Interpretation:
         text = lower(utterance.text)
-        words = self.lexicon.query_words
-        frames = build_frames(self.lexicon.scan(text), utterance.text, self.parts, words)
+        tokens = self.lexicon.scan(text)
+        frames = self._frames(tokens, utterance.text)
         result = Interpretation(utterance.lang, frames, Plan("silent"))
+        automation = plan_timing(tokens, utterance.text) or plan_rule(
+            tokens, utterance.text, lambda part: self._later(part, utterance, context)
+        )
+        if automation is not None:
+            result.plan = automation
+            return result
         result.plan = self._plan(utterance, context, frames, text, result)
         return result
+
+    def _frames(self, tokens: list[Token], text: str) -> list[Frame]:
+        return build_frames(tokens, text, self.parts, self.lexicon.query_words)
+
+    def _later(self, tokens: list[Token], utterance: Utterance, context: TurnContext) -> Plan:
+        """The plan for part of an utterance, to be carried out later (a rule's action)."""
+        other = LocalBrain()
+        frames = other._frames(tokens, utterance.text)
+        quiet = replace(context, pending_question=None)
+        interpretation = Interpretation(utterance.lang, frames, Plan("silent"))
+        return other._plan(utterance, quiet, frames, lower(utterance.text), interpretation)
 
     # -- planning ------------------------------------------------------------------------
 

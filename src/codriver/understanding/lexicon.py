@@ -26,7 +26,7 @@ from codriver.errors import ConfigError
 LANGS = ("en", "zh")
 KINDS = (
     "device", "action", "zone", "value", "unit", "color", "mode", "need", "dialogue",
-    "question", "filler", "sep", "deictic", "stop",
+    "question", "filler", "sep", "deictic", "stop", "when", "trigger", "time",
 )  # fmt: skip
 _UNIT = re.compile(
     r"[a-z0-9]+(?:[.'’/&-][a-z0-9]+)*|[\u3400-\u9fff]|[%°#《》+]|[,，.。!！?？;；、:：…]|\s+"

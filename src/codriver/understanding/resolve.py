@@ -314,7 +314,15 @@ def _status(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Ne
     return [ToolCall("vehicle_status", {"topic": spec.topic})]
 
 
+def _automation(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    """ "never mind that rule", "刚才那个提醒取消掉": cancel the newest of its kind."""
+    if _polarity(frame) is False or "no" in frame.cues or frame.action == "cancel":
+        return [ToolCall("cancel_automation", {"kind": spec.topic})]
+    return Need("value", spec.name)
+
+
 _HANDLERS = {
+    "automation": _automation,
     "phone": _phone,
     "gear": _gear,
     "status": _status,

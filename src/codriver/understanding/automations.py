@@ -1,0 +1,105 @@
+"""Understanding automations: "if it starts raining, close the windows", "remind me to call Mum
+in 10 minutes", "帮我计时五分钟". The condition and the timing are read here; the action part is
+understood by the engine like any other request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from codriver.assistant.plan import Plan, ToolCall
+from codriver.understanding.lexicon import Token
+
+_MINUTES = {"minute": 1.0, "second": 1 / 60, "hour": 60.0}
+_COMPARATORS = ("speed_over", "battery_below", "outside_below", "outside_above")
+_CONNECTORS = (" in", "in ", "后", "以后", "之后", "就")
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    minutes: float
+    start: int
+    end: int
+
+
+def duration(tokens: list[Token]) -> Duration | None:
+    """The first "10 minutes", "十分钟", "半小时" in the utterance."""
+    for i, token in enumerate(tokens):
+        if token.has("time", "half_hour"):
+            return Duration(30.0, token.start, token.end)
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if token.kind == "number" and nxt is not None and nxt.ids("time"):
+            unit = nxt.ids("time")[0]
+            if unit in _MINUTES and token.number is not None:
+                return Duration(token.number * _MINUTES[unit], token.start, nxt.end)
+    return None
+
+
+def plan_timing(tokens: list[Token], text: str) -> Plan | None:
+    """A reminder or a timer, when the utterance asks for one with a duration."""
+    remind = next((t for t in tokens if t.has("action", "remind")), None)
+    timer = any(t.has("action", "timer") or t.has("device", "timer") for t in tokens)
+    cancel = any(t.has("action", "cancel") or t.has("action", "off") for t in tokens)
+    span = duration(tokens)
+    if cancel or span is None:
+        return None
+    if remind is not None:
+        what = _without(text[remind.end :], text, span, remind.end) or _without(
+            text[: remind.start], text, span, 0
+        )
+        return Plan("act", (ToolCall("add_reminder", {"text": what, "minutes": span.minutes}),))
+    if timer:
+        return Plan("act", (ToolCall("set_timer", {"minutes": span.minutes}),))
+    return None
+
+
+def _without(part: str, text: str, span: Duration, offset: int) -> str:
+    """``part`` (starting at ``offset`` in ``text``) without the duration and its connectors."""
+    start, end = span.start - offset, span.end - offset
+    if 0 <= start < len(part):
+        part = part[:start] + part[max(end, start) :]
+    part = part.strip(" ,，。.!！")
+    for word in _CONNECTORS:
+        if part.endswith(word.strip()):
+            part = part[: -len(word.strip())]
+        if part.startswith(word.strip()):
+            part = part[len(word.strip()) :]
+    return part.strip(" ,，。.!！")
+
+
+def plan_rule(
+    tokens: list[Token], text: str, understand: Callable[[list[Token]], Plan]
+) -> Plan | None:
+    """A rule: a condition (with its marker) and the request to carry out when it comes true."""
+    trigger_at = next((i for i, t in enumerate(tokens) if t.ids("trigger")), None)
+    if trigger_at is None:
+        return None
+    trigger = tokens[trigger_at].ids("trigger")[0]
+    marked = any(t.ids("when") for t in tokens)
+    value_at = next(
+        (i for i in range(trigger_at + 1, min(len(tokens), trigger_at + 4))
+         if tokens[i].kind == "number"),
+        None,
+    )  # fmt: skip
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in tokens[trigger_at].text)
+    if not marked and not (chinese and trigger in _COMPARATORS and value_at is not None):
+        return None  # "车速超过八十就…" marks itself; "switch over to 94.7" is no rule
+    condition = {trigger_at, *(i for i, t in enumerate(tokens) if t.ids("when"))}
+    if value_at is not None:
+        condition.add(value_at)
+        if value_at + 1 < len(tokens) and tokens[value_at + 1].ids("unit"):
+            condition.add(value_at + 1)
+    rest = [t for i, t in enumerate(tokens) if i not in condition]
+    warn = any(t.has("action", "warn") for t in rest)
+    action = understand([t for t in rest if not t.has("action", "warn")])
+    if not action.calls and not warn:
+        return None
+    value = tokens[value_at].number if value_at is not None else None
+    args = {
+        "trigger": trigger,
+        "text": text,
+        "actions": [{"tool": c.name, "args": dict(c.args)} for c in action.calls],
+        "value": value,
+        "warn": warn,
+    }
+    return Plan("act", (ToolCall("create_rule", args),))
