@@ -51,8 +51,9 @@ def main() -> int:
         "passed": suite.passed,
         "pass_rate": _rate(suite.passed, len(suite.results)),
         "by_lang": _group(suite.results, lambda r: [r.lang]),
-        "holdout_by_lang": _group(
-            [r for r in suite.results if "/holdout/" in r.file], lambda r: [r.lang]
+        "by_part_and_lang": _group(suite.results, lambda r: [f"{_part(r.file)} {r.lang}"]),
+        "understanding_by_lang": _group(
+            [r for r in suite.results if not set(r.tags) & LATER], lambda r: [r.lang]
         ),
         "by_tag": _group(suite.results, lambda r: list(r.tags)),
         "say_turns": len(latencies),
@@ -69,6 +70,17 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return 0
+
+
+LATER = {"automation", "care", "proactive", "reminder", "timer"}
+"""Tags of scenarios that need the agents issue (rules, reminders, timers, proactive care)."""
+
+
+def _part(file: str) -> str:
+    for part in ("blind", "holdout", "examples"):
+        if f"/{part}/" in file:
+            return part
+    return "main"
 
 
 def _pct(values: list[float], pct: float) -> float:
@@ -94,7 +106,7 @@ def _group(results, keys):  # type: ignore[no-untyped-def]
 
 def _print(report: dict) -> None:  # type: ignore[type-arg]
     print(f"scenarios: {report['passed']}/{report['scenarios']} ({report['pass_rate']} %)")
-    for title in ("by_lang", "holdout_by_lang"):
+    for title in ("by_lang", "by_part_and_lang", "understanding_by_lang"):
         for key, row in report[title].items():
             print(f"  {title} {key}: {row['passed']}/{row['total']} ({row['rate']} %)")
     print("| tag | passed | total | rate |\n|---|---|---|---|")

@@ -133,13 +133,13 @@ class LocalBrain:
                 frame = _fill(awaiting[0], frame, utt.text)
             if frame.action in OPEN_SLOT and not frame.query and index:
                 _borrow_name(frame, frames[index - 1], utt.text)
-            if "correction" in frame.cues and frame.device and acted:
-                # "open the window — no, the sunroof": the earlier request is replaced
-                wrong, _, wrong_calls = acted.pop()
+            amended = _amend(acted[-1][0], frame, utt.text) if acted else None
+            if "correction" in frame.cues and amended is not None:
+                # "open the window — no, the sunroof", "play country, no wait, reggae"
+                _, _, wrong_calls = acted.pop()
                 calls = [c for c in calls if all(c is not w for w in wrong_calls)]
-                frame = replace(wrong, device=frame.device, zones=frame.zones or wrong.zones)
-                frame.cues = set()
-            frame_calls = self._dialogue(frame, ctx, scope)
+                frame = amended
+            frame_calls = self._dialogue(frame, ctx, scope, utt.text)
             if frame_calls is None:
                 frame_calls = self._frame(frame, previous, utt, scope, says, needs, acted, result)
             calls.extend(frame_calls)
@@ -317,13 +317,15 @@ class LocalBrain:
 
     # -- dialogue ------------------------------------------------------------------------
 
-    def _dialogue(self, frame: Frame, ctx: TurnContext, scope: Scope) -> list[ToolCall] | None:
+    def _dialogue(
+        self, frame: Frame, ctx: TurnContext, scope: Scope, text: str
+    ) -> list[ToolCall] | None:
         """Calls for undo, corrections, "too" and "more"; None when the frame is not one."""
         bare = not frame.device and not frame.actions and not frame.has_value
         if "undo" in frame.cues and bare and not frame.zones:
             return _undo(ctx.history)
         if "correction" in frame.cues and self.memory.frames:
-            return self._correct(frame, ctx, scope)
+            return self._correct(frame, ctx, scope, text)
         if "too" in frame.cues and frame.zones and not frame.device and self.memory.frames:
             calls = []
             for last, device in self.memory.frames:
@@ -370,27 +372,39 @@ class LocalBrain:
         resolved = resolve(again, spec, scope)
         return None if isinstance(resolved, Need) else resolved
 
-    def _correct(self, frame: Frame, ctx: TurnContext, scope: Scope) -> list[ToolCall] | None:
+    def _correct(
+        self, frame: Frame, ctx: TurnContext, scope: Scope, text: str
+    ) -> list[ToolCall] | None:
+        """ "no, the sunroof", "actually make that 70", "sorry, I meant the back right"."""
         last, device = self.memory.frames[-1]
-        if frame.device and frame.device != device:
-            fixed = replace(last, device=frame.device, zones=frame.zones or last.zones)
-            resolved = resolve(fixed, self.devices[frame.device], scope)
-            if isinstance(resolved, Need):
-                return None
-            self.memory.frames = [(fixed, frame.device)]
-            return [*_undo(ctx.history), *resolved]
-        if frame.has_value and not frame.device:
-            fixed = replace(
-                last,
-                number=frame.number,
-                qual=frame.qual,
-                unit=frame.unit or last.unit,
-                color=frame.color or last.color,
-                actions=("set",),
-            )
-            resolved = resolve(fixed, self.devices[device], scope)
-            return None if isinstance(resolved, Need) else resolved
-        return None
+        fixed = _amend(last, frame, text)
+        if fixed is None:
+            return None
+        target = fixed.device or device
+        resolved = resolve(fixed, self.devices[target], scope)
+        if isinstance(resolved, Need):
+            return None
+        self.memory.frames = [(fixed, target)]
+        moved = target != device or fixed.zones != last.zones
+        return [*_undo(ctx.history), *resolved] if moved else resolved
+
+
+def _amend(last: Frame, frame: Frame, text: str) -> Frame | None:
+    """``last`` with what the correcting ``frame`` says instead: a device, zones, a value or a
+    name. None when it says nothing to correct with."""
+    name = frame.query or _free_text(frame, text)
+    if frame.device and frame.device != last.device:
+        return replace(last, device=frame.device, zones=frame.zones or last.zones, cues=set())
+    if frame.has_value:
+        return replace(
+            last, number=frame.number, qual=frame.qual, unit=frame.unit or last.unit,
+            color=frame.color or last.color, actions=("set",), cues=set(),
+        )  # fmt: skip
+    if frame.zones:
+        return replace(last, zones=list(frame.zones), cues=set())
+    if name and last.query:
+        return replace(last, query=name, cues=set())
+    return None
 
 
 def _undo(history: tuple[Exchange, ...]) -> list[ToolCall]:

@@ -214,9 +214,13 @@ def _apply_values(frame: Frame, token: Token) -> None:
     for qual in token.ids("value"):
         frame.qual = frame.qual or qual
     for unit in token.ids("unit"):
+        if unit == "and_half":  # "nineteen and a half", "二十二度半"
+            if frame.number is not None:
+                frame.number += 0.5
+            if token.text.endswith("度"):
+                frame.unit = frame.unit or "celsius"
+            continue
         frame.unit = frame.unit or unit
-        if token.text == "度半" and frame.number is not None:
-            frame.number += 0.5
     for color in token.ids("color"):
         frame.color = color
     frame.modes.extend(token.ids("mode"))
@@ -271,4 +275,7 @@ def trim_query(query: str, words: QueryWords) -> str:
 
 
 def _query_word(token: Token) -> bool:
-    return token.has("stop") or all(t.kind in ("filler", "deictic") for t in token.tags)
+    """Words a name may hold or be wrapped in ("the", "到", "some")."""
+    if token.has("stop") or token.has("dialogue", "target"):
+        return True
+    return all(t.kind in ("filler", "deictic") for t in token.tags)

@@ -224,11 +224,19 @@ class Lexicon:
     def _number(self, seq: list[tuple[str, int, int]], i: int) -> tuple[int, float | None]:
         unit = seq[i][0]
         if _DIGITS.match(unit):
+            if seq[i + 1 : i + 2] and seq[i + 1][0] == "点" and seq[i + 2 : i + 3]:
+                tail = seq[i + 2][0]
+                if tail.isdigit():
+                    return 3, float(f"{unit}.{tail}")  # "21点5"
             return 1, float(unit)
         if unit in _ZH_NUMERALS:
             j = i
             while j < len(seq) and seq[j][0] in _ZH_NUMERALS:
                 j += 1
+            if j + 1 < len(seq) and seq[j][0] == "点" and seq[j + 1][0] in _ZH_NUMERALS:
+                j += 1  # "二十一点五": a decimal point
+                while j < len(seq) and seq[j][0] in _ZH_NUMERALS:
+                    j += 1
             run = "".join(u for u, _, _ in seq[i:j])
             try:
                 return j - i, float(cn2an.cn2an(run, "smart"))
@@ -252,7 +260,8 @@ def _english_number(seq: list[tuple[str, int, int]], i: int, j: int) -> tuple[in
 
     while j > i:
         words = [u for u, _, _ in seq[i:j]]
-        whole, _, decimals = " ".join(words).partition(" point ")
+        spoken = " ".join(words)
+        whole, _, decimals = spoken.partition(" point ")
         try:
             value = float(text2num(whole, "en"))
             if decimals:

@@ -17,7 +17,12 @@ FRACTIONS = {
     "quarter": 0.25,
     "two_thirds": 2 / 3,
     "three_quarters": 0.75,
+    "low_level": 1 / 3,
+    "medium_level": 2 / 3,
+    "high_level": 1.0,
 }
+LEVELS = 3
+"""Seat heating, massage and the like come in three levels ("二档", "level 2")."""
 POSITIVE = {"on", "open", "unfold", "play", "resume", "up", "set", "tilt", "unlock", "recline"}
 NEGATIVE = {"off", "close", "fold", "lock", "down", "pause", "upright", "cancel"}
 _GROUP_ZONES = {"front", "rear", "all"}
@@ -145,6 +150,9 @@ def _level_one(frame: Frame, spec: DeviceSpec, scope: Scope, zone: str | None) -
     direction = 1 if action in ("up", "recline") else -1 if action in ("down", "upright") else 0
     if spec.down_reclines and action in ("up", "down"):
         direction = -direction
+    if frame.number is not None and frame.unit == "level":
+        share = min(max(frame.number, 0), LEVELS) / LEVELS
+        return _call(spec.set, spec, sign * round(low + (high - low) * share), zone)
     if frame.number is not None:
         number = _to_unit(frame, spec, scope)
         relative = direction and "target" not in frame.cues and frame.unit != "percent"
