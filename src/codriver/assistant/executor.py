@@ -42,6 +42,7 @@ class Executor:
         self.bus = bus
         self.cockpit = cockpit
         self.automations: object | None = None
+        self.services: object | None = None
 
     async def state(self) -> dict[str, Value | None]:
         """The car's signals and the cockpit state in one mapping."""
@@ -71,7 +72,13 @@ class Executor:
         if isinstance(args, ArgumentProblem):
             return ActionResult(call, "failed", Bilingual(args.message, args.message))
         ctx = ToolContext(
-            state, caller.speaker, caller.lang, caller.gaze, self.bus.catalog, self.automations
+            state,
+            caller.speaker,
+            caller.lang,
+            caller.gaze,
+            self.bus.catalog,
+            self.automations,
+            self.services,
         )
         effect = tool.run(ctx, args)
         if effect.failed is not None:

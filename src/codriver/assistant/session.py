@@ -62,6 +62,10 @@ class Assistant:
 
         self.automations = Automations(self.clock, self.cockpit)
         self.executor.automations = self.automations
+        from codriver.services import Services
+
+        self.services = Services.offline()
+        self.executor.services = self.services
         self.care = CareMonitor()
         self.reactor = Reactor(self.executor, self.automations, self.care)
         self.history: list[Exchange] = []

@@ -33,6 +33,8 @@ class ToolContext:
     catalog: Catalog | None = None
     automations: Any = None
     """The assistant's automation store (rules, reminders, timers), where it has one."""
+    services: Any = None
+    """The assistant's services (``codriver.services.Services``: maps, media, phone, knowledge)."""
 
     def bounds(self, path: str, low: float, high: float) -> tuple[float, float]:
         """The accepted range of ``path`` (the given fallback where the catalog sets none)."""
