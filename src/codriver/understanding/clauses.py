@@ -1,0 +1,132 @@
+"""Clause-level judgements of the engine: what a clause is (a topic, a reason, a question, a cue),
+what it inherits from the one before, and small readings of the state."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from codriver.assistant.plan import ToolCall
+from codriver.text import Bilingual
+from codriver.understanding.frames import Frame, trim_query
+from codriver.understanding.lexicon import load_lexicon
+from codriver.understanding.resolve import Need, Scope
+from codriver.vehicle.seats import hvac_station
+
+
+def fill(template: Frame, frame: Frame, text: str) -> Frame:
+    """The frame that asked for a slot, with the answer's slots filled in."""
+    return replace(
+        template,
+        number=frame.number if frame.number is not None else template.number,
+        unit=frame.unit or template.unit,
+        qual=frame.qual or template.qual,
+        color=frame.color or template.color,
+        modes=frame.modes or template.modes,
+        query=frame.query or free_text(frame, text) or template.query,
+        zones=frame.zones or template.zones,
+    )
+
+
+def free_text(frame: Frame, text: str) -> str | None:
+    if frame.free is None:
+        return None
+    return trim_query(text[frame.free[0] : frame.free[1]], load_lexicon().query_words) or None
+
+
+def borrow_name(frame: Frame, before: Frame, text: str) -> None:
+    """ "最近的洗手间在哪，带我过去": the place was named in the clause before."""
+    name = before.query or free_text(before, text)
+    if name:
+        frame.query = name
+
+
+def topic(frame: Frame) -> bool:
+    """A clause that only names a device."""
+    return bool(frame.device) and not (
+        frame.actions or frame.has_value or frame.needs or frame.question or frame.qual
+    )
+
+
+def reason(frame: Frame) -> bool:
+    """A clause that states a need and asks for nothing itself."""
+    return bool(frame.needs) and not frame.actions and not frame.has_value
+
+
+def asks(frame: Frame) -> bool:
+    """Whether the frame is a question about a device's state rather than a request."""
+    if frame.has_value:
+        return False
+    strong = [a for a in frame.actions if a != "set"]
+    return frame.asks_status or (frame.question and not strong)
+
+
+def cues_only(frame: Frame) -> bool:
+    return bool(frame.cues) and not (
+        frame.device or frame.actions or frame.has_value or frame.needs or frame.query
+    )
+
+
+def sync(frame: Frame, scope: Scope) -> list[ToolCall]:
+    """ "match the passenger side to mine", "所有温区跟主驾同步": copy a set point across zones."""
+    zones = [scope.speaker if z == "mine" else z for z in frame.zones]
+    source = "driver" if "driver" in zones and len(zones) > 1 else scope.speaker
+    path = f"Vehicle.Cabin.HVAC.Station.{hvac_station(source)}.Temperature"  # type: ignore[arg-type]
+    current = scope.state.get(path)
+    celsius = float(current) if isinstance(current, int | float) else 22.0
+    targets = ["all"] if "all" in zones else [z for z in zones if z != source] or ["all"]
+    return [ToolCall("set_temperature", {"celsius": celsius, "zone": z}) for z in targets]
+
+
+def awaited(frames: list[Frame], need: Need) -> Frame:
+    for frame in frames:
+        if frame.device == need.device or not frame.device:
+            return frame
+    return frames[0]
+
+
+def inherit(frame: Frame, previous: Frame | None) -> Frame:
+    """A clause without a verb takes the one before ("close the windows and the sunroof"),
+    but "don't …, just the fan" asks for the opposite of what was refused."""
+    if previous is None or frame.actions or frame.has_value:
+        return frame
+    if "only" in frame.cues and "negation" in previous.cues:
+        return replace(frame, actions=("on",))
+    if "only" in frame.cues and direction(previous) == "down":
+        return replace(frame, actions=("on",))
+    return replace(frame, actions=previous.actions)
+
+
+def climate_range(number: float, scope: Scope) -> bool:
+    """A bare number that can only be a set point ("make it 20 in here")."""
+    if scope.state.get("Vehicle.Cabin.Infotainment.HMI.TemperatureUnit") == "F":
+        return 60 <= number <= 90
+    return 16 <= number <= 32
+
+
+def playing(scope: Scope) -> bool:
+    return scope.state.get("Vehicle.Cabin.Infotainment.Media.Action") == "PLAY"
+
+
+def strongest(needs: list[str]) -> str:
+    for need in ("very_cold", "fog", "carsick", "tired", "back_pain", "sweaty", "stuffy"):
+        if need in needs:
+            return need
+    return needs[0]
+
+
+def join(says: list[Bilingual]) -> Bilingual | None:
+    if not says:
+        return None
+    return Bilingual(" ".join(s.en for s in says), "".join(s.zh for s in says))
+
+
+def direction(frame: Frame) -> str | None:
+    """Which way the frame moved its device: up (more, open) or down (less, closed)."""
+    for action in frame.actions:
+        if action in ("open", "recline", "on", "up"):
+            return "up"
+        if action in ("close", "upright", "off", "down"):
+            return "down"
+    if frame.number is not None or frame.qual in ("max", "half"):
+        return "up"
+    return None

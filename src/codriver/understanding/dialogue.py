@@ -1,0 +1,133 @@
+"""Dialogue: undo, corrections, "too" and "more" — the turns that refer to the turns before."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from codriver.assistant.plan import Exchange, ToolCall, TurnContext
+from codriver.understanding.clauses import direction, free_text
+from codriver.understanding.frames import Frame
+from codriver.understanding.resolve import Need, Scope, resolve
+from codriver.vehicle.couplings import command_for
+
+if TYPE_CHECKING:
+    from codriver.understanding.devices import DeviceSpec
+    from codriver.understanding.engine import _Memory
+
+_RELATIVE = ("up", "down")
+
+
+class DialogueMixin:
+    """Turns that refer back: needs the brain's ``devices`` and ``memory``."""
+
+    devices: dict[str, DeviceSpec]
+    memory: _Memory
+
+    def _dialogue(
+        self, frame: Frame, ctx: TurnContext, scope: Scope, text: str
+    ) -> list[ToolCall] | None:
+        """Calls for undo, corrections, "too" and "more"; None when the frame is not one."""
+        bare = not frame.device and not frame.actions and not frame.has_value
+        if "undo" in frame.cues and bare and not frame.zones:
+            return undo(ctx.history)
+        if "correction" in frame.cues and self.memory.frames:
+            return self._correct(frame, ctx, scope, text)
+        if "too" in frame.cues and frame.zones and not frame.device and self.memory.frames:
+            calls = []
+            for last, device in self.memory.frames:
+                zones = list(frame.zones)
+                if set(zones) <= {"left", "right"}:  # "and the right one too": same row
+                    zones += [z for z in last.zones if z in ("rear", "front")]
+                    zones += ["rear" for z in last.zones if z.startswith("rear_")]
+                moved = replace(last, zones=zones, cues=set())
+                resolved = resolve(moved, self.devices[device], scope)
+                if not isinstance(resolved, Need):
+                    calls.extend(resolved)
+            return calls
+        if (
+            "more" in frame.cues
+            and not frame.device
+            and not frame.has_value
+            and self.memory.frames
+            and frame.action in (None, *_RELATIVE)
+        ):
+            return self._more(frame, scope)
+        return None
+
+    def _more(self, frame: Frame, scope: Scope) -> list[ToolCall] | None:
+        """ "a little more", "再低一点", "too much, back a bit": the last change again or undone."""
+        last, device = self.memory.frames[-1]
+        spec = self.devices[device]
+        same = direction(last)
+        if same is None:
+            return None
+        action = same if frame.action is None else frame.action
+        if spec.kind == "position":
+            opening = same == "up"
+            if frame.action == "down":
+                opening = not opening
+            action = "open" if opening else "close"
+        again = replace(
+            last,
+            actions=(action,),
+            number=None,
+            qual=frame.qual or "little",
+            unit=None,
+            cues={"more"},
+        )
+        resolved = resolve(again, spec, scope)
+        return None if isinstance(resolved, Need) else resolved
+
+    def _correct(
+        self, frame: Frame, ctx: TurnContext, scope: Scope, text: str
+    ) -> list[ToolCall] | None:
+        """ "no, the sunroof", "actually make that 70", "sorry, I meant the back right"."""
+        last, device = self.memory.frames[-1]
+        fixed = amend(last, frame, text)
+        if fixed is None:
+            return None
+        target = fixed.device or device
+        resolved = resolve(fixed, self.devices[target], scope)
+        if isinstance(resolved, Need):
+            return None
+        self.memory.frames = [(fixed, target)]
+        moved = target != device or fixed.zones != last.zones
+        return [*undo(ctx.history), *resolved] if moved else resolved
+
+
+def amend(last: Frame, frame: Frame, text: str) -> Frame | None:
+    """``last`` with what the correcting ``frame`` says instead: a device, zones, a value or a
+    name. None when it says nothing to correct with."""
+    name = frame.query or free_text(frame, text)
+    if frame.device and frame.device != last.device:
+        return replace(last, device=frame.device, zones=frame.zones or last.zones, cues=set())
+    if frame.has_value:
+        return replace(
+            last, number=frame.number, qual=frame.qual, unit=frame.unit or last.unit,
+            color=frame.color or last.color, actions=("set",), cues=set(),
+        )  # fmt: skip
+    if frame.zones:
+        return replace(last, zones=list(frame.zones), cues=set())
+    if name and last.query:
+        return replace(last, query=name, cues=set())
+    return None
+
+
+def undo(history: tuple[Exchange, ...]) -> list[ToolCall]:
+    """Calls that put back what the last acting turn changed: commanded values as they were,
+    switch commands by the command that returns what they moved."""
+    for exchange in reversed(history):
+        commanded = [c for c in exchange.changes if c.source == "command"]
+        if not commanded:
+            continue
+        values: dict[str, object] = {}
+        for change in commanded:
+            values.setdefault(change.path, change.old)
+        for change in exchange.changes:
+            moved = change.source == "vehicle" and change.old is not None
+            back = command_for(change.path, change.old) if moved else None  # type: ignore[arg-type]
+            if back is not None:
+                values[back[0]] = back[1]
+        return [ToolCall("restore_signals", {"values": values})]
+    return []

@@ -1,0 +1,137 @@
+"""Device inference: which device a clause means, named or not."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from codriver.assistant.plan import Utterance
+from codriver.understanding.clauses import climate_range, playing
+from codriver.understanding.frames import Frame
+from codriver.understanding.gaze import device_from_gaze
+from codriver.understanding.resolve import Scope
+
+if TYPE_CHECKING:
+    from codriver.understanding.devices import DeviceSpec
+    from codriver.understanding.engine import _Memory
+
+_ACTION_DEVICES = {
+    "lock": "lock", "unlock": "lock", "play": "media", "pause": "media", "resume": "media",
+    "next": "media", "previous": "media", "video": "media", "navigate": "navigation",
+    "add_stop": "navigation", "cancel": "navigation", "call": "phone", "hang_up": "phone",
+    "fold": "mirrors", "unfold": "mirrors", "recline": "backrest", "upright": "backrest",
+    "tilt": "sunroof",
+}  # fmt: skip
+_FALLBACK_DEVICES = {"sync": "temperature", "heat": "seat_heat"}
+"""Devices for verbs that usually apply to the device just named, when none was."""
+_MODE_DEVICES = {"wipers": "wipers", "drive": "drive_mode", "airflow": "airflow", "gear": "gear"}
+_CLIMATE = ("ac", "fan", "temperature")
+_HEATED = {
+    "mirrors": "mirror_heat",
+    "backrest": "seat_heat",
+    "window": "defrost_rear",
+    "sunroof": "defrost_front",
+}
+_RELATIVE = ("up", "down")
+
+
+class InferenceMixin:
+    """Device inference: needs the brain's ``devices`` and ``memory``."""
+
+    devices: dict[str, DeviceSpec]
+    memory: _Memory
+
+    def _device(
+        self, frame: Frame, previous: Frame | None, utt: Utterance, scope: Scope
+    ) -> str | None:
+        device = frame.device
+        topic = device is not None and self.devices[device].kind == "status"
+        if topic and not frame.question and (frame.actions or frame.modes):
+            device = None  # "to save some battery": a topic, not a thing to operate
+        if utt.gaze and (frame.deictic or device is None):
+            gazed = self._gazed(frame, utt.gaze)
+            if gazed is not None:
+                return gazed
+        if device is not None:
+            return self._refine(frame, device)
+        return self._infer(frame, previous, utt, scope)
+
+    def _gazed(self, frame: Frame, gaze: str) -> str | None:
+        """The device the speaker looks or points at, with its seat as the zone."""
+        found = device_from_gaze(gaze)
+        if found is None:
+            return None
+        device, seat = found
+        if seat and not frame.zones:
+            frame.zones.append(seat)
+        return self._refine(frame, device)
+
+    def _refine(self, frame: Frame, device: str) -> str:
+        """The device a named one stands for given the rest of the frame."""
+        levelled = frame.number is not None or frame.action in _RELATIVE
+        named = frame.unknown and frame.action in (None, "set", "on")
+        if (
+            device == "media"
+            and levelled
+            and not named
+            and frame.action in (None, "set", *_RELATIVE)
+        ):
+            return "volume"
+        if device == "door" and frame.action in ("lock", "unlock"):
+            return "lock"
+        if device in ("media", "volume", "screen") and frame.action == "video":
+            return "media"
+        if "heat" in frame.actions and device in _HEATED:
+            return _HEATED[device]
+        for mode in frame.modes:
+            owner = _MODE_DEVICES.get(mode.split(".", 1)[0])
+            if owner and device in _CLIMATE and owner == "airflow":
+                return owner
+        spec = self.devices[device]
+        if spec.zoned_device and frame.zones:
+            return spec.zoned_device
+        if spec.redirect and (levelled or frame.qual in ("max", "min")):
+            return spec.redirect
+        return device
+
+    def _infer(
+        self, frame: Frame, previous: Frame | None, utt: Utterance, scope: Scope
+    ) -> str | None:
+        """The device a frame means without naming it."""
+        for action in frame.actions:
+            if action in _ACTION_DEVICES:
+                return _ACTION_DEVICES[action]
+        for mode in frame.modes:
+            prefix = mode.split(".", 1)[0]
+            if prefix in _MODE_DEVICES:
+                return _MODE_DEVICES[prefix]
+        if frame.color:
+            return "ambient"
+        if frame.unit in ("degree", "celsius", "fahrenheit"):
+            return "temperature"
+        for candidate in (previous.device if previous else None, self._last_device()):
+            if candidate and self._accepts(candidate, frame):
+                return self._refine(frame, candidate)
+        if frame.number is not None and not frame.unit and climate_range(frame.number, scope):
+            return "temperature"
+        for action in frame.actions:
+            if action in _FALLBACK_DEVICES:
+                return _FALLBACK_DEVICES[action]
+        if frame.action in _RELATIVE and playing(scope):
+            return "volume"
+        if frame.action in ("off", "pause") and playing(scope):
+            return "media"
+        return None
+
+    def _last_device(self) -> str | None:
+        return self.memory.frames[-1][1] if self.memory.frames else None
+
+    def _accepts(self, device: str, frame: Frame) -> bool:
+        """Whether ``device`` can take what the frame asks without naming a device."""
+        kind = self.devices[device].kind
+        if frame.number is not None or frame.action in _RELATIVE or frame.qual:
+            return (
+                kind in ("level", "position", "wipers") or self.devices[device].redirect is not None
+            )
+        return bool(frame.actions) or "more" in frame.cues
+
+    # -- dialogue ------------------------------------------------------------------------
