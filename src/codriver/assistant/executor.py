@@ -83,6 +83,8 @@ class Executor:
         effect = tool.run(ctx, args)
         if effect.failed is not None:
             return ActionResult(call, "failed", effect.failed)
+        if effect.choices:
+            return ActionResult(call, "asked", effect.answer, choices=effect.choices)
         if not effect.writes and effect.after is None:
             return ActionResult(call, "answered", effect.answer)
         action = ProposedAction(

@@ -8,6 +8,7 @@ from typing import Literal
 from codriver.assistant.plan import ToolCall
 from codriver.safety.action import Verdict
 from codriver.text import Bilingual, Lang
+from codriver.tools.base import Choice
 from codriver.vehicle.bus import SignalChange
 
 ActionStatus = Literal["done", "answered", "refused", "asked", "failed"]
@@ -23,6 +24,7 @@ class ActionResult:
     message: Bilingual | None = None
     verdict: Verdict | None = None
     changes: tuple[SignalChange, ...] = ()
+    choices: tuple[Choice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from codriver.assistant.cockpit import CockpitState
 from codriver.assistant.executor import Caller, Executor
 from codriver.assistant.inputs import clean_utterance
 from codriver.assistant.plan import Brain, Exchange, Plan, ToolCall, TurnContext, Utterance
+from codriver.assistant.choices import pick
 from codriver.assistant.reactions import Reactor
 from codriver.assistant.reply import compose, outcome_of, phrase
 from codriver.assistant.result import ActionResult, TurnResult
@@ -18,7 +19,7 @@ from codriver.errors import InputError
 from codriver.safety.policy import COCKPIT, SafetyPolicy
 from codriver.text import Bilingual, Lang, detect_lang
 from codriver.tools import default_toolbox
-from codriver.tools.base import ToolBox
+from codriver.tools.base import Choice, ToolBox
 from codriver.vehicle.bus import SignalChange, VehicleBus
 from codriver.vehicle.catalog import Rejection, Value
 from codriver.vehicle.clock import SimClock
@@ -36,6 +37,7 @@ class _Pending:
     caller: Caller
     question: Bilingual | None
     confirmed: bool = True
+    choices: tuple[Choice, ...] = ()
 
 
 class Assistant:
@@ -92,7 +94,12 @@ class Assistant:
             tools=self.tools,
             pending_question=_question(pending),
         )
-        plan = await self.brain.plan(utterance, context)
+        chosen = pick(clean, pending.choices) if pending and pending.choices else None
+        if chosen is not None:
+            plan = Plan("act", (ToolCall(chosen.tool, dict(chosen.args)),))
+            self._pending = None
+        else:
+            plan = await self.brain.plan(utterance, context)
         caller = Caller(speaker, utterance.lang, gaze)
         actions = await self._carry_out(plan, caller, pending)
         result = self._result(plan, actions, utterance.lang, started)
@@ -113,7 +120,10 @@ class Assistant:
             return []
         actions = await self.executor.run(plan.calls, caller) if plan.kind == "act" else []
         asked = [a for a in actions if a.status == "asked"]
-        if asked:
+        if asked and asked[0].choices:
+            first = asked[0]
+            self._pending = _Pending((), caller, first.message, choices=first.choices)
+        elif asked:
             self._pending = _Pending(tuple(a.call for a in asked), caller, asked[0].message)
         return actions
 

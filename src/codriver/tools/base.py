@@ -52,6 +52,15 @@ class ToolContext:
 
 
 @dataclass(frozen=True, slots=True)
+class Choice:
+    """One option of a question a tool asks back: what to call it, and the call that takes it."""
+
+    label: Bilingual
+    tool: str
+    args: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Effect:
     """What a tool proposes: writes, and what to say once they are done (or instead of acting)."""
 
@@ -61,6 +70,8 @@ class Effect:
     failed: Bilingual | None = None
     after: Callable[[], None] | None = field(default=None, compare=False)
     """Run once the gate has allowed the action (register a rule, start a timer)."""
+    choices: tuple[Choice, ...] = ()
+    """Several equally good readings: ``answer`` asks which, and the occupant's answer picks one."""
 
     @classmethod
     def set(cls, values: Mapping[str, Value], done: Bilingual | None = None) -> Effect:

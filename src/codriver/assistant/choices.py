@@ -1,0 +1,39 @@
+"""Answering a question the assistant asked back ("Hongqiao or Pudong?" — "Pudong")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from codriver.tools.base import Choice
+
+_ORDINALS = {
+    0: ("first", "1st", "the first one", "第一个", "第一", "前一个", "前面那个"),
+    1: ("second", "2nd", "the second one", "第二个", "第二", "后一个", "后面那个"),
+    2: ("third", "3rd", "第三个", "第三"),
+}
+_THRESHOLD = 70
+
+
+def pick(text: str, choices: Sequence[Choice]) -> Choice | None:
+    """The option the occupant's answer names, by name (fuzzy, either language) or by position."""
+    said = text.strip().lower()
+    for index, words in _ORDINALS.items():
+        if index < len(choices) and any(
+            re.search(rf"(^|\W){re.escape(w)}($|\W)", said) or (w in said and not w.isascii())
+            for w in words
+        ):
+            return choices[index]
+    scored = []
+    for choice in choices:
+        names = [choice.label.en.lower(), choice.label.zh]
+        score = max(fuzz.partial_ratio(name, said) for name in names if name)
+        scored.append((score, choice))
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    if not scored or scored[0][0] < _THRESHOLD:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None  # still ambiguous
+    return scored[0][1]
