@@ -7,11 +7,11 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from codriver.assistant.choices import pick
 from codriver.assistant.cockpit import CockpitState
 from codriver.assistant.executor import Caller, Executor
 from codriver.assistant.inputs import clean_utterance
 from codriver.assistant.plan import Brain, Exchange, Plan, ToolCall, TurnContext, Utterance
-from codriver.assistant.choices import pick
 from codriver.assistant.reactions import Reactor
 from codriver.assistant.reply import compose, outcome_of, phrase
 from codriver.assistant.result import ActionResult, TurnResult
