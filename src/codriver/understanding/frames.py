@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from codriver.understanding.lexicon import QueryWords, Token
 
-OPEN_SLOT = ("play", "navigate", "call", "add_stop")
+OPEN_SLOT = ("play", "navigate", "call", "add_stop", "trip")
 _WEAK_ACTIONS = ("set",)
 
 

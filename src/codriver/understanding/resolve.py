@@ -329,7 +329,13 @@ def _automation(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] 
     return Need("value", spec.name)
 
 
+def _trip(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    """ "how far is the Bund", "can I make it to Hangzhou without charging?", "还有多远"."""
+    return [ToolCall("trip_info", {"place": frame.query} if frame.query else {})]
+
+
 _HANDLERS = {
+    "trip": _trip,
     "automation": _automation,
     "phone": _phone,
     "gear": _gear,
