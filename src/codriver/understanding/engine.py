@@ -143,6 +143,12 @@ class LocalBrain(InferenceMixin, DialogueMixin):
                 calls.extend(self._frame(frame, None, utt, scope, says, needs, acted, result))
         if acted:
             self.memory.frames = [(frame, device) for frame, device, _ in acted]
+        howto = any("howto" in f.cues for f in frames) and not any(
+            set(f.actions) & set(OPEN_SLOT) for f in frames
+        )
+        if howto and ctx.tools.get("ask_manual") is not None:
+            # "how do I open the charge port?": instructions, not the action itself
+            return Plan("act", (ToolCall("ask_manual", {"question": utt.text}),), None, confidence)
         if calls:
             return Plan("act", tuple(calls), join(says), confidence)
         if needs:
