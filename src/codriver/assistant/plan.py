@@ -35,6 +35,8 @@ class Plan:
     calls: tuple[ToolCall, ...] = ()
     say: Bilingual | None = None
     confidence: float = 1.0
+    offer: tuple[ToolCall, ...] = ()
+    """Calls to make if the occupant says yes to ``say`` (a suggestion, not yet an action)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ PHRASES = PhraseBook.load("codriver.assistant", "data/replies.yaml")
 def outcome_of(plan: Plan, actions: Sequence[ActionResult]) -> Outcome:
     """The turn's outcome by FORMAT.md: asked > done > refused > answered > none."""
     statuses = {a.status for a in actions}
-    if "asked" in statuses or plan.kind == "ask":
+    if "asked" in statuses or plan.kind == "ask" or plan.offer:
         return "asked"
     if "done" in statuses:
         return "done"

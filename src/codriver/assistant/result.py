@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,6 +29,23 @@ class ActionResult:
 
 
 @dataclass(frozen=True, slots=True)
+class TraceEntry:
+    """One step of a turn: the agent, the call, how it ended and how long it took."""
+
+    agent: str
+    tool: str
+    args: Mapping[str, object]
+    status: str
+    ms: float
+    rule: str | None = None
+
+    def line(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.args.items())
+        rule = f" [{self.rule}]" if self.rule else ""
+        return f"{self.agent:<10} {self.tool}({args}) → {self.status}{rule} ({self.ms:.2f} ms)"
+
+
+@dataclass(frozen=True, slots=True)
 class TurnResult:
     """The whole turn, as the occupant experiences it and as a test judges it."""
 
@@ -37,7 +55,7 @@ class TurnResult:
     actions: tuple[ActionResult, ...] = ()
     changes: tuple[SignalChange, ...] = ()
     latency_ms: float = 0.0
-    trace: tuple[str, ...] = field(default=())
+    trace: tuple[TraceEntry, ...] = field(default=())
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -58,5 +76,15 @@ class TurnResult:
             "changes": [
                 {"path": c.path, "old": c.old, "new": c.new, "source": c.source}
                 for c in self.changes
+            ],
+            "trace": [
+                {
+                    "agent": t.agent,
+                    "tool": t.tool,
+                    "status": t.status,
+                    "ms": round(t.ms, 3),
+                    "rule": t.rule,
+                }
+                for t in self.trace
             ],
         }

@@ -14,7 +14,7 @@ from codriver.assistant.inputs import clean_utterance
 from codriver.assistant.plan import Brain, Exchange, Plan, ToolCall, TurnContext, Utterance
 from codriver.assistant.reactions import Reactor
 from codriver.assistant.reply import compose, outcome_of, phrase
-from codriver.assistant.result import ActionResult, TurnResult
+from codriver.assistant.result import ActionResult, TraceEntry, TurnResult
 from codriver.errors import InputError
 from codriver.safety.policy import COCKPIT, SafetyPolicy
 from codriver.text import Bilingual, Lang, detect_lang
@@ -70,6 +70,10 @@ class Assistant:
         self.executor.services = self.services
         self.care = CareMonitor()
         self.reactor = Reactor(self.executor, self.automations, self.care)
+        from codriver.agents import Orchestrator
+
+        self.orchestrator = Orchestrator(self.executor, self.tools)
+        self._trace: list[TraceEntry] = []
         self.history: list[Exchange] = []
         self._pending: _Pending | None = None
         self._primed = False
@@ -113,18 +117,26 @@ class Assistant:
     ) -> list[ActionResult]:
         self._pending = None
         if plan.kind == "confirm" and pending is not None:
-            return await self.executor.run(
-                pending.calls, pending.caller, confirmed=pending.confirmed
-            )
+            return await self._run(pending.calls, pending.caller, confirmed=pending.confirmed)
         if plan.kind in ("confirm", "decline") and pending is None:
             return []
-        actions = await self.executor.run(plan.calls, caller) if plan.kind == "act" else []
+        actions = await self._run(plan.calls, caller) if plan.kind == "act" else []
+        if plan.offer:
+            self._pending = _Pending(plan.offer, caller, plan.say, confirmed=False)
         asked = [a for a in actions if a.status == "asked"]
         if asked and asked[0].choices:
             first = asked[0]
             self._pending = _Pending((), caller, first.message, choices=first.choices)
         elif asked:
             self._pending = _Pending(tuple(a.call for a in asked), caller, asked[0].message)
+        return actions
+
+    async def _run(
+        self, calls: tuple[ToolCall, ...], caller: Caller, *, confirmed: bool = False
+    ) -> list[ActionResult]:
+        """Carry the calls out through the orchestrator's agents, keeping the trace."""
+        actions, trace = await self.orchestrator.run(calls, caller, confirmed=confirmed)
+        self._trace.extend(trace)
         return actions
 
     def _result(
@@ -135,6 +147,7 @@ class Assistant:
         elif plan.kind in ("confirm", "decline") and not actions:
             plan = Plan("answer", say=phrase("nothing_pending"))
         changes = tuple(c for a in actions for c in a.changes)
+        trace, self._trace = tuple(self._trace), []
         return TurnResult(
             outcome=outcome_of(plan, actions),
             reply=compose(plan, actions, lang),
@@ -142,6 +155,7 @@ class Assistant:
             actions=tuple(actions),
             changes=changes,
             latency_ms=(time.perf_counter() - started) * 1000.0,
+            trace=trace,
         )
 
     # -- the world changes -----------------------------------------------------------------

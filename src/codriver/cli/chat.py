@@ -21,7 +21,7 @@ HELP = """Type what an occupant says. Commands:
   :help, :quit"""
 
 
-def chat(speaker: str, brain: str) -> None:
+def chat(speaker: str, brain: str, trace: bool = False) -> None:
     assistant = make_assistant(brain)
     seat = parse_seat(speaker)
     typer.echo(
@@ -43,7 +43,7 @@ def chat(speaker: str, brain: str) -> None:
                     return
                 seat, gaze = state["seat"], state["gaze"]  # type: ignore[assignment]
                 continue
-            echo_turn(asyncio.run(assistant.say(line, seat=seat, gaze=gaze)))
+            echo_turn(asyncio.run(assistant.say(line, seat=seat, gaze=gaze)), trace=trace)
         except CodriverError as exc:
             typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
 

@@ -68,7 +68,7 @@ def change_lines(changes: Iterable[SignalChange]) -> list[str]:
     return lines
 
 
-def echo_turn(result: TurnResult, *, show_changes: bool = True) -> None:
+def echo_turn(result: TurnResult, *, show_changes: bool = True, trace: bool = False) -> None:
     if result.reply:
         typer.echo(f"codriver [{result.outcome}]: {result.reply}")
     elif result.outcome != "none":
@@ -76,3 +76,7 @@ def echo_turn(result: TurnResult, *, show_changes: bool = True) -> None:
     if show_changes:
         for line in change_lines(result.changes):
             typer.secho(line, fg=typer.colors.CYAN)
+    if trace:
+        typer.secho(f"  ({result.latency_ms:.2f} ms in all)", fg=typer.colors.BRIGHT_BLACK)
+        for entry in result.trace:
+            typer.secho(f"  · {entry.line()}", fg=typer.colors.BRIGHT_BLACK)

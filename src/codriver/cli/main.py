@@ -29,11 +29,15 @@ Speaker = Annotated[
 
 
 @app.command()
-def chat(speaker: Speaker = "driver", brain: Brain = "default") -> None:
+def chat(
+    speaker: Speaker = "driver",
+    brain: Brain = "default",
+    trace: Annotated[bool, typer.Option("--trace", help="show which agent did what")] = False,
+) -> None:
     """Talk to the simulated car; each reply shows the signals that changed."""
     from codriver.cli.chat import chat as run_chat
 
-    run_chat(speaker, brain)
+    run_chat(speaker, brain, trace)
 
 
 @app.command()
@@ -45,6 +49,7 @@ def say(
         list[str] | None, typer.Option("--set", help="SIGNAL=VALUE before the turn (repeatable)")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the turn as JSON")] = False,
+    trace: Annotated[bool, typer.Option("--trace", help="show which agent did what")] = False,
     brain: Brain = "default",
 ) -> None:
     """One turn: say TEXT to the simulated car and print the reply and the changes."""
@@ -59,7 +64,7 @@ def say(
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     else:
-        echo_turn(result)
+        echo_turn(result, trace=trace)
 
 
 @app.command()

@@ -45,6 +45,7 @@ class Interpretation:
     plan: Plan
     devices: list[str | None] = field(default_factory=list)
     ambiguous: list[str] = field(default_factory=list)
+    offer: list[ToolCall] = field(default_factory=list)
 
 
 @dataclass
@@ -149,8 +150,8 @@ class LocalBrain(InferenceMixin, DialogueMixin):
         if howto and ctx.tools.get("ask_manual") is not None:
             # "how do I open the charge port?": instructions, not the action itself
             return Plan("act", (ToolCall("ask_manual", {"question": utt.text}),), None, confidence)
-        if calls:
-            return Plan("act", tuple(calls), join(says), confidence)
+        if calls or result.offer:
+            return Plan("act", tuple(calls), join(says), confidence, tuple(result.offer))
         if needs:
             need = needs[0]
             self.memory.awaiting = (awaited(frames, need), need.device, need.slot)
@@ -191,7 +192,10 @@ class LocalBrain(InferenceMixin, DialogueMixin):
         if negated and (frame.actions or frame.has_value or frame.needs):
             return []
         if frame.needs and not (frame.device and frame.actions) and not frame.question:
-            calls, say = remedy_for(strongest(frame.needs), scope.state, scope.speaker)
+            calls, say, offer = remedy_for(
+                strongest(frame.needs), scope.state, scope.speaker, utt.lang
+            )
+            result.offer.extend(offer)
             if say is not None:
                 says.append(say)
             return calls

@@ -26,6 +26,7 @@ class Remedy:
     calls: tuple[ToolCall, ...]
     say: Bilingual | None = None
     speakers: tuple[str, ...] = ()
+    offer: tuple[ToolCall, ...] = ()
 
 
 @cache
@@ -45,13 +46,14 @@ def _remedy(raw: dict[str, Any], where: str) -> Remedy:
     when = tuple((k, Condition.parse(v, where)) for k, v in (raw.get("when") or {}).items())
     calls = tuple(ToolCall(c["tool"], dict(c.get("args") or {})) for c in raw["do"])
     say = Bilingual.from_mapping(raw["say"], where) if "say" in raw else None
-    return Remedy(when, calls, say, tuple(raw.get("speaker", ())))
+    offer = tuple(ToolCall(c["tool"], dict(c.get("args") or {})) for c in raw.get("offer", []))
+    return Remedy(when, calls, say, tuple(raw.get("speaker", ())), offer)
 
 
 def remedy_for(
-    need: str, state: Mapping[str, Value | None], speaker: Seat
-) -> tuple[list[ToolCall], Bilingual | None]:
-    """The calls (speaker filled in) and words for ``need`` in this state."""
+    need: str, state: Mapping[str, Value | None], speaker: Seat, lang: str = "en"
+) -> tuple[list[ToolCall], Bilingual | None, tuple[ToolCall, ...]]:
+    """The calls (speaker filled in), words and offer (on a yes) for ``need`` in this state."""
     for option in load_needs().get(need, ()):
         if option.speakers and speaker not in option.speakers:
             continue
@@ -66,5 +68,11 @@ def remedy_for(
                 )
                 for c in option.calls
             ]
-            return calls, option.say
-    return [], None
+            offer = tuple(
+                ToolCall(
+                    c.name, {k: v[lang] if isinstance(v, dict) else v for k, v in c.args.items()}
+                )
+                for c in option.offer
+            )
+            return calls, option.say, offer
+    return [], None, ()

@@ -1,0 +1,69 @@
+"""Domain agents and the orchestrator that routes a plan's actions to them.
+
+Each agent owns the toolsets of its domain (cabin, navigation and energy, media, phone, vehicle
+knowledge, automations and care). The orchestrator gives every call to the agent that owns its
+tool; agents work concurrently, each carrying out its own calls in order, all through the one
+executor and its safety gate. The trace says which agent did what, how it ended, and how long it
+took.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping, Sequence
+
+from codriver.assistant.executor import Caller, Executor
+from codriver.assistant.plan import ToolCall
+from codriver.assistant.result import ActionResult, TraceEntry
+from codriver.tools.base import ToolBox
+
+AGENTS: Mapping[str, tuple[str, ...]] = {
+    "cabin": ("climate", "body", "seats", "lights", "drive", "system"),
+    "navigation": ("navigation",),
+    "media": ("media",),
+    "phone": ("phone",),
+    "knowledge": ("knowledge", "status"),
+    "automation": ("automation",),
+}
+"""Which tool domains each agent owns."""
+
+
+class Orchestrator:
+    """Routes calls to the agents that own them and runs the agents side by side."""
+
+    def __init__(self, executor: Executor, tools: ToolBox) -> None:
+        self.executor = executor
+        self._owner = {
+            tool.name: agent
+            for agent, domains in AGENTS.items()
+            for tool in tools
+            if tool.domain in domains
+        }
+
+    def owner(self, tool: str) -> str:
+        return self._owner.get(tool, "cabin")
+
+    async def run(
+        self, calls: Sequence[ToolCall], caller: Caller, *, confirmed: bool = False
+    ) -> tuple[list[ActionResult], list[TraceEntry]]:
+        """Each call's result in the order asked, and the trace in the order things happened."""
+        by_agent: dict[str, list[int]] = {}
+        for index, call in enumerate(calls):
+            by_agent.setdefault(self.owner(call.name), []).append(index)
+        results: list[ActionResult | None] = [None] * len(calls)
+        trace: list[TraceEntry] = []
+
+        async def agent(name: str, indexes: list[int]) -> None:
+            for index in indexes:
+                started = time.perf_counter()
+                [result] = await self.executor.run([calls[index]], caller, confirmed=confirmed)
+                results[index] = result
+                rule = result.verdict.rule if result.verdict else None
+                ms = (time.perf_counter() - started) * 1000
+                call = calls[index]
+                trace.append(TraceEntry(name, call.name, dict(call.args), result.status, ms, rule))
+                await asyncio.sleep(0)  # let the other agents take their turn
+
+        await asyncio.gather(*(agent(name, idx) for name, idx in by_agent.items()))
+        return [r for r in results if r is not None], trace
