@@ -111,6 +111,10 @@ class Executor:
                 message = Bilingual(applied.message, applied.message)
                 return ActionResult(call, "failed", message, verdict, tuple(changes))
             changes.extend(applied.changes)
+        if effect.reports:
+            for fed in await self.bus.feed(effect.reports):
+                if not isinstance(fed, Rejection):
+                    changes.extend(fed.changes)
         if effect.after is not None:
             recorder: list[SignalChange] = []
             unsubscribe = self.cockpit.subscribe(recorder.append)

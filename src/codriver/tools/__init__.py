@@ -4,11 +4,14 @@ from codriver.tools.automation import AUTOMATION_TOOLS
 from codriver.tools.base import ArgumentProblem, Effect, Tool, ToolBox, ToolContext, Toolset, tool
 from codriver.tools.body import BODY
 from codriver.tools.climate import CLIMATE
+from codriver.tools.knowledge import KNOWLEDGE_TOOLS
 from codriver.tools.lights import LIGHTS_TOOLS
 from codriver.tools.media import MEDIA_TOOLS
+from codriver.tools.navigation import NAVIGATION_TOOLS
+from codriver.tools.phone import PHONE_TOOLS
 from codriver.tools.seats import SEATS_TOOLS
 from codriver.tools.status import STATUS_TOOLS
-from codriver.tools.trips import DRIVE_TOOLS, NAVIGATION_TOOLS, PHONE_TOOLS
+from codriver.tools.trips import DRIVE_TOOLS
 from codriver.tools.undo import UNDO_TOOLS
 
 VEHICLE_TOOLSETS = (
@@ -23,6 +26,7 @@ VEHICLE_TOOLSETS = (
     STATUS_TOOLS,
     UNDO_TOOLS,
     AUTOMATION_TOOLS,
+    KNOWLEDGE_TOOLS,
 )
 
 

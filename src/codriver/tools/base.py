@@ -71,6 +71,9 @@ class Effect:
     after: Callable[[], None] | None = field(default=None, compare=False)
     """Run once the gate has allowed the action (register a rule, start a timer)."""
     choices: tuple[Choice, ...] = ()
+    reports: Mapping[str, Value] = field(default_factory=dict)
+    """Sensor values the device reports once the writes are done (what a head unit then shows
+    as playing); fed to the car as readings, not commands."""
     """Several equally good readings: ``answer`` asks which, and the occupant's answer picks one."""
 
     @classmethod

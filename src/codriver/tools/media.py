@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
+from codriver.safety.action import Write
+from codriver.services.media import MediaItem, MediaKind, MediaProvider
+from codriver.text import Bilingual, Lang, PhraseBook, detect_lang
 from codriver.tools.base import Effect, ToolContext, Toolset, tool
 from codriver.tools.zones import PHRASES, clamp
+from codriver.vehicle.catalog import Value
 
 MEDIA = "Vehicle.Cabin.Infotainment.Media"
 NAV = "Vehicle.Cabin.Infotainment.Navigation"
 QUERY = "Cockpit.Media.Query"
+SOURCE = f"{MEDIA}.Played.Source"
+
+MEDIA_PHRASES = PhraseBook.load("codriver.services.media", "data/phrases.yaml")
+_KINDS: dict[str, MediaKind | None] = {
+    "artist": "artist", "genre": "genre", "title": "track", "station": "station",
+    "playlist": None, "any": None,
+}  # fmt: skip
 
 
 @tool("media")
@@ -18,14 +30,55 @@ def play_media(
     query: str,
     kind: Literal["artist", "genre", "title", "station", "playlist", "any"] = "any",
 ) -> Effect:
-    """Play music or audio: an artist, a genre, a song title, a radio station.
+    """Play music or audio: an artist, a genre, a song title, a radio station, a source.
 
     Args:
         query: what to play, as the occupant said it (e.g. "周杰伦", "jazz", "FM 101.7").
         kind: what the query names, if known.
     """
-    return Effect.set(
-        {QUERY: query, f"{MEDIA}.Action": "PLAY"}, PHRASES.get("media.play", query=query)
+    media: MediaProvider | None = getattr(ctx.services, "media", None)
+    if media is None:
+        return Effect.set(
+            {QUERY: query, f"{MEDIA}.Action": "PLAY"}, PHRASES.get("media.play", query=query)
+        )
+    item = media.resolve(query, _KINDS[kind]) or MediaItem.search(query)
+    return _play(media, item, item.label(_lang_of(query, ctx.lang)))
+
+
+@tool("media")
+def set_media_source(
+    ctx: ToolContext, source: Literal["BLUETOOTH", "USB", "AUX", "FM", "INTERNET"]
+) -> Effect:
+    """Switch where the music comes from (a phone over Bluetooth, a USB stick, the radio) and play.
+
+    Args:
+        source: BLUETOOTH, USB, AUX, FM (radio) or INTERNET (the online catalog).
+    """
+    media: MediaProvider | None = getattr(ctx.services, "media", None)
+    if media is None:
+        item = MediaItem("source", Bilingual(source, source), source)
+    else:
+        item = media.source(source)
+    return _play(media, item, item.label(ctx.lang))
+
+
+def _lang_of(query: str, spoken: Lang) -> Lang:
+    """The language a query is in; a bare frequency ("FM101.7") is in the speaker's."""
+    if re.fullmatch(r"\s*(fm|am)?[\s\d.]*(fm|am)?\s*", query, re.IGNORECASE):
+        return spoken
+    return detect_lang(query)
+
+
+def _play(media: MediaProvider | None, item: MediaItem, query: str) -> Effect:
+    """Play ``item``: the query as resolved, PLAY, and where it comes from."""
+    writes: dict[str, Value] = {QUERY: query, f"{MEDIA}.Action": "PLAY", SOURCE: item.source}
+    name = Bilingual(item.label("en"), item.label("zh"))
+    artist = item.artist or Bilingual("", "")
+    done = MEDIA_PHRASES.get(f"media.{item.kind}", name=name, artist=artist)
+    after = None if media is None else (lambda: media.play(item))
+    played = {f"{MEDIA}.Played.{key}": value for key, value in item.played().items()}
+    return Effect(
+        tuple(Write(p, v) for p, v in writes.items()), done=done, after=after, reports=played
     )
 
 
@@ -105,5 +158,13 @@ def set_navigation_voice(
 
 MEDIA_TOOLS = Toolset(
     "media",
-    (play_media, control_playback, set_volume, adjust_volume, play_video, set_navigation_voice),
+    (
+        play_media,
+        set_media_source,
+        control_playback,
+        set_volume,
+        adjust_volume,
+        play_video,
+        set_navigation_voice,
+    ),
 )

@@ -1,0 +1,436 @@
+"""Navigation tools grounded in the map: places are resolved before the car goes anywhere, and
+every route is checked against the range.
+
+With a map (``ctx.services.maps``) a destination is written as the place's name in the occupant's
+language, with its coordinates; several equally good places ("the airport") are a question, not a
+guess; a trip beyond the range gets a charging stop. Without a map the tools keep the place as
+said, so nothing that worked before breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from codriver.services.maps import (
+    CATEGORIES,
+    Category,
+    LatLon,
+    MapProvider,
+    Match,
+    Place,
+    RangeCheck,
+    TripPlan,
+    check_range,
+    plan_trip,
+    resolve,
+)
+from codriver.services.maps.search import read_request, vocabulary
+from codriver.text import Bilingual, Lang, PhraseBook
+from codriver.tools.base import Choice, Effect, ToolContext, Toolset, tool
+from codriver.tools.zones import PHRASES as TOOL_PHRASES
+from codriver.vehicle.catalog import Value
+
+PHRASES = PhraseBook.load("codriver.services.maps", "data/phrases.yaml")
+
+DESTINATION = "Cockpit.Navigation.Destination"
+WAYPOINTS = "Cockpit.Navigation.Waypoints"
+DEST_LAT = "Vehicle.Cabin.Infotainment.Navigation.DestinationSet.Latitude"
+DEST_LON = "Vehicle.Cabin.Infotainment.Navigation.DestinationSet.Longitude"
+LAT = "Vehicle.CurrentLocation.Latitude"
+LON = "Vehicle.CurrentLocation.Longitude"
+RANGE = "Vehicle.Powertrain.Range"
+SOC = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed"
+
+MAX_DRIVE_M = 2_500_000.0
+"""Beyond this a destination is on another continent as far as a drive is concerned."""
+LONG_TRIP_M = 50_000.0
+LOW_ARRIVAL_PERCENT = 30.0
+"""A navigation reply mentions the battery on arrival for long trips or when it will be low."""
+NEARBY_COUNT = 3
+
+
+@tool("navigation")
+def navigate_to(ctx: ToolContext, place: str) -> Effect:
+    """Start route guidance to a place, checking the range and adding a charging stop if needed.
+
+    Args:
+        place: the destination as said (a name, an address, or "nearest X").
+    """
+    maps = _maps(ctx)
+    if maps is None:
+        return Effect.set(
+            {DESTINATION: place, WAYPOINTS: []}, TOOL_PHRASES.get("nav.destination", place=place)
+        )
+    found = _lookup(ctx, maps, place, "navigate_to")
+    if isinstance(found, Effect):
+        return found
+    target = found.place
+    writes: dict[str, Value] = {
+        DESTINATION: target.name(ctx.lang),
+        WAYPOINTS: [],
+        DEST_LAT: target.lat,
+        DEST_LON: target.lon,
+    }
+    here = _here(ctx)
+    if here is None:
+        return Effect.set(writes, PHRASES.get("nav.to_plain", place=_names(target)))
+    route = maps.route(here, target.at)
+    if route.distance_m > MAX_DRIVE_M:
+        return Effect(failed=_too_far(_names(target), route.distance_m))
+    parts = [
+        PHRASES.get(
+            "nav.to",
+            place=_names(target),
+            distance=_km(route.distance_m),
+            time=_duration(route.duration_s),
+        )
+    ]
+    range_m = _number(ctx, RANGE)
+    if range_m is not None:
+        soc = _number(ctx, SOC)
+        if target.category == "charging":
+            plan = TripPlan(route, check_range(route.distance_m, range_m, soc))
+        else:
+            plan = plan_trip(maps, here, target.at, range_m, soc)
+        if plan.stop is not None:
+            writes[WAYPOINTS] = [plan.stop.place.name(ctx.lang)]
+        parts.extend(_range_note(plan, range_m, target))
+    return Effect.set(writes, _sentences(parts))
+
+
+@tool("navigation")
+def add_waypoint(ctx: ToolContext, place: str) -> Effect:
+    """Add a stop on the way to the current destination.
+
+    Args:
+        place: the stop as said.
+    """
+    if not ctx.state.get(DESTINATION):
+        return navigate_to.fn(ctx, place=place)
+    stops = _list(ctx.state.get(WAYPOINTS))
+    maps = _maps(ctx)
+    if maps is None:
+        return Effect.set(
+            {WAYPOINTS: [*stops, place]}, TOOL_PHRASES.get("nav.waypoint", place=place)
+        )
+    found = _lookup(ctx, maps, place, "add_waypoint")
+    if isinstance(found, Effect):
+        return found
+    stop = found.place
+    writes: dict[str, Value] = {WAYPOINTS: [*stops, stop.name(ctx.lang)]}
+    here, destination = _here(ctx), _destination(ctx, maps)
+    if here is None or destination is None:
+        return Effect.set(writes, TOOL_PHRASES.get("nav.waypoint", place=_names(stop)))
+    on_the_way = [*_stop_places(ctx, maps, stops), stop]
+    route = maps.route(here, destination[1], [p.at for p in on_the_way])
+    parts = [
+        PHRASES.get(
+            "nav.waypoint_route",
+            place=_names(stop),
+            distance=_km(route.distance_m),
+            time=_duration(route.duration_s),
+        )
+    ]
+    range_m = _number(ctx, RANGE)
+    if range_m is not None:
+        check, _ = _check_to_charger(maps, here, on_the_way, route.distance_m, range_m, None)
+        if not check.enough:
+            parts.append(PHRASES.get("nav.waypoint_short", range=_km(range_m)))
+    return Effect.set(writes, _sentences(parts))
+
+
+@tool("navigation")
+def cancel_navigation(ctx: ToolContext) -> Effect:
+    """Stop route guidance."""
+    if not ctx.state.get(DESTINATION):
+        return Effect(answer=TOOL_PHRASES.get("nav.no_route"))
+    return Effect.set({DESTINATION: "", WAYPOINTS: []}, TOOL_PHRASES.get("nav.cancel"))
+
+
+@tool("navigation")
+def trip_info(ctx: ToolContext, place: str | None = None) -> Effect:
+    """How far and how long to a place (or to the current destination), and whether the battery
+    lasts: "how far is X", "how long to X", "can I make it to X without charging?".
+
+    Args:
+        place: the place as said; omitted, the active route's destination.
+    """
+    maps = _maps(ctx)
+    if maps is None:
+        return Effect(failed=PHRASES.get("maps.unavailable"))
+    here = _here(ctx)
+    if here is None:
+        return Effect(failed=PHRASES.get("maps.no_position"))
+    stops: list[Place] = []
+    if place:
+        found = _lookup(ctx, maps, place, "trip_info")
+        if isinstance(found, Effect):
+            return found
+        name: str | Bilingual = _names(found.place)
+        target, key = found.place.at, "trip.info"
+    else:
+        destination = _destination(ctx, maps)
+        if destination is None:
+            said = ctx.state.get(DESTINATION)
+            if isinstance(said, str) and said:
+                return Effect(failed=PHRASES.get("nav.not_found", place=said))
+            return Effect(answer=PHRASES.get("trip.no_destination"))
+        (name, target), key = destination, "trip.route"
+        stops = _stop_places(ctx, maps, _list(ctx.state.get(WAYPOINTS)))
+    route = maps.route(here, target, [p.at for p in stops])
+    if route.distance_m > MAX_DRIVE_M:
+        return Effect(answer=_too_far(name, route.distance_m))
+    parts = [
+        PHRASES.get(
+            key, place=name, distance=_km(route.distance_m), time=_duration(route.duration_s)
+        )
+    ]
+    range_m = _number(ctx, RANGE)
+    if range_m is not None:
+        soc = _number(ctx, SOC)
+        check, charger = _check_to_charger(maps, here, stops, route.distance_m, range_m, soc)
+        if charger is not None:
+            parts.append(_verdict_with_stop(check, charger, range_m))
+        else:
+            plan = plan_trip(maps, here, target, range_m, soc, [p.at for p in stops])
+            parts.extend(_verdict(plan, range_m))
+    return Effect(answer=_sentences(parts))
+
+
+@tool("navigation")
+def find_nearby(ctx: ToolContext, category: str) -> Effect:
+    """List the nearest few places of a kind: chargers, gas stations, car parks, service areas,
+    restaurants, coffee shops, hospitals, toilets.
+
+    Args:
+        category: the kind of place as said ("coffee", "充电站", "somewhere to park") or one of
+            charging, fuel, parking, rest_area, restaurant, coffee, hospital, toilet.
+    """
+    maps = _maps(ctx)
+    if maps is None:
+        return Effect(failed=PHRASES.get("maps.unavailable"))
+    kind = _category(category)
+    if kind is None:
+        return Effect(failed=PHRASES.get("nearby.unknown", category=category))
+    here = _here(ctx)
+    if here is None:
+        return Effect(failed=PHRASES.get("maps.no_position"))
+    plural = vocabulary().categories[kind].plural
+    found = [
+        m
+        for m in maps.nearest(kind, here, limit=NEARBY_COUNT)
+        if m.distance_m is not None and m.distance_m <= MAX_DRIVE_M
+    ]
+    if not found:
+        return Effect(answer=PHRASES.get("nearby.none", kind=plural))
+    items = Bilingual(
+        "; ".join(f"{m.place.name_en}, {_km(m.distance_m or 0.0).en}" for m in found),
+        "；".join(f"{m.place.name_zh}，{_km(m.distance_m or 0.0).zh}" for m in found),
+    )
+    return Effect(answer=PHRASES.get("nearby.list", kind=plural, items=items))
+
+
+NAVIGATION_TOOLS = Toolset(
+    "navigation", (navigate_to, add_waypoint, cancel_navigation, trip_info, find_nearby)
+)
+
+
+# -- looking places up ---------------------------------------------------------------------
+
+
+def _maps(ctx: ToolContext) -> MapProvider | None:
+    maps: MapProvider | None = getattr(ctx.services, "maps", None)
+    return maps
+
+
+def _lookup(ctx: ToolContext, maps: MapProvider, place: str, tool: str) -> Match | Effect:
+    """The one place meant, or the effect that says why there is none: a question when several
+    are equally good (the answer calls ``tool`` again with the one chosen), a failure when
+    nothing matches."""
+    found = resolve(maps.search(place, near=_here(ctx), lang=ctx.lang))
+    if found.kind == "found":
+        return found.match
+    if found.kind == "ambiguous":
+        places = [m.place for m in found.matches]
+        choices = tuple(
+            Choice(Bilingual(p.name_en, p.name_zh), tool, {"place": p.name(ctx.lang)})
+            for p in places
+        )
+        return Effect(answer=_which(places), choices=choices)
+    return Effect(failed=PHRASES.get("nav.not_found", place=place))
+
+
+def _which(places: Sequence[Place]) -> Bilingual:
+    kinds = {p.category for p in places}
+    kind = Bilingual("place", "地方")
+    if len(kinds) == 1 and places[0].category not in ("landmark", "city"):
+        kind = vocabulary().categories[places[0].category].name
+    options = Bilingual(
+        _or([p.name_en for p in places], "en"), _or([p.name_zh for p in places], "zh")
+    )
+    return PHRASES.get("nav.which", kind=kind, options=options)
+
+
+def _category(said: str) -> Category | None:
+    named = next((c for c in CATEGORIES if c == said), None)
+    return named or read_request(said, vocabulary()).category
+
+
+def _here(ctx: ToolContext) -> LatLon | None:
+    lat, lon = _number(ctx, LAT), _number(ctx, LON)
+    return None if lat is None or lon is None else (lat, lon)
+
+
+def _destination(ctx: ToolContext, maps: MapProvider) -> tuple[str | Bilingual, LatLon] | None:
+    """The active destination's name and position: its name looked up again on the map, else
+    the name as held with the coordinates that were set; None without a destination."""
+    said = ctx.state.get(DESTINATION)
+    if not isinstance(said, str) or not said:
+        return None
+    found = resolve(maps.search(said, near=_here(ctx)))
+    if found.kind == "found":
+        return _names(found.match.place), found.match.place.at
+    lat, lon = _number(ctx, DEST_LAT), _number(ctx, DEST_LON)
+    return None if lat is None or lon is None else (said, (lat, lon))
+
+
+def _stop_places(ctx: ToolContext, maps: MapProvider, names: Sequence[str]) -> list[Place]:
+    """The stops that the map knows by name (others are left out of estimates)."""
+    stops = []
+    for name in names:
+        found = resolve(maps.search(name, near=_here(ctx)))
+        if found.kind == "found":
+            stops.append(found.match.place)
+    return stops
+
+
+def _check_to_charger(
+    maps: MapProvider,
+    here: LatLon,
+    stops: Sequence[Place],
+    total_m: float,
+    range_m: float,
+    soc: float | None,
+) -> tuple[RangeCheck, Place | None]:
+    """The range check that matters on a route: up to its first charging stop, if it has one,
+    else the whole way."""
+    for i, stop in enumerate(stops):
+        if stop.category == "charging":
+            leg = maps.route(here, stop.at, [p.at for p in stops[:i]])
+            return check_range(leg.distance_m, range_m, soc), stop
+    return check_range(total_m, range_m, soc), None
+
+
+def _number(ctx: ToolContext, path: str) -> float | None:
+    value = ctx.state.get(path)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _list(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+# -- what to say -----------------------------------------------------------------------------
+
+
+def _range_note(plan: TripPlan, range_m: float, target: Place) -> list[Bilingual]:
+    """The range part of a navigation reply: a charging stop added, a warning, or the battery on
+    arrival when it matters."""
+    check, stop = plan.check, plan.stop
+    if check.enough:
+        soc = check.soc_on_arrival
+        if target.category == "charging" or soc is None:
+            return []
+        if check.distance_m >= LONG_TRIP_M or soc < LOW_ARRIVAL_PERCENT:
+            return [PHRASES.get("nav.arrive", soc=round(soc))]
+        return []
+    if target.category == "charging":
+        return [PHRASES.get("nav.tight", range=_km(range_m))]
+    if stop is None:
+        return [PHRASES.get("nav.no_charger", range=_km(range_m))]
+    key = "nav.charging_stop" if stop.covers_rest else "nav.charging_stop_more"
+    soc = plan.soc_on_arrival
+    return [
+        PHRASES.get(
+            key,
+            range=_km(range_m),
+            stop=_names(stop.place),
+            stop_distance=_km(stop.to_stop_m),
+            charge_to=round(stop.charge_to),
+            charge_time=_duration(stop.charge_s),
+            soc=round(soc) if soc is not None else "?",
+        )
+    ]
+
+
+def _verdict(plan: TripPlan, range_m: float) -> list[Bilingual]:
+    """Yes or no, with the numbers: range, need, battery on arrival, and where to charge."""
+    check, stop = plan.check, plan.stop
+    if check.enough:
+        soc = check.soc_on_arrival
+        if soc is None:
+            return [PHRASES.get("trip.yes_plain", range=_km(range_m))]
+        return [PHRASES.get("trip.yes", range=_km(range_m), soc=round(soc))]
+    parts = [PHRASES.get("trip.no", range=_km(range_m), needed=_km(check.needed_m))]
+    if stop is not None:
+        parts.append(
+            PHRASES.get("trip.no_stop", stop=_names(stop.place), stop_distance=_km(stop.to_stop_m))
+        )
+    return parts
+
+
+def _verdict_with_stop(check: RangeCheck, charger: Place, range_m: float) -> Bilingual:
+    if not check.enough:
+        return PHRASES.get("trip.no", range=_km(range_m), needed=_km(check.needed_m))
+    soc = check.soc_on_arrival
+    return PHRASES.get(
+        "trip.yes_with_stop",
+        stop=_names(charger),
+        range=_km(range_m),
+        soc=round(soc) if soc is not None else "?",
+    )
+
+
+def _too_far(place: str | Bilingual, distance_m: float) -> Bilingual:
+    return PHRASES.get("nav.too_far", place=place, distance=_km(distance_m))
+
+
+def _names(place: Place) -> Bilingual:
+    return Bilingual(place.name_en, place.name_zh)
+
+
+def _km(metres: float) -> Bilingual:
+    """A distance as people say it: metres under 1 km, one decimal under 10 km."""
+    if metres < 1000:
+        value = f"{max(100, round(metres, -2)):.0f}"
+        return Bilingual(f"{value} m", f"{value}米")
+    km = metres / 1000.0
+    if km < 10:
+        text = f"{km:.1f}".removesuffix(".0")
+        return Bilingual(f"{text} km", f"{text}公里")
+    return Bilingual(f"{round(km):,d} km", f"{round(km):d}公里")
+
+
+def _duration(seconds: float) -> Bilingual:
+    minutes = max(1, round(seconds / 60.0))
+    if minutes < 60:
+        unit = "minute" if minutes == 1 else "minutes"
+        return Bilingual(f"{minutes} {unit}", f"{minutes}分钟")
+    hours, rest = divmod(minutes, 60)
+    if rest == 0:
+        return Bilingual(f"{hours} h", f"{hours}小时")
+    return Bilingual(f"{hours} h {rest} min", f"{hours}小时{rest}分钟")
+
+
+def _or(names: Sequence[str], lang: Lang) -> str:
+    if lang == "zh":
+        return names[0] if len(names) == 1 else "、".join(names[:-1]) + "还是" + names[-1]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _sentences(parts: Sequence[Bilingual]) -> Bilingual:
+    """Parts joined as sentences: the reply composer adds the final stop and capital."""
+    en = ". ".join(p.en[:1].upper() + p.en[1:] if i else p.en for i, p in enumerate(parts))
+    return Bilingual(en, "。".join(p.zh for p in parts))
