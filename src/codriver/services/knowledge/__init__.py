@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Protocol
 
@@ -69,8 +70,9 @@ class OwnersManual:
         return [t for part in parts for t in self.tokenize(part)]
 
 
+@cache
 def offline_knowledge() -> OwnersManual:
-    """The provider over the owner's manual shipped with codriver."""
+    """The provider over the owner's manual shipped with codriver (read and indexed once)."""
     data = resources.files(__package__).joinpath("data")
     manuals = {lang: data.joinpath(f"manual.{lang}.md").read_text("utf-8") for lang in ("en", "zh")}
     stop = yaml.safe_load(data.joinpath("stopwords.yaml").read_text("utf-8"))

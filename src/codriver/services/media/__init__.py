@@ -7,6 +7,7 @@ import contextlib
 import re
 import warnings
 from collections.abc import Iterable
+from functools import cache
 from importlib import resources
 from typing import Protocol
 
@@ -130,9 +131,14 @@ def _arabic(text: str) -> str:
 
 
 def offline_media() -> OfflineMedia:
-    """The provider over the catalog shipped with codriver."""
+    """The provider over the catalog shipped with codriver (its own playback state)."""
+    return OfflineMedia(_packaged_catalog())
+
+
+@cache
+def _packaged_catalog() -> tuple[Entry, ...]:
     text = resources.files(__package__).joinpath("data/catalog.yaml").read_text("utf-8")
-    return OfflineMedia.load(text, "media/data/catalog.yaml")
+    return OfflineMedia.load(text, "media/data/catalog.yaml").entries
 
 
 __all__ = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
@@ -98,9 +99,14 @@ def _contact(raw: Mapping[str, Any], where: str) -> Contact:
 
 
 def offline_phone() -> OfflinePhone:
-    """The provider over the sample profile's contacts shipped with codriver."""
+    """The provider over the sample profile's contacts shipped with codriver (its own calls)."""
+    return OfflinePhone(_packaged_contacts())
+
+
+@cache
+def _packaged_contacts() -> tuple[Contact, ...]:
     text = resources.files(__package__).joinpath("data/contacts.yaml").read_text("utf-8")
-    return OfflinePhone.load(text, "phone/data/contacts.yaml")
+    return OfflinePhone.load(text, "phone/data/contacts.yaml").contacts
 
 
 __all__ = ["Call", "Contact", "OfflinePhone", "PhoneProvider", "dialable", "offline_phone"]
