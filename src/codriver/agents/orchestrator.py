@@ -19,7 +19,7 @@ from codriver.assistant.result import ActionResult, TraceEntry
 from codriver.tools.base import ToolBox
 
 AGENTS: Mapping[str, tuple[str, ...]] = {
-    "cabin": ("climate", "body", "seats", "lights", "drive", "system"),
+    "cabin": ("climate", "body", "seats", "lights", "drive", "system", "profile"),
     "navigation": ("navigation",),
     "media": ("media",),
     "phone": ("phone",),

@@ -16,6 +16,7 @@ class Services:
     media: Any = None
     phone: Any = None
     knowledge: Any = None
+    profiles: Any = None
 
     @classmethod
     def offline(cls) -> Services:
@@ -35,4 +36,5 @@ _OFFLINE = (
     ("media", "media", "offline_media"),
     ("phone", "phone", "offline_phone"),
     ("knowledge", "knowledge", "offline_knowledge"),
+    ("profiles", "profiles", "offline_profiles"),
 )

@@ -9,6 +9,7 @@ from codriver.tools.lights import LIGHTS_TOOLS
 from codriver.tools.media import MEDIA_TOOLS
 from codriver.tools.navigation import NAVIGATION_TOOLS
 from codriver.tools.phone import PHONE_TOOLS
+from codriver.tools.profile import PROFILE_TOOLS
 from codriver.tools.seats import SEATS_TOOLS
 from codriver.tools.status import STATUS_TOOLS
 from codriver.tools.trips import DRIVE_TOOLS
@@ -27,6 +28,7 @@ VEHICLE_TOOLSETS = (
     UNDO_TOOLS,
     AUTOMATION_TOOLS,
     KNOWLEDGE_TOOLS,
+    PROFILE_TOOLS,
 )
 
 

@@ -203,7 +203,11 @@ class LocalBrain(InferenceMixin, DialogueMixin):
         if frame.action in OPEN_SLOT and not frame.query and frame.modes:
             frame.actions = tuple(a for a in frame.actions if a not in OPEN_SLOT)  # "go to eco"
         device = self._device(frame, previous, utt, scope)
-        if device == "media" and not frame.query and frame.action in ("set", "on"):
+        if (
+            device in ("media", "profile")
+            and not frame.query
+            and frame.action in ("set", "on", "remember")
+        ):
             frame.query = free_text(frame, utt.text)  # "调到FM101.7"
         if device is not None and asks(frame):
             topic = self.devices[device].status

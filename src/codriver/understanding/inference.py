@@ -19,7 +19,7 @@ _ACTION_DEVICES = {
     "next": "media", "previous": "media", "video": "media", "navigate": "navigation",
     "add_stop": "navigation", "cancel": "navigation", "call": "phone", "hang_up": "phone",
     "fold": "mirrors", "unfold": "mirrors", "recline": "backrest", "upright": "backrest",
-    "tilt": "sunroof", "trip": "trip",
+    "tilt": "sunroof", "trip": "trip", "usual": "profile", "remember": "profile",
 }  # fmt: skip
 _FALLBACK_DEVICES = {"sync": "temperature", "heat": "seat_heat"}
 """Devices for verbs that usually apply to the device just named, when none was."""
@@ -67,6 +67,8 @@ class InferenceMixin:
 
     def _refine(self, frame: Frame, device: str) -> str:
         """The device a named one stands for given the rest of the frame."""
+        if "remember" in frame.actions or "usual" in frame.actions:
+            return "profile"  # "remember I like 21 degrees": a preference, not a setting
         levelled = frame.number is not None or frame.action in _RELATIVE
         named = frame.unknown and frame.action in (None, "set", "on")
         if (

@@ -334,7 +334,20 @@ def _trip(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need
     return [ToolCall("trip_info", {"place": frame.query} if frame.query else {})]
 
 
+def _profile(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    """ "my usual settings", "老样子"; "remember I like 21 degrees", "记住我喜欢周杰伦"."""
+    if "remember" not in frame.actions:
+        return [ToolCall("apply_usual_settings", {})]
+    if frame.number is not None:
+        value = f"{frame.number:g}"
+        return [ToolCall("remember_preference", {"what": "temperature", "value": value})]
+    if frame.query:
+        return [ToolCall("remember_preference", {"what": "music", "value": frame.query})]
+    return Need("value", "profile")
+
+
 _HANDLERS = {
+    "profile": _profile,
     "trip": _trip,
     "automation": _automation,
     "phone": _phone,

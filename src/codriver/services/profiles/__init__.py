@@ -1,0 +1,71 @@
+"""Occupant profiles: usual settings, home and work, favourite music, per seat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from codriver.errors import ConfigError
+from codriver.text import Bilingual
+
+Preference = Literal["temperature", "seat_heating", "music", "home", "work"]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One occupant's preferences."""
+
+    name: Bilingual
+    temperature: float | None = None
+    seat_heating: int | None = None
+    music: str | None = None
+    home: str | None = None
+    work: str | None = None
+
+
+@dataclass
+class Profiles:
+    """The profiles of the people in the car, by seat; what they state is remembered."""
+
+    by_seat: dict[str, Profile] = field(default_factory=dict)
+
+    def of(self, seat: str) -> Profile | None:
+        return self.by_seat.get(seat)
+
+    def remember(self, seat: str, what: Preference, value: object) -> Profile:
+        current = self.by_seat.get(seat) or Profile(Bilingual(seat, seat))
+        updated = replace(current, **{what: value})  # type: ignore[arg-type]
+        self.by_seat[seat] = updated
+        return updated
+
+
+def offline_profiles() -> Profiles:
+    """The sample car's profiles (each assistant gets its own copy to remember into)."""
+    return Profiles(dict(_packaged()))
+
+
+@cache
+def _packaged() -> dict[str, Profile]:
+    res = resources.files(__package__).joinpath("data/profiles.yaml")
+    raw: dict[str, Any] = yaml.safe_load(res.read_text(encoding="utf-8"))
+    try:
+        return {
+            seat: Profile(
+                name=Bilingual.from_mapping(item["name"], f"profiles.yaml: {seat}"),
+                temperature=item.get("temperature"),
+                seat_heating=item.get("seat_heating"),
+                music=item.get("music"),
+                home=item.get("home"),
+                work=item.get("work"),
+            )
+            for seat, item in raw.items()
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"bad profiles.yaml: {exc}") from exc
+
+
+__all__ = ["Preference", "Profile", "Profiles", "offline_profiles"]
