@@ -9,7 +9,9 @@ from typing_extensions import TypedDict
 from codriver.text import Bilingual
 from codriver.tools.base import Effect, ToolContext, Toolset, tool
 
-Trigger = Literal["rain", "dark", "speed_over", "battery_below", "outside_below", "outside_above"]
+Trigger = Literal[
+    "rain", "dark", "speed_over", "battery_below", "outside_below", "outside_above", "cabin_above"
+]
 
 _NO_STORE = Bilingual("Automations aren't available here.", "这里不支持自动化。")
 

@@ -12,7 +12,7 @@ from codriver.vehicle.seats import SEATS, hvac_station, seat_branch
 
 Topic = Literal[
     "set_temperature", "cabin_temperature", "outside_temperature", "battery", "range", "locks",
-    "windows", "media", "navigation", "speed", "trunk", "doors", "sunroof",
+    "windows", "media", "navigation", "speed", "trunk", "doors", "sunroof", "automations",
 ]  # fmt: skip
 
 
@@ -92,7 +92,21 @@ def _doors(ctx: ToolContext) -> Bilingual:
     return PHRASES.get("status.doors_open" if opened else "status.doors_closed")
 
 
+def _automations(ctx: ToolContext) -> Bilingual:
+    items = {
+        kind: [str(t) for t in ctx.state.get(f"Cockpit.{kind}") or []]  # type: ignore[union-attr]
+        for kind in ("Rules", "Reminders", "Timers")
+    }
+    if not any(items.values()):
+        return Bilingual("no rules, reminders or timers are set", "现在没有规则、提醒或计时")
+    en = "; ".join(f"{k.lower()}: {', '.join(v)}" for k, v in items.items() if v)
+    names = {"Rules": "规则", "Reminders": "提醒", "Timers": "计时"}
+    zh = "；".join(f"{names[k]}：{'、'.join(v)}" for k, v in items.items() if v)
+    return Bilingual(en, zh)
+
+
 _ANSWERS: dict[str, Callable[[ToolContext], Bilingual]] = {
+    "automations": _automations,
     "trunk": _open_or_closed("Vehicle.Body.Trunk.Rear.Position", "trunk.rear"),
     "sunroof": _open_or_closed("Vehicle.Cabin.Sunroof.Position", "item.sunroof"),
     "doors": _doors,

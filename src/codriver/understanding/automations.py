@@ -11,7 +11,7 @@ from codriver.assistant.plan import Plan, ToolCall
 from codriver.understanding.lexicon import Token
 
 _MINUTES = {"minute": 1.0, "second": 1 / 60, "hour": 60.0}
-_COMPARATORS = ("speed_over", "battery_below", "outside_below", "outside_above")
+_COMPARATORS = ("speed_over", "battery_below", "outside_below", "outside_above", "cabin_above")
 _CONNECTORS = (" in", "in ", "后", "以后", "之后", "就")
 
 

@@ -14,7 +14,7 @@ from codriver.errors import ConfigError
 
 KINDS = (
     "switch", "level", "position", "mode", "sunroof", "wipers", "media", "navigation", "phone",
-    "gear", "status", "automation", "trip", "profile",
+    "gear", "status", "automation", "trip", "profile", "nearby",
 )  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from codriver.understanding.lexicon import QueryWords, Token
 
-OPEN_SLOT = ("play", "navigate", "call", "add_stop", "trip")
+OPEN_SLOT = ("play", "navigate", "call", "add_stop", "trip", "nearby")
 _WEAK_ACTIONS = ("set",)
 
 
@@ -234,7 +234,7 @@ def _take_query(
     j = i
     while j < len(tokens):
         token = tokens[j]
-        if token.kind == "sep" or (token.kind == "tags" and not _query_word(token)):
+        if token.kind == "sep" or (token.kind == "tags" and _ends_name(token)):
             break
         if start is None and not (token.kind == "tags" and token.has("stop")):
             start = token.start
@@ -272,6 +272,16 @@ def trim_query(query: str, words: QueryWords) -> str:
                 query, changed = query[: -len(edge)].strip(strip), True
                 break
     return "" if query.lower() in words.alone else query
+
+
+def _ends_name(token: Token) -> bool:
+    """A name runs on through colours, zones and values ("邓紫棋", "over to Jing'an") and stops
+    at the next request: a verb or a device."""
+    if token.has("sep") or token.ids("mode"):
+        return True
+    if _query_word(token):
+        return False
+    return bool(token.ids("action") or token.ids("device") or token.ids("need"))
 
 
 def _query_word(token: Token) -> bool:

@@ -19,7 +19,8 @@ _ACTION_DEVICES = {
     "next": "media", "previous": "media", "video": "media", "navigate": "navigation",
     "add_stop": "navigation", "cancel": "navigation", "call": "phone", "hang_up": "phone",
     "fold": "mirrors", "unfold": "mirrors", "recline": "backrest", "upright": "backrest",
-    "tilt": "sunroof", "trip": "trip", "usual": "profile", "remember": "profile",
+    "tilt": "sunroof", "trip": "trip", "nearby": "nearby",
+    "usual": "profile", "remember": "profile",
 }  # fmt: skip
 _FALLBACK_DEVICES = {"sync": "temperature", "heat": "seat_heat"}
 """Devices for verbs that usually apply to the device just named, when none was."""

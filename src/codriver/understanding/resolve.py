@@ -346,7 +346,15 @@ def _profile(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | N
     return Need("value", "profile")
 
 
+def _nearby(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    """ "is there a coffee shop around here?", "附近有没有停车场"."""
+    if not frame.query:
+        return Need("place", spec.name)
+    return [ToolCall("find_nearby", {"category": frame.query})]
+
+
 _HANDLERS = {
+    "nearby": _nearby,
     "profile": _profile,
     "trip": _trip,
     "automation": _automation,
