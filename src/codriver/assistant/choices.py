@@ -17,6 +17,13 @@ _ORDINALS = {
 _THRESHOLD = 70
 
 
+def _named(said: str, choice: Choice) -> bool:
+    """The answer holds the first word ("Pudong") or first two characters ("浦东") of a name."""
+    en = choice.label.en.lower().split()
+    zh = choice.label.zh
+    return bool((en and en[0] in said.split()) or (len(zh) >= 2 and zh[:2] in said))
+
+
 def pick(text: str, choices: Sequence[Choice]) -> Choice | None:
     """The option the occupant's answer names, by name (fuzzy, either language) or by position."""
     said = text.strip().lower()
@@ -26,6 +33,9 @@ def pick(text: str, choices: Sequence[Choice]) -> Choice | None:
             for w in words
         ):
             return choices[index]
+    named = [c for c in choices if _named(said, c)]
+    if len(named) == 1:
+        return named[0]
     scored = []
     for choice in choices:
         names = [choice.label.en.lower(), choice.label.zh]

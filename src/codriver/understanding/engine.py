@@ -166,15 +166,21 @@ class LocalBrain(InferenceMixin, DialogueMixin):
         return Plan("not_understood", say=FALLBACK, confidence=min(confidence, 0.3))
 
     def _answer_pending(self, ctx: TurnContext, frames: list[Frame]) -> Plan | None:
-        if ctx.pending_question is None or len(frames) != 1:
+        """A yes or no to the question pending ("yes, take me there", "不用了，我自己找"), or a
+        verb alone that answers it ("关上吧")."""
+        if ctx.pending_question is None or not frames:
             return None
-        frame = frames[0]
-        if frame.device or frame.query:
+        first = frames[0]
+        if "correction" in first.cues:
             return None
-        if "yes" in frame.cues and "no" not in frame.cues:
+        if "yes" in first.cues and "no" not in first.cues:
             return Plan("confirm")
-        if "no" in frame.cues or "negation" in frame.cues:
+        if "no" in first.cues or ("negation" in first.cues and not first.device):
             return Plan("decline")
+        if first.device or first.query:
+            return None
+        if len(frames) == 1 and first.actions and not first.has_value:
+            return Plan("confirm")
         return None
 
     def _frame(
@@ -206,7 +212,7 @@ class LocalBrain(InferenceMixin, DialogueMixin):
         if (
             device in ("media", "profile")
             and not frame.query
-            and frame.action in ("set", "on", "remember")
+            and frame.action in (None, "set", "on", "remember")
         ):
             frame.query = free_text(frame, utt.text)  # "调到FM101.7"
         if device is not None and asks(frame):
