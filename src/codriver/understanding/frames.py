@@ -162,6 +162,8 @@ def _apply(frame: Frame, token: Token, whole_of: dict[str, str]) -> bool | None:
         return True  # "开一下窗户哦不是天窗": what follows corrects what came before
     if devices and actions and frame.device and not frame.actions and not frame.has_value:
         frame.device = None  # "音乐小声点": the word that says what to do names the device too
+    if devices and devices[0].startswith("topic_") and frame.device and not frame.actions:
+        frame.device = None  # "这首歌是谁唱的": the question names what is asked about
     if devices and frame.device and whole_of.get(devices[0]) == frame.device:
         frame.device = devices[0]  # "天窗的遮阳帘": the part, not the whole
         devices = []

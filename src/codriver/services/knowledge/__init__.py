@@ -15,7 +15,7 @@ import yaml
 from codriver.services.knowledge.bm25 import BM25, Tokenizer
 from codriver.services.knowledge.manual import Section, join, parse
 
-MIN_COVERAGE = 0.6
+MIN_COVERAGE = 0.45
 """Below this share of a question's weight found in the best section, the manual has no answer."""
 
 _TITLE_WEIGHT = 2

@@ -82,4 +82,16 @@ def resolve(matches: Sequence[Match]) -> Resolution:
     if all(m.place.is_service for m in tied) and len({m.place.category for m in tied}) == 1:
         nearest = min(tied, key=lambda m: (m.distance_m is None, m.distance_m or 0.0))
         return Resolution("found", (nearest,))
+    inside = _inside_city(tied)
+    if inside is not None:
+        return Resolution("found", (inside,))
     return Resolution("ambiguous", tuple(tied))
+
+
+def _inside_city(tied: Sequence[Match]) -> Match | None:
+    """ "West Lake in Hangzhou": a city and one place in that city tie — the place is meant."""
+    cities = [m for m in tied if m.place.category == "city"]
+    places = [m for m in tied if m.place.category != "city"]
+    if len(cities) == 1 and len(places) == 1 and places[0].place.city == cities[0].place.city:
+        return places[0]
+    return None
