@@ -150,6 +150,7 @@ class LocalBrain(InferenceMixin, DialogueMixin):
         if howto and ctx.tools.get("ask_manual") is not None:
             # "how do I open the charge port?": instructions, not the action itself
             return Plan("act", (ToolCall("ask_manual", {"question": utt.text}),), None, confidence)
+        calls = _unique(calls)  # "find the closest car park and take me there": one trip
         if calls or result.offer:
             return Plan("act", tuple(calls), join(says), confidence, tuple(result.offer))
         if needs:
@@ -234,3 +235,12 @@ class LocalBrain(InferenceMixin, DialogueMixin):
             return []
         acted.append((frame, device, resolved))
         return resolved
+
+
+def _unique(calls: list[ToolCall]) -> list[ToolCall]:
+    """The calls without exact repeats, in order."""
+    seen: list[ToolCall] = []
+    for call in calls:
+        if all(call.name != c.name or dict(call.args) != dict(c.args) for c in seen):
+            seen.append(call)
+    return seen

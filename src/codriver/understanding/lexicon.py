@@ -119,7 +119,8 @@ class Lexicon:
                 continue
             self.longest = max(self.longest, len(keys))
             _insert(self._trie, [(k,) for k in keys], tag)
-            if len(keys) >= _MIN_SOUNDALIKE and all(_CJK.match(k) for k in keys):
+            heard_alike = tag.kind in _SOUNDALIKE_KINDS  # command words, where slips matter
+            if heard_alike and len(keys) >= _MIN_SOUNDALIKE and all(_CJK.match(k) for k in keys):
                 sounds = [self._readings.get(k, (k,)) for k in keys]
                 for leaf in _insert(self._sounds, sounds, tag):
                     leaf.setdefault("=", set()).add("".join(keys))
@@ -276,6 +277,7 @@ def _english_number(seq: list[tuple[str, int, int]], i: int, j: int) -> tuple[in
 
 
 _MIN_SOUNDALIKE = 2
+_SOUNDALIKE_KINDS = ("device", "action", "mode", "zone", "color")
 
 
 def _insert(
