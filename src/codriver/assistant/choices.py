@@ -15,6 +15,18 @@ _ORDINALS = {
     2: ("third", "3rd", "第三个", "第三"),
 }
 _THRESHOLD = 70
+_THE_FIRST = (
+    "there",
+    "that one",
+    "that place",
+    "the nearest",
+    "the closest",
+    "那里",
+    "那儿",
+    "去那",
+    "最近的",
+)
+"""An answer that points at the options without naming one takes the first (the nearest)."""
 
 
 def _named(said: str, choice: Choice) -> bool:
@@ -33,6 +45,11 @@ def pick(text: str, choices: Sequence[Choice]) -> Choice | None:
             for w in words
         ):
             return choices[index]
+    if choices and any(
+        re.search(rf"(^|\W){re.escape(w)}($|\W)", said) or (w in said and not w.isascii())
+        for w in _THE_FIRST
+    ):
+        return choices[0]
     named = [c for c in choices if _named(said, c)]
     if len(named) == 1:
         return named[0]

@@ -227,7 +227,12 @@ def find_nearby(ctx: ToolContext, category: str) -> Effect:
         "; ".join(f"{m.place.name_en}, {_km(m.distance_m or 0.0).en}" for m in found),
         "；".join(f"{m.place.name_zh}，{_km(m.distance_m or 0.0).zh}" for m in found),
     )
-    return Effect(answer=PHRASES.get("nearby.list", kind=plural, items=items))
+    choices = tuple(
+        Choice(Bilingual(m.place.name_en, m.place.name_zh), "navigate_to",
+               {"place": m.place.name(ctx.lang)})
+        for m in found
+    )  # fmt: skip
+    return Effect(answer=PHRASES.get("nearby.list", kind=plural, items=items), choices=choices)
 
 
 NAVIGATION_TOOLS = Toolset(

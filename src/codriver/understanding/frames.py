@@ -243,7 +243,15 @@ def _take_query(
         if start is not None:
             end = token.end
         j += 1
-    if start is None and frame.raw_spans:  # "give Alice a ring", "add X as a stop"
+    before = frame.raw_spans and (
+        slot in ("call", "add_stop", "trip")
+        or any(
+            "\u4e00" <= ch <= "\u9fff"
+            for ch in text[frame.raw_spans[0][0] : frame.raw_spans[-1][1]]
+        )
+    )
+    if start is None and before:
+        # the name before the verb: "give Alice a ring", "add X as a stop"
         start, end = frame.raw_spans[0][0], frame.raw_spans[-1][1]
     if start is not None and end is not None:
         query = trim_query(text[start:end], words)
