@@ -542,10 +542,12 @@ def test_add_waypoint_resolves_the_stop_and_keeps_the_destination() -> None:
     ids=["coffee", "charging-zh", "category-id"],
 )
 def test_find_nearby_lists_the_nearest_few(category: str, text: str, count: int) -> None:
-    _, result = turn([("find_nearby", {"category": category})], text)
-    assert result.outcome == "answered"
+    assistant, result = turn([("find_nearby", {"category": category})], text)
+    assert result.outcome == "asked"  # the places are offered: "take me there" picks one
     separator = "；" if detect_lang(text) == "zh" else "; "
     assert result.reply.count(separator) == count - 1
+    asyncio.run(assistant.say("take me there" if separator == "; " else "去那里"))
+    assert read(assistant, DESTINATION)
 
 
 def test_find_nearby_an_unknown_kind_says_so() -> None:
