@@ -12,7 +12,7 @@ from codriver.assistant.result import ActionResult
 from codriver.safety.action import ProposedAction, Source
 from codriver.safety.policy import COCKPIT, SafetyPolicy
 from codriver.text import Bilingual, Lang
-from codriver.tools.base import ArgumentProblem, ToolBox, ToolContext
+from codriver.tools.base import ArgumentProblem, Effect, ToolBox, ToolContext
 from codriver.vehicle.bus import SignalChange, VehicleBus
 from codriver.vehicle.catalog import Rejection, Value
 from codriver.vehicle.seats import Seat
@@ -101,6 +101,14 @@ class Executor:
             return ActionResult(call, "refused", verdict.reason, verdict)
         if verdict.decision == "confirm":
             return ActionResult(call, "asked", verdict.reason, verdict)
+        changes, problem = await self._carry(effect)
+        if problem is not None:
+            message = Bilingual(problem.message, problem.message)
+            return ActionResult(call, "failed", message, verdict, tuple(changes))
+        return ActionResult(call, "done", effect.done or effect.answer, verdict, tuple(changes))
+
+    async def _carry(self, effect: Effect) -> tuple[list[SignalChange], Rejection | None]:
+        """Make an allowed effect real: its writes, the readings it causes, its follow-up."""
         changes: list[SignalChange] = []
         for write in effect.writes:
             if write.path.startswith(COCKPIT):
@@ -108,19 +116,16 @@ class Executor:
             else:
                 applied = await self.bus.set(write.path, write.value)
             if isinstance(applied, Rejection):
-                message = Bilingual(applied.message, applied.message)
-                return ActionResult(call, "failed", message, verdict, tuple(changes))
+                return changes, applied
             changes.extend(applied.changes)
         if effect.reports:
             for fed in await self.bus.feed(effect.reports):
                 if not isinstance(fed, Rejection):
                     changes.extend(fed.changes)
         if effect.after is not None:
-            recorder: list[SignalChange] = []
-            unsubscribe = self.cockpit.subscribe(recorder.append)
+            unsubscribe = self.cockpit.subscribe(changes.append)
             try:
                 effect.after()
             finally:
                 unsubscribe()
-            changes.extend(recorder)
-        return ActionResult(call, "done", effect.done or effect.answer, verdict, tuple(changes))
+        return changes, None

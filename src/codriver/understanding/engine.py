@@ -144,6 +144,22 @@ class LocalBrain(InferenceMixin, DialogueMixin):
                 calls.extend(self._frame(frame, None, utt, scope, says, needs, acted, result))
         if acted:
             self.memory.frames = [(frame, device) for frame, device, _ in acted]
+        return self._compose(utt, ctx, frames, text, calls, says, needs, result, confidence)
+
+    def _compose(
+        self,
+        utt: Utterance,
+        ctx: TurnContext,
+        frames: list[Frame],
+        text: str,
+        calls: list[ToolCall],
+        says: list[Bilingual],
+        needs: list[Need],
+        result: Interpretation,
+        confidence: float,
+    ) -> Plan:
+        """The plan from what the clauses gave: act, ask for a missing slot, answer, or say
+        what was not understood."""
         howto = any("howto" in f.cues for f in frames) and not any(
             set(f.actions) & set(OPEN_SLOT) for f in frames
         )
