@@ -148,12 +148,13 @@ def cancel_navigation(ctx: ToolContext) -> Effect:
 
 
 @tool("navigation")
-def trip_info(ctx: ToolContext, place: str | None = None) -> Effect:
+def trip_info(ctx: ToolContext, place: str | None = None, round_trip: bool = False) -> Effect:
     """How far and how long to a place (or to the current destination), and whether the battery
     lasts: "how far is X", "how long to X", "can I make it to X without charging?".
 
     Args:
         place: the place as said; omitted, the active route's destination.
+        round_trip: there and back ("to Hangzhou and back", "来回一趟").
     """
     maps = _maps(ctx)
     if maps is None:
@@ -186,7 +187,12 @@ def trip_info(ctx: ToolContext, place: str | None = None) -> Effect:
         )
     ]
     range_m = _number(ctx, RANGE)
-    if range_m is not None:
+    if range_m is not None and round_trip:
+        both_ways = 2 * route.distance_m
+        parts.append(PHRASES.get("trip.round", distance=_km(both_ways)))
+        plan_back = check_range(both_ways, range_m, _number(ctx, SOC))
+        parts.extend(_verdict(TripPlan(route, plan_back, None), range_m))
+    elif range_m is not None:
         soc = _number(ctx, SOC)
         check, charger = _check_to_charger(maps, here, stops, route.distance_m, range_m, soc)
         if charger is not None:

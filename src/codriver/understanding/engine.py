@@ -115,6 +115,7 @@ class LocalBrain(InferenceMixin, DialogueMixin):
         acted: list[tuple[Frame, str, list[ToolCall]]] = []
         previous: Frame | None = None
         awaiting, self.memory.awaiting = self.memory.awaiting, None
+        frames = asking_about_trip(frames)
         reasons: list[Frame] = []
         for index, frame in enumerate(frames):
             if topic(frame) and any(not f.device and f.actions for f in frames[index + 1 :]):
@@ -260,3 +261,19 @@ def _unique(calls: list[ToolCall]) -> list[ToolCall]:
         if all(call.name != c.name or dict(call.args) != dict(c.args) for c in seen):
             seen.append(call)
     return seen
+
+
+def asking_about_trip(frames: list[Frame]) -> list[Frame]:
+    """ "去苏州来回一趟，电够不够": a trip question makes the whole utterance a question — going
+    there is asked about, not started — and its clauses one question."""
+    trips = [f for f in frames if "trip" in f.actions or "navigate" in f.actions]
+    if not any("trip" in f.actions for f in frames) or len(trips) < 2:
+        return frames
+    merged = replace(
+        trips[0],
+        actions=("trip",),
+        query=next((f.query for f in trips if f.query), None),
+        cues=set().union(*(f.cues for f in trips)),
+    )
+    rest = [f for f in frames if f not in trips]
+    return [merged, *rest]

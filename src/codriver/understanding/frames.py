@@ -287,7 +287,7 @@ def trim_query(query: str, words: QueryWords) -> str:
 def _ends_name(token: Token) -> bool:
     """A name runs on through colours, zones and values ("邓紫棋", "over to Jing'an") and stops
     at the next request: a verb or a device."""
-    if token.has("sep") or token.ids("mode"):
+    if token.has("sep") or token.ids("mode") or token.has("dialogue", "round_trip"):
         return True
     if _query_word(token):
         return False

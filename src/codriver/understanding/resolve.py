@@ -331,7 +331,10 @@ def _automation(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] 
 
 def _trip(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
     """ "how far is the Bund", "can I make it to Hangzhou without charging?", "还有多远"."""
-    return [ToolCall("trip_info", {"place": frame.query} if frame.query else {})]
+    args: dict[str, object] = {"place": frame.query} if frame.query else {}
+    if "round_trip" in frame.cues:
+        args["round_trip"] = True
+    return [ToolCall("trip_info", args)]
 
 
 def _profile(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
