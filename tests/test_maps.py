@@ -594,3 +594,19 @@ def test_an_answer_to_which_one_picks_among_the_options(
 ) -> None:
     chosen = pick(answer, [place(p) for p in options])
     assert (chosen.id if chosen else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "there_and_back"),
+    [
+        ("is there enough charge to drive to Hangzhou and back?", "there and back is"),
+        ("去苏州来回一趟，电够不够", "来回共"),
+    ],
+    ids=["en", "zh"],
+)
+def test_a_round_trip_is_checked_both_ways(text: str, there_and_back: str) -> None:
+    assistant = offline_assistant()
+    result = asyncio.run(assistant.say(text))
+    assert result.outcome == "answered"
+    assert there_and_back in result.reply.lower()
+    assert read(assistant, DESTINATION) == ""  # asked about, not started
