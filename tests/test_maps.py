@@ -25,6 +25,7 @@ from codriver.services.maps import (
     haversine_m,
     offline_maps,
     pick,
+    places,
     plan_trip,
     resolve,
 )
@@ -42,16 +43,7 @@ DESTINATION = "Cockpit.Navigation.Destination"
 WAYPOINTS = "Cockpit.Navigation.Waypoints"
 DEST_LAT = "Vehicle.Cabin.Infotainment.Navigation.DestinationSet.Latitude"
 DEST_LON = "Vehicle.Cabin.Infotainment.Navigation.DestinationSet.Longitude"
-SERVICES = (
-    "charging",
-    "fuel",
-    "parking",
-    "rest_area",
-    "restaurant",
-    "coffee",
-    "hospital",
-    "toilet",
-)
+SERVICES = sorted(places.SERVICES)
 
 
 def place(place_id: str) -> Place:

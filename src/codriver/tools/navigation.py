@@ -19,6 +19,7 @@ from codriver.services.maps import (
     Match,
     Place,
     RangeCheck,
+    Route,
     TripPlan,
     check_range,
     plan_trip,
@@ -77,14 +78,7 @@ def navigate_to(ctx: ToolContext, place: str) -> Effect:
     route = maps.route(here, target.at)
     if route.distance_m > MAX_DRIVE_M:
         return Effect(failed=_too_far(_names(target), route.distance_m))
-    parts = [
-        PHRASES.get(
-            "nav.to",
-            place=_names(target),
-            distance=_km(route.distance_m),
-            time=_duration(route.duration_s),
-        )
-    ]
+    parts = [_route_phrase("nav.to", _names(target), route)]
     range_m = _number(ctx, RANGE)
     if range_m is not None:
         soc = _number(ctx, SOC)
@@ -123,14 +117,7 @@ def add_waypoint(ctx: ToolContext, place: str) -> Effect:
         return Effect.set(writes, TOOL_PHRASES.get("nav.waypoint", place=_names(stop)))
     on_the_way = [*_stop_places(ctx, maps, stops), stop]
     route = maps.route(here, destination[1], [p.at for p in on_the_way])
-    parts = [
-        PHRASES.get(
-            "nav.waypoint_route",
-            place=_names(stop),
-            distance=_km(route.distance_m),
-            time=_duration(route.duration_s),
-        )
-    ]
+    parts = [_route_phrase("nav.waypoint_route", _names(stop), route)]
     range_m = _number(ctx, RANGE)
     if range_m is not None:
         check, _ = _check_to_charger(maps, here, on_the_way, route.distance_m, range_m, None)
@@ -181,26 +168,43 @@ def trip_info(ctx: ToolContext, place: str | None = None, round_trip: bool = Fal
     route = maps.route(here, target, [p.at for p in stops])
     if route.distance_m > MAX_DRIVE_M:
         return Effect(answer=_too_far(name, route.distance_m))
-    parts = [
-        PHRASES.get(
-            key, place=name, distance=_km(route.distance_m), time=_duration(route.duration_s)
-        )
-    ]
+    parts = [_route_phrase(key, name, route)]
     range_m = _number(ctx, RANGE)
-    if range_m is not None and round_trip:
-        both_ways = 2 * route.distance_m
-        parts.append(PHRASES.get("trip.round", distance=_km(both_ways)))
-        plan_back = check_range(both_ways, range_m, _number(ctx, SOC))
-        parts.extend(_verdict(TripPlan(route, plan_back, None), range_m))
-    elif range_m is not None:
-        soc = _number(ctx, SOC)
-        check, charger = _check_to_charger(maps, here, stops, route.distance_m, range_m, soc)
-        if charger is not None:
-            parts.append(_verdict_with_stop(check, charger, range_m))
-        else:
-            plan = plan_trip(maps, here, target, range_m, soc, [p.at for p in stops])
-            parts.extend(_verdict(plan, range_m))
+    if range_m is not None:
+        parts.extend(_battery_verdict(ctx, maps, here, target, stops, route, range_m, round_trip))
     return Effect(answer=_sentences(parts))
+
+
+def _battery_verdict(
+    ctx: ToolContext,
+    maps: MapProvider,
+    here: LatLon,
+    target: LatLon,
+    stops: list[Place],
+    route: Route,
+    range_m: float,
+    round_trip: bool,
+) -> list[Bilingual]:
+    """Whether the battery lasts, with the numbers: there (and back), or to the charging stop."""
+    soc = _number(ctx, SOC)
+    if round_trip:
+        both_ways = 2 * route.distance_m
+        back = check_range(both_ways, range_m, soc)
+        return [
+            PHRASES.get("trip.round", distance=_km(both_ways)),
+            *_verdict(TripPlan(route, back, None), range_m),
+        ]
+    check, charger = _check_to_charger(maps, here, stops, route.distance_m, range_m, soc)
+    if charger is not None:
+        return [_verdict_with_stop(check, charger, range_m)]
+    return _verdict(plan_trip(maps, here, target, range_m, soc, [p.at for p in stops]), range_m)
+
+
+def _route_phrase(key: str, place: str | Bilingual, route: Route) -> Bilingual:
+    """ "{place}, {distance}, about {time}" in the wording of ``key``."""
+    return PHRASES.get(
+        key, place=place, distance=_km(route.distance_m), time=_duration(route.duration_s)
+    )
 
 
 @tool("navigation")

@@ -125,10 +125,7 @@ class LocalBrain(InferenceMixin, DialogueMixin):
                 reasons.append(frame)  # maybe only the reason for a command beside it
                 previous = frame if frame.device else previous
                 continue
-            if awaiting is not None and not frame.device and not frame.needs:
-                frame = fill(awaiting[0], frame, utt.text)
-            if frame.action in OPEN_SLOT and not frame.query and index:
-                borrow_name(frame, frames[index - 1], utt.text)
+            frame = _completed(frame, frames[index - 1] if index else None, awaiting, utt.text)
             amended = amend(acted[-1][0], frame, utt.text) if acted else None
             if "correction" in frame.cues and amended is not None:
                 # "open the window — no, the sunroof", "play country, no wait, reggae"
@@ -216,23 +213,12 @@ class LocalBrain(InferenceMixin, DialogueMixin):
         if negated and (frame.actions or frame.has_value or frame.needs):
             return []
         if frame.needs and not (frame.device and frame.actions) and not frame.question:
-            calls, say, offer = remedy_for(
-                strongest(frame.needs), scope.state, scope.speaker, utt.lang
-            )
-            result.offer.extend(offer)
-            if say is not None:
-                says.append(say)
-            return calls
+            return _remedy(frame, utt, scope, says, result)
         frame = inherit(frame, previous)
         if frame.action in OPEN_SLOT and not frame.query and frame.modes:
             frame.actions = tuple(a for a in frame.actions if a not in OPEN_SLOT)  # "go to eco"
         device = self._device(frame, previous, utt, scope)
-        if (
-            device in ("media", "profile")
-            and not frame.query
-            and frame.action in (None, "set", "on", "remember")
-        ):
-            frame.query = free_text(frame, utt.text)  # "调到FM101.7"
+        _name_from_free_text(frame, device, utt.text)
         if device is not None and asks(frame):
             topic = self.devices[device].status
             if topic is not None:
@@ -252,6 +238,36 @@ class LocalBrain(InferenceMixin, DialogueMixin):
             return []
         acted.append((frame, device, resolved))
         return resolved
+
+
+def _completed(
+    frame: Frame, before: Frame | None, awaiting: tuple[Frame, str, str] | None, text: str
+) -> Frame:
+    """The clause with what it leaves to context filled in: the answer to a question the engine
+    asked, or a place named in the clause before ("最近的洗手间在哪，带我过去")."""
+    if awaiting is not None and not frame.device and not frame.needs:
+        frame = fill(awaiting[0], frame, text)
+    if frame.action in OPEN_SLOT and not frame.query and before is not None:
+        borrow_name(frame, before, text)
+    return frame
+
+
+def _remedy(
+    frame: Frame, utt: Utterance, scope: Scope, says: list[Bilingual], result: Interpretation
+) -> list[ToolCall]:
+    """A vague need met by what the state suggests; its words and any offer go with it."""
+    calls, say, offer = remedy_for(strongest(frame.needs), scope.state, scope.speaker, utt.lang)
+    result.offer.extend(offer)
+    if say is not None:
+        says.append(say)
+    return calls
+
+
+def _name_from_free_text(frame: Frame, device: str | None, text: str) -> None:
+    """ "调到FM101.7", "some classical music would be nice": what to play, said without a verb."""
+    unnamed = not frame.query and frame.action in (None, "set", "on", "remember")
+    if device in ("media", "profile") and unnamed:
+        frame.query = free_text(frame, text)
 
 
 def _unique(calls: list[ToolCall]) -> list[ToolCall]:

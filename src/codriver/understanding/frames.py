@@ -160,15 +160,7 @@ def _apply(frame: Frame, token: Token, whole_of: dict[str, str]) -> bool | None:
     zones = token.ids("zone")
     if "correction" in token.ids("dialogue") and frame.device and frame.actions:
         return True  # "开一下窗户哦不是天窗": what follows corrects what came before
-    if devices and actions and frame.device and not frame.actions and not frame.has_value:
-        frame.device = None  # "音乐小声点": the word that says what to do names the device too
-    if devices and devices[0].startswith("topic_") and frame.device and not frame.actions:
-        frame.device = None  # "这首歌是谁唱的": the question names what is asked about
-    if devices and frame.device and whole_of.get(devices[0]) == frame.device:
-        frame.device = devices[0]  # "天窗的遮阳帘": the part, not the whole
-        devices = []
-    elif devices and frame.device and whole_of.get(frame.device) == devices[0]:
-        devices = []  # "the ventilation in my seat": the part was named first
+    devices = _revise_device(frame, devices, bool(actions), whole_of)
     particle = token.text.strip().lower() in _PARTICLES
     if particle and set(actions) <= {"up", "down"} and frame.device and frame.number is None:
         if frame.action in (None, *_WEAK_ACTIONS):
@@ -202,6 +194,28 @@ def _apply(frame: Frame, token: Token, whole_of: dict[str, str]) -> bool | None:
         if zone not in frame.zones:
             frame.zones.append(zone)
     _apply_values(frame, token)
+    _apply_marks(frame, token)
+    return None
+
+
+def _revise_device(
+    frame: Frame, devices: list[str], with_verb: bool, whole_of: dict[str, str]
+) -> list[str]:
+    """Which of the token's devices still counts after what the frame already names."""
+    if devices and with_verb and frame.device and not frame.actions and not frame.has_value:
+        frame.device = None  # "音乐小声点": the word that says what to do names the device too
+    if devices and devices[0].startswith("topic_") and frame.device and not frame.actions:
+        frame.device = None  # "这首歌是谁唱的": the question names what is asked about
+    if devices and frame.device and whole_of.get(devices[0]) == frame.device:
+        frame.device = devices[0]  # "天窗的遮阳帘": the part, not the whole
+        return []
+    if devices and frame.device and whole_of.get(frame.device) == devices[0]:
+        return []  # "the ventilation in my seat": the part was named first
+    return devices
+
+
+def _apply_marks(frame: Frame, token: Token) -> None:
+    """Needs, dialogue cues, pointing words and question words."""
     frame.needs.extend(n for n in token.ids("need") if n not in frame.needs)
     frame.cues.update(token.ids("dialogue"))
     if token.has("deictic"):
@@ -209,7 +223,6 @@ def _apply(frame: Frame, token: Token, whole_of: dict[str, str]) -> bool | None:
     if token.has("question"):
         frame.question = True
         frame.asks_status = frame.asks_status or "status" in token.ids("question")
-    return None
 
 
 def _apply_values(frame: Frame, token: Token) -> None:
