@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
 
+import yaml
 from rapidfuzz import fuzz
 
 from codriver.tools.base import Choice
 
-_ORDINALS = {
-    0: ("first", "1st", "the first one", "第一个", "第一", "前一个", "前面那个"),
-    1: ("second", "2nd", "the second one", "第二个", "第二", "后一个", "后面那个"),
-    2: ("third", "3rd", "第三个", "第三"),
-}
 _THRESHOLD = 70
-_THE_FIRST = (
-    "there",
-    "that one",
-    "that place",
-    "the nearest",
-    "the closest",
-    "那里",
-    "那儿",
-    "去那",
-    "最近的",
-)
-"""An answer that points at the options without naming one takes the first (the nearest)."""
+
+
+@cache
+def _words() -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """Position words and pointing words, from ``data/choices.yaml``."""
+    res = resources.files("codriver.assistant").joinpath("data/choices.yaml")
+    raw = yaml.load(res.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    return tuple(tuple(words) for words in raw["ordinals"]), tuple(raw["pointing"])
+
+
+def _says(said: str, words: tuple[str, ...]) -> bool:
+    return any(
+        re.search(rf"(^|\W){re.escape(w)}($|\W)", said) or (w in said and not w.isascii())
+        for w in words
+    )
 
 
 def _named(said: str, choice: Choice) -> bool:
@@ -39,17 +40,12 @@ def _named(said: str, choice: Choice) -> bool:
 def pick(text: str, choices: Sequence[Choice]) -> Choice | None:
     """The option the occupant's answer names, by name (fuzzy, either language) or by position."""
     said = text.strip().lower()
-    for index, words in _ORDINALS.items():
-        if index < len(choices) and any(
-            re.search(rf"(^|\W){re.escape(w)}($|\W)", said) or (w in said and not w.isascii())
-            for w in words
-        ):
+    ordinals, pointing = _words()
+    for index, words in enumerate(ordinals):
+        if index < len(choices) and _says(said, words):
             return choices[index]
-    if choices and any(
-        re.search(rf"(^|\W){re.escape(w)}($|\W)", said) or (w in said and not w.isascii())
-        for w in _THE_FIRST
-    ):
-        return choices[0]
+    if choices and _says(said, pointing):
+        return choices[0]  # "take me there": the first offered, the nearest
     named = [c for c in choices if _named(said, c)]
     if len(named) == 1:
         return named[0]

@@ -258,20 +258,11 @@ def _maps(ctx: ToolContext) -> MapProvider | None:
     return maps
 
 
-_HOME = {"home", "my home", "my place", "家", "我家", "回家", "家里"}
-_WORK = {"work", "the office", "my office", "office", "公司", "单位", "上班的地方"}
-
-
 def _profile_place(ctx: ToolContext, place: str) -> str:
     """ "take me home", "去公司": the speaker's home or work from their profile."""
     profiles = getattr(ctx.services, "profiles", None)
-    profile = profiles.of(ctx.speaker) if profiles is not None else None
-    said = place.strip().lower()
-    if profile is not None and said in _HOME and profile.home:
-        return str(profile.home)
-    if profile is not None and said in _WORK and profile.work:
-        return str(profile.work)
-    return place
+    found = profiles.place(ctx.speaker, place) if profiles is not None else None
+    return str(found) if found else place
 
 
 def _lookup(ctx: ToolContext, maps: MapProvider, place: str, tool: str) -> Match | Effect:

@@ -32,9 +32,22 @@ class Profiles:
     """The profiles of the people in the car, by seat; what they state is remembered."""
 
     by_seat: dict[str, Profile] = field(default_factory=dict)
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def of(self, seat: str) -> Profile | None:
         return self.by_seat.get(seat)
+
+    def place(self, seat: str, said: str) -> str | None:
+        """The place "home" or "公司" means for the occupant of ``seat``, if their profile says."""
+        profile = self.by_seat.get(seat)
+        said = said.strip().lower()
+        if profile is None:
+            return None
+        if said in self.words.get("home", ()):
+            return profile.home
+        if said in self.words.get("work", ()):
+            return profile.work
+        return None
 
     def remember(self, seat: str, what: Preference, value: object) -> Profile:
         current = self.by_seat.get(seat) or Profile(Bilingual(seat, seat))
@@ -45,13 +58,15 @@ class Profiles:
 
 def offline_profiles() -> Profiles:
     """The sample car's profiles (each assistant gets its own copy to remember into)."""
-    return Profiles(dict(_packaged()))
+    seats, words = _packaged()
+    return Profiles(dict(seats), dict(words))
 
 
 @cache
-def _packaged() -> dict[str, Profile]:
+def _packaged() -> tuple[dict[str, Profile], dict[str, frozenset[str]]]:
     res = resources.files(__package__).joinpath("data/profiles.yaml")
     raw: dict[str, Any] = yaml.safe_load(res.read_text(encoding="utf-8"))
+    words = {kind: frozenset(str(w).lower() for w in ws) for kind, ws in raw.pop("words").items()}
     try:
         return {
             seat: Profile(
@@ -63,7 +78,7 @@ def _packaged() -> dict[str, Profile]:
                 work=item.get("work"),
             )
             for seat, item in raw.items()
-        }
+        }, words
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"bad profiles.yaml: {exc}") from exc
 
