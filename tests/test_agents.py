@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from codriver.agents import AGENTS
+from codriver.agents.orchestrator import _Line
 from codriver.testing import offline_assistant
 
 
@@ -34,3 +37,28 @@ def test_tired_while_driving_acts_across_agents_and_offers_a_rest_stop() -> None
     accepted = asyncio.run(assistant.say("yes"))
     assert accepted.outcome == "done"
     assert asyncio.run(assistant.read("Cockpit.Navigation.Destination"))
+
+
+def test_navigation_asks_energy_and_the_trace_shows_the_answer() -> None:
+    assistant = offline_assistant({"Vehicle.Powertrain.Range": 120_000})
+    turn = asyncio.run(assistant.say("take me to Hangzhou"))
+    asked = [entry for entry in turn.trace if entry.agent == "navigation→energy"]
+    assert [entry.tool for entry in asked] == ["plan_trip"]
+    assert asked[0].status.startswith("short by")
+    assert "charge at" in asked[0].status
+    waypoints = asyncio.run(assistant.read("Cockpit.Navigation.Waypoints"))
+    assert isinstance(waypoints, list) and len(waypoints) == 1
+
+
+def test_a_plentiful_battery_is_answered_as_enough() -> None:
+    assistant = offline_assistant({"Vehicle.Powertrain.Range": 450_000})
+    turn = asyncio.run(assistant.say("can I make it to Suzhou without charging?"))
+    asked = [entry for entry in turn.trace if entry.agent == "navigation→energy"]
+    assert asked and asked[-1].status.startswith("enough")
+    assert turn.outcome == "answered"
+
+
+def test_asking_an_agent_that_does_not_exist_is_a_programming_error() -> None:
+    line = _Line("navigation", [])
+    with pytest.raises(KeyError):
+        line("weather", "forecast", {}, lambda: None)

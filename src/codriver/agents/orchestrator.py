@@ -3,24 +3,30 @@
 Each agent owns the toolsets of its domain (cabin, navigation and energy, media, phone, vehicle
 knowledge, automations and care). The orchestrator gives every call to the agent that owns its
 tool; agents work concurrently, each carrying out its own calls in order, all through the one
-executor and its safety gate. The trace says which agent did what, how it ended, and how long it
-took.
+executor and its safety gate. An agent may ask another one a question while it works (navigation
+asks energy whether the range suffices and where to charge); the orchestrator routes the question
+and records the exchange. The trace says which agent did what, whom it asked, how it ended, and how
+long it took.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from codriver.assistant.executor import Caller, Executor
 from codriver.assistant.plan import ToolCall
 from codriver.assistant.result import ActionResult, TraceEntry
 from codriver.tools.base import ToolBox
 
+T = TypeVar("T")
+
 AGENTS: Mapping[str, tuple[str, ...]] = {
     "cabin": ("climate", "body", "seats", "lights", "drive", "system", "profile"),
     "navigation": ("navigation",),
+    "energy": ("energy",),
     "media": ("media",),
     "phone": ("phone",),
     "knowledge": ("knowledge", "status"),
@@ -55,9 +61,12 @@ class Orchestrator:
         trace: list[TraceEntry] = []
 
         async def agent(name: str, indexes: list[int]) -> None:
+            consult = _Line(name, trace)
             for index in indexes:
                 started = time.perf_counter()
-                [result] = await self.executor.run([calls[index]], caller, confirmed=confirmed)
+                [result] = await self.executor.run(
+                    [calls[index]], caller, confirmed=confirmed, consult=consult
+                )
                 results[index] = result
                 rule = result.verdict.rule if result.verdict else None
                 ms = (time.perf_counter() - started) * 1000
@@ -67,3 +76,24 @@ class Orchestrator:
 
         await asyncio.gather(*(agent(name, idx) for name, idx in by_agent.items()))
         return [r for r in results if r is not None], trace
+
+
+class _Line:
+    """One agent's line to the others: answers its questions and notes each in the trace."""
+
+    def __init__(self, asker: str, trace: list[TraceEntry]) -> None:
+        self.asker = asker
+        self.trace = trace
+
+    def __call__(
+        self, agent: str, question: str, about: Mapping[str, object], answer: Callable[[], T]
+    ) -> T:
+        if agent not in AGENTS:
+            raise KeyError(f"no agent named {agent!r}")
+        started = time.perf_counter()
+        reply = answer()
+        ms = (time.perf_counter() - started) * 1000
+        summary = getattr(reply, "summary", None)
+        said = summary() if callable(summary) else "answered"
+        self.trace.append(TraceEntry(f"{self.asker}→{agent}", question, dict(about), said, ms))
+        return reply

@@ -12,7 +12,7 @@ from codriver.assistant.result import ActionResult
 from codriver.safety.action import ProposedAction, Source
 from codriver.safety.policy import COCKPIT, SafetyPolicy
 from codriver.text import Bilingual, Lang
-from codriver.tools.base import ArgumentProblem, Effect, ToolBox, ToolContext
+from codriver.tools.base import ArgumentProblem, Consult, Effect, ToolBox, ToolContext
 from codriver.vehicle.bus import SignalChange, VehicleBus
 from codriver.vehicle.catalog import Rejection, Value
 from codriver.vehicle.seats import Seat
@@ -51,19 +51,29 @@ class Executor:
         return state
 
     async def run(
-        self, calls: Sequence[ToolCall], caller: Caller, *, confirmed: bool = False
+        self,
+        calls: Sequence[ToolCall],
+        caller: Caller,
+        *,
+        confirmed: bool = False,
+        consult: Consult | None = None,
     ) -> list[ActionResult]:
         state = await self.state()
         results = []
         for call in calls:
-            result = await self._one(call, caller, state, confirmed)
+            result = await self._one(call, caller, state, confirmed, consult)
             for change in result.changes:
                 state[change.path] = change.new
             results.append(result)
         return results
 
     async def _one(
-        self, call: ToolCall, caller: Caller, state: dict[str, Value | None], confirmed: bool
+        self,
+        call: ToolCall,
+        caller: Caller,
+        state: dict[str, Value | None],
+        confirmed: bool,
+        consult: Consult | None,
     ) -> ActionResult:
         tool = self.tools.get(call.name)
         if tool is None:
@@ -79,6 +89,7 @@ class Executor:
             self.bus.catalog,
             self.automations,
             self.services,
+            consult,
         )
         effect = tool.run(ctx, args)
         if effect.failed is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -11,24 +11,13 @@ from typing import Any
 import yaml
 
 from codriver.assistant.plan import ToolCall
+from codriver.care.derived import DERIVED
 from codriver.errors import ConfigError
 from codriver.safety.conditions import Condition
 from codriver.text import Bilingual, Lang
 from codriver.vehicle.catalog import Value
 
 State = Mapping[str, Value | None]
-
-# Derived facts a care item may test besides plain signals.
-_DERIVED: dict[str, Callable[[State], bool]] = {
-    "any_window_open": lambda s: any(
-        isinstance(v, int | float) and v > 0
-        for p, v in s.items()
-        if p.startswith("Vehicle.Cabin.Door.") and p.endswith(".Window.Position")
-    ),
-    "any_tire_low": lambda s: any(
-        v is True for p, v in s.items() if p.endswith(".Tire.IsPressureLow")
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +30,7 @@ class CareItem:
 
     def holds(self, state: State) -> bool:
         return all(
-            cond.holds(_DERIVED[key](state) if key in _DERIVED else state.get(key))
+            cond.holds(DERIVED[key](state) if key in DERIVED else state.get(key))
             for key, cond in self.when
         )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, get_args, get_type_hints
+from typing import Annotated, Any, Protocol, TypeVar, get_args, get_type_hints
 
 import docstring_parser
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
@@ -20,6 +20,17 @@ from codriver.safety.action import Write
 from codriver.text import Bilingual, Lang
 from codriver.vehicle.catalog import Catalog, Value
 from codriver.vehicle.seats import Seat
+
+T = TypeVar("T")
+
+
+class Consult(Protocol):
+    """How a tool asks another agent a question: the orchestrator answers it and records the
+    exchange (who asked whom what, the answer, how long it took) in the turn's trace."""
+
+    def __call__(
+        self, agent: str, question: str, about: Mapping[str, object], answer: Callable[[], T]
+    ) -> T: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +46,15 @@ class ToolContext:
     """The assistant's automation store (rules, reminders, timers), where it has one."""
     services: Any = None
     """The assistant's services (``codriver.services.Services``: maps, media, phone, knowledge)."""
+    consult: Consult | None = None
+    """The orchestrator's line to the other agents, where there is one."""
+
+    def ask(self, agent: str, question: str, answer: Callable[[], T], **about: object) -> T:
+        """Ask another agent (navigation asks energy whether the range suffices). ``answer``
+        computes the reply from that agent's knowledge; ``about`` is what the trace shows."""
+        if self.consult is None:
+            return answer()
+        return self.consult(agent, question, about, answer)
 
     def bounds(self, path: str, low: float, high: float) -> tuple[float, float]:
         """The accepted range of ``path`` (the given fallback where the catalog sets none)."""

@@ -10,6 +10,7 @@ said, so nothing that worked before breaks.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from codriver.services.maps import (
     CATEGORIES,
@@ -83,9 +84,9 @@ def navigate_to(ctx: ToolContext, place: str) -> Effect:
     if range_m is not None:
         soc = _number(ctx, SOC)
         if target.category == "charging":
-            plan = TripPlan(route, check_range(route.distance_m, range_m, soc))
+            plan = TripPlan(route, _range(ctx, route.distance_m, range_m, soc))
         else:
-            plan = plan_trip(maps, here, target.at, range_m, soc)
+            plan = _trip(ctx, maps, here, target.at, range_m, soc)
         if plan.stop is not None:
             writes[WAYPOINTS] = [plan.stop.place.name(ctx.lang)]
         parts.extend(_range_note(plan, range_m, target))
@@ -120,7 +121,7 @@ def add_waypoint(ctx: ToolContext, place: str) -> Effect:
     parts = [_route_phrase("nav.waypoint_route", _names(stop), route)]
     range_m = _number(ctx, RANGE)
     if range_m is not None:
-        check, _ = _check_to_charger(maps, here, on_the_way, route.distance_m, range_m, None)
+        check, _ = _check_to_charger(ctx, maps, here, on_the_way, route.distance_m, range_m, None)
         if not check.enough:
             parts.append(PHRASES.get("nav.waypoint_short", range=_km(range_m)))
     return Effect.set(writes, _sentences(parts))
@@ -189,15 +190,15 @@ def _battery_verdict(
     soc = _number(ctx, SOC)
     if round_trip:
         both_ways = 2 * route.distance_m
-        back = check_range(both_ways, range_m, soc)
+        back = _range(ctx, both_ways, range_m, soc)
         return [
             PHRASES.get("trip.round", distance=_km(both_ways)),
             *_verdict(TripPlan(route, back, None), range_m),
         ]
-    check, charger = _check_to_charger(maps, here, stops, route.distance_m, range_m, soc)
+    check, charger = _check_to_charger(ctx, maps, here, stops, route.distance_m, range_m, soc)
     if charger is not None:
         return [_verdict_with_stop(check, charger, range_m)]
-    return _verdict(plan_trip(maps, here, target, range_m, soc, [p.at for p in stops]), range_m)
+    return _verdict(_trip(ctx, maps, here, target, range_m, soc, [p.at for p in stops]), range_m)
 
 
 def _route_phrase(key: str, place: str | Bilingual, route: Route) -> Bilingual:
@@ -328,6 +329,7 @@ def _stop_places(ctx: ToolContext, maps: MapProvider, names: Sequence[str]) -> l
 
 
 def _check_to_charger(
+    ctx: ToolContext,
     maps: MapProvider,
     here: LatLon,
     stops: Sequence[Place],
@@ -340,8 +342,28 @@ def _check_to_charger(
     for i, stop in enumerate(stops):
         if stop.category == "charging":
             leg = maps.route(here, stop.at, [p.at for p in stops[:i]])
-            return check_range(leg.distance_m, range_m, soc), stop
-    return check_range(total_m, range_m, soc), None
+            return _range(ctx, leg.distance_m, range_m, soc), stop
+    return _range(ctx, total_m, range_m, soc), None
+
+
+def _range(ctx: ToolContext, distance_m: float, range_m: float, soc: float | None) -> RangeCheck:
+    """Navigation asks the energy agent whether the range covers a distance."""
+    answer = partial(check_range, distance_m, range_m, soc)
+    return ctx.ask("energy", "range_check", answer, km=round(distance_m / 1000))
+
+
+def _trip(
+    ctx: ToolContext,
+    maps: MapProvider,
+    here: LatLon,
+    target: LatLon,
+    range_m: float,
+    soc: float | None,
+    via: Sequence[LatLon] = (),
+) -> TripPlan:
+    """Navigation asks the energy agent to plan the trip: range check and charging stop."""
+    answer = partial(plan_trip, maps, here, target, range_m, soc, via)
+    return ctx.ask("energy", "plan_trip", answer, stops=len(via))
 
 
 def _number(ctx: ToolContext, path: str) -> float | None:

@@ -286,7 +286,7 @@ def _media(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Nee
     if action == "video":
         screen = "rear" if scope.speaker.startswith("rear") else "front"
         return [ToolCall("play_video", {"title": frame.query or "video", "screen": screen})]
-    if action in ("play", "set", "on") and frame.query:
+    if action in ("play", "set", "on", None) and frame.query:
         return [ToolCall("play_media", {"query": frame.query})]
     commands = {"pause": "STOP", "off": "STOP", "next": "SKIP_FORWARD", "previous": "SKIP_BACKWARD"}
     return [ToolCall("control_playback", {"action": commands.get(action or "", "PLAY")})]

@@ -100,6 +100,11 @@ class RangeCheck:
     def soc_on_arrival(self) -> float | None:
         return battery_after(self.distance_m, self.range_m, self.soc_percent)
 
+    def summary(self) -> str:
+        """The verdict in a few words, for a trace."""
+        verdict = "enough" if self.enough else f"short by {self.shortfall_m / 1000:.0f} km"
+        return f"{verdict} ({self.range_m / 1000:.0f} km range, {self.needed_m / 1000:.0f} needed)"
+
 
 def check_range(distance_m: float, range_m: float, soc_percent: float | None = None) -> RangeCheck:
     return RangeCheck(distance_m, range_m, reserve_m(distance_m), soc_percent)
@@ -198,6 +203,14 @@ class TripPlan:
 
     def arrival(self, depart: datetime) -> datetime:
         return arrival_time(depart, self.duration_s)
+
+    def summary(self) -> str:
+        """The plan in a few words, for a trace."""
+        if self.stop is not None:
+            return f"{self.check.summary()}; charge at {self.stop.place.name('en')}"
+        if self.needs_charging:
+            return f"{self.check.summary()}; no charger in reach"
+        return self.check.summary()
 
 
 def plan_trip(
