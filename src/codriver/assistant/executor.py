@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from codriver.assistant.cockpit import CockpitState
 from codriver.assistant.plan import ToolCall
 from codriver.assistant.result import ActionResult
-from codriver.safety.action import ProposedAction, Source
+from codriver.safety.action import ProposedAction, Source, Verdict
 from codriver.safety.policy import COCKPIT, SafetyPolicy
 from codriver.text import Bilingual, Lang
 from codriver.tools.base import ArgumentProblem, Consult, Effect, ToolBox, ToolContext
@@ -67,6 +67,15 @@ class Executor:
             results.append(result)
         return results
 
+    async def dry_run(self, call: ToolCall, caller: Caller) -> ActionResult:
+        """What ``call`` would do now, changing nothing: a look-up's answer, or the gate's
+        verdict on an action (``done`` here means it would be allowed)."""
+        judged = self._judge(call, caller, await self.state(), confirmed=False, consult=None)
+        if isinstance(judged, ActionResult):
+            return judged
+        effect, verdict = judged
+        return ActionResult(call, "done", effect.done or effect.answer, verdict)
+
     async def _one(
         self,
         call: ToolCall,
@@ -75,6 +84,26 @@ class Executor:
         confirmed: bool,
         consult: Consult | None,
     ) -> ActionResult:
+        judged = self._judge(call, caller, state, confirmed, consult)
+        if isinstance(judged, ActionResult):
+            return judged
+        effect, verdict = judged
+        changes, problem = await self._carry(effect)
+        if problem is not None:
+            message = Bilingual(problem.message, problem.message)
+            return ActionResult(call, "failed", message, verdict, tuple(changes))
+        return ActionResult(call, "done", effect.done or effect.answer, verdict, tuple(changes))
+
+    def _judge(
+        self,
+        call: ToolCall,
+        caller: Caller,
+        state: dict[str, Value | None],
+        confirmed: bool,
+        consult: Consult | None,
+    ) -> ActionResult | tuple[Effect, Verdict]:
+        """Validate the call, let the tool propose its effect and ask the safety gate: a final
+        result (failed, answered, refused, asked), or the effect the gate allows."""
         tool = self.tools.get(call.name)
         if tool is None:
             return ActionResult(call, "failed", _UNKNOWN_TOOL)
@@ -112,11 +141,7 @@ class Executor:
             return ActionResult(call, "refused", verdict.reason, verdict)
         if verdict.decision == "confirm":
             return ActionResult(call, "asked", verdict.reason, verdict)
-        changes, problem = await self._carry(effect)
-        if problem is not None:
-            message = Bilingual(problem.message, problem.message)
-            return ActionResult(call, "failed", message, verdict, tuple(changes))
-        return ActionResult(call, "done", effect.done or effect.answer, verdict, tuple(changes))
+        return effect, verdict
 
     async def _carry(self, effect: Effect) -> tuple[list[SignalChange], Rejection | None]:
         """Make an allowed effect real: its writes, the readings it causes, its follow-up."""

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
+from codriver.assistant.trace import TraceEntry
+from codriver.safety.action import Source
 from codriver.text import Bilingual, Lang
 from codriver.tools.base import ToolBox
 from codriver.vehicle.bus import SignalChange
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.seats import Seat
+
+if TYPE_CHECKING:
+    from codriver.assistant.result import ActionResult
 
 PlanKind = Literal["act", "answer", "ask", "confirm", "decline", "not_understood", "silent"]
 
@@ -37,6 +42,12 @@ class Plan:
     confidence: float = 1.0
     offer: tuple[ToolCall, ...] = ()
     """Calls to make if the occupant says yes to ``say`` (a suggestion, not yet an action)."""
+    source: Source = "engine"
+    """Who proposed the calls: the on-device engine or an LLM (the safety gate may treat them
+    differently, and the trace says so)."""
+    notes: tuple[TraceEntry, ...] = ()
+    """How the brain got there (which brain answered, its confidence, model calls and their
+    latency, look-ups it made), for the turn's trace."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +78,10 @@ class TurnContext:
     history: tuple[Exchange, ...]
     tools: ToolBox
     pending_question: Bilingual | None = None
+    dry_run: Callable[[ToolCall], Awaitable[ActionResult]] | None = None
+    """Try a call without changing anything: a look-up's answer (``answered``), or how the
+    safety gate would judge an action (``done`` meaning allowed, ``refused``, ``asked``,
+    ``failed`` for arguments that do not fit the tool)."""
 
 
 class Brain(Protocol):

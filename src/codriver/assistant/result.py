@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from codriver.assistant.plan import ToolCall
+from codriver.assistant.trace import TraceEntry
 from codriver.safety.action import Verdict
 from codriver.text import Bilingual, Lang
 from codriver.tools.base import Choice
 from codriver.vehicle.bus import SignalChange
+
+__all__ = ["ActionResult", "ActionStatus", "Outcome", "TraceEntry", "TurnResult"]
 
 ActionStatus = Literal["done", "answered", "refused", "asked", "failed"]
 Outcome = Literal["done", "answered", "refused", "asked", "none"]
@@ -26,23 +28,6 @@ class ActionResult:
     verdict: Verdict | None = None
     changes: tuple[SignalChange, ...] = ()
     choices: tuple[Choice, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class TraceEntry:
-    """One step of a turn: the agent, the call, how it ended and how long it took."""
-
-    agent: str
-    tool: str
-    args: Mapping[str, object]
-    status: str
-    ms: float
-    rule: str | None = None
-
-    def line(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.args.items())
-        rule = f" [{self.rule}]" if self.rule else ""
-        return f"{self.agent:<10} {self.tool}({args}) → {self.status}{rule} ({self.ms:.2f} ms)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,11 +92,13 @@ class Assistant:
         utterance = Utterance(clean, detect_lang(clean), speaker, gaze)
         state = await self.executor.state()
         pending = self._pending
+        caller = Caller(speaker, utterance.lang, gaze)
         context = TurnContext(
             state=state,
             history=tuple(self.history),
             tools=self.tools,
             pending_question=_question(pending),
+            dry_run=lambda call: self.executor.dry_run(call, caller),
         )
         chosen = pick(clean, pending.choices) if pending and pending.choices else None
         if chosen is not None:
@@ -104,7 +106,8 @@ class Assistant:
             self._pending = None
         else:
             plan = await self.brain.plan(utterance, context)
-        caller = Caller(speaker, utterance.lang, gaze)
+        self._trace.extend(plan.notes)
+        caller = replace(caller, source=plan.source)
         actions = await self._carry_out(plan, caller, pending)
         result = self._result(plan, actions, utterance.lang, started)
         self.history = [*self.history, Exchange(utterance, plan, result.outcome, result.changes)][
