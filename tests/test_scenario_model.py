@@ -98,6 +98,7 @@ BROKEN = {
     "bad-lang": ("- id: broken\n  lang: fr\n  turns: [{wait: 1}]\n", "lang"),
     "no-id": ("- lang: en\n  turns: [{wait: 1}]\n", "id"),
     "tags-not-list": (scenario(extra="  tags: fuzzy\n"), "tags"),
+    "tag-read-as-boolean": (scenario(extra="  tags: [energy, yes]\n"), "quote yes"),
     "turn-with-two-kinds": (scenario('{say: "hi", wait: 3}'), "exactly one"),
     "turn-with-no-kind": (scenario("{expect: {outcome: done}}"), "exactly one"),
     "unknown-turn-key": (scenario('{say: "hi", speaker: driver}'), "speaker"),

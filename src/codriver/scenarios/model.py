@@ -108,6 +108,10 @@ def parse_scenario(raw: object, known: PathIndex, file: str = "") -> Scenario:
         tags = raw.get("tags") or []
         if not isinstance(tags, list):
             raise ValueError("tags must be a list")
+        if not all(isinstance(t, str | int | float) and not isinstance(t, bool) for t in tags):
+            raise ValueError(
+                "tags must be words (quote yes/no/on/off: YAML reads them as true/false)"
+            )
         given = _signals(raw.get("given") or {}, known, "given")
         turns = raw.get("turns")
         if not isinstance(turns, list) or not turns:
