@@ -31,6 +31,7 @@ AGENTS: Mapping[str, tuple[str, ...]] = {
     "phone": ("phone",),
     "knowledge": ("knowledge", "status"),
     "automation": ("automation",),
+    "apps": ("apps",),
 }
 """Which tool domains each agent owns."""
 

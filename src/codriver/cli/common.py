@@ -13,18 +13,31 @@ from codriver.errors import InputError
 from codriver.vehicle.bus import SignalChange
 from codriver.vehicle.catalog import Value
 
-BRAINS = ("direct",)
+BRAINS = ("local", "llm", "hybrid", "direct")
+
+LLM_FLAGS: dict[str, object] = {}
+"""LLM settings given on the command line (``codriver --llm-… COMMAND``)."""
 
 
 def make_assistant(brain: str = "default") -> Assistant:
-    """The offline assistant on the simulated car with the chosen brain."""
+    """The offline assistant on the simulated car with the chosen brain. ``default`` is the
+    hybrid brain when an LLM is configured (flags, environment, settings file), else local."""
     if brain == "direct":
         from codriver.understanding import DirectBrain
 
         return Assistant(brain=DirectBrain())
-    if brain != "default":
-        raise InputError(f"unknown brain {brain!r}: use default or {', '.join(BRAINS)}")
-    return Assistant()
+    if brain != "default" and brain not in BRAINS:
+        raise InputError(f"unknown brain {brain!r}: use {', '.join(BRAINS)}")
+    if brain == "local":
+        return Assistant()
+    from codriver.llm.settings import load_settings
+
+    settings = load_settings(LLM_FLAGS)
+    if settings is None and brain == "default":
+        return Assistant()
+    from codriver.llm import make_brain
+
+    return Assistant(brain=make_brain(None if brain == "default" else brain, settings))
 
 
 def parse_assignment(text: str) -> tuple[str, Value]:

@@ -11,7 +11,13 @@ from typing import Annotated
 import typer
 
 from codriver.assistant.result import TurnResult
-from codriver.cli.common import echo_turn, make_assistant, parse_assignment, show_value
+from codriver.cli.common import (
+    LLM_FLAGS,
+    echo_turn,
+    make_assistant,
+    parse_assignment,
+    show_value,
+)
 from codriver.errors import CodriverError
 
 app = typer.Typer(
@@ -22,7 +28,52 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-Brain = Annotated[str, typer.Option("--brain", help="which brain understands: default, direct")]
+
+@app.callback()
+def main(
+    llm_preset: Annotated[
+        str | None,
+        typer.Option(help="LLM endpoint preset: dashscope, dashscope-intl, vllm, ollama, llamacpp"),
+    ] = None,
+    llm_url: Annotated[str | None, typer.Option(help="OpenAI-compatible base URL")] = None,
+    llm_model: Annotated[str | None, typer.Option(help="model name at that endpoint")] = None,
+    llm_key: Annotated[str | None, typer.Option(help="API key (or CODRIVER_LLM_API_KEY)")] = None,
+    llm_mode: Annotated[
+        str | None, typer.Option(help="tool calling: native or structured (small local models)")
+    ] = None,
+    llm_budget: Annotated[
+        float | None, typer.Option(help="hybrid: seconds to wait for the LLM (default 1.5)")
+    ] = None,
+    llm_agents: Annotated[
+        bool | None, typer.Option(help="LLM domain agents under a coordinator")
+    ] = None,
+) -> None:
+    """codriver: an open, bilingual in-car assistant. Runs offline on a simulated car.
+
+    An LLM is configured by these options, by CODRIVER_LLM_* variables or by an [llm] table in
+    ~/.config/codriver/config.toml.
+    """
+    LLM_FLAGS.update(
+        {
+            "preset": llm_preset,
+            "base_url": llm_url,
+            "model": llm_model,
+            "api_key": llm_key,
+            "mode": llm_mode,
+            "budget_s": llm_budget,
+            "agents": llm_agents,
+        }
+    )
+
+
+Brain = Annotated[
+    str,
+    typer.Option(
+        "--brain",
+        help="local (on-device), llm, hybrid, or direct; default: hybrid when an LLM is "
+        "configured, else local",
+    ),
+]
 Speaker = Annotated[
     str, typer.Option("--from", help="who speaks: driver, passenger, rear_left, rear_right")
 ]
