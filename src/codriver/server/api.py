@@ -1,0 +1,207 @@
+"""The REST routes: sessions (one cabin each), turns, answers to suggestions, state, sensors, the
+clock, the route and the catalog. Profiles are in :mod:`codriver.server.profiles_api`."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import metadata
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from codriver.assistant import TurnResult
+from codriver.assistant.cockpit import COCKPIT_PATHS
+from codriver.server import models as m
+from codriver.server.auth import require_token
+from codriver.server.cabin import Cabin
+from codriver.server.cabins import Cabins, info
+from codriver.server.route import route_summary
+from codriver.vehicle.catalog import Value
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": m.Problem, "description": text}
+    for code, text in [
+        (401, "missing or wrong bearer token"),
+        (404, "no such session, signal or seat"),
+        (422, "malformed request or a value the car does not accept"),
+    ]
+}
+
+public = APIRouter(prefix="/api", tags=["service"])
+router = APIRouter(prefix="/api", dependencies=[Depends(require_token)], responses=ERRORS)
+
+
+def cabins_of(request: Request) -> Cabins:
+    registry: Cabins = request.app.state.cabins
+    return registry
+
+
+def cabin_of(session_id: str, request: Request) -> Cabin:
+    return cabins_of(request).get(session_id)
+
+
+Registry = Annotated[Cabins, Depends(cabins_of)]
+CabinDep = Annotated[Cabin, Depends(cabin_of)]
+
+
+@public.get("/health")
+async def health(cabins: Registry) -> m.Health:
+    """Liveness; needs no token."""
+    return m.Health(status="ok", version=version(), sessions=len(cabins))
+
+
+# -- sessions ------------------------------------------------------------------------------
+
+
+@router.get("/sessions", tags=["sessions"])
+async def list_sessions(cabins: Registry) -> list[m.SessionOut]:
+    """Every open session (one cabin each)."""
+    return [m.SessionOut.model_validate(info(c)) for c in cabins]
+
+
+@router.post(
+    "/sessions",
+    status_code=201,
+    tags=["sessions"],
+    responses={409: {"model": m.Problem}, 429: {"model": m.Problem}},
+)
+async def create_session(body: m.SessionCreate, cabins: Registry) -> m.SessionOut:
+    """Open a cabin: a fresh simulated car in its default state, then ``given``."""
+    cabin = await cabins.open(body.id, body.name, _values(body.given), body.lang)
+    return m.SessionOut.model_validate(info(cabin))
+
+
+@router.get("/sessions/{session_id}", tags=["sessions"])
+async def get_session(cabin: CabinDep) -> m.SessionOut:
+    return m.SessionOut.model_validate(info(cabin))
+
+
+@router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"])
+async def delete_session(session_id: str, cabins: Registry) -> Response:
+    """Close a cabin after its turn in progress; its event streams end with ``closed``."""
+    await cabins.close(session_id, "deleted")
+    return Response(status_code=204)
+
+
+# -- turns ---------------------------------------------------------------------------------
+
+
+@router.post("/sessions/{session_id}/turns", tags=["turns"])
+async def say(body: m.Say, cabin: CabinDep) -> m.Turn:
+    """One turn: an occupant of ``seat`` says ``text``; the car acts and the assistant replies."""
+    return _turn(await cabin.say(body.text, body.seat, body.gaze))
+
+
+@router.post(
+    "/sessions/{session_id}/suggestion/accept",
+    tags=["turns"],
+    responses={409: {"model": m.Problem}},
+)
+async def accept(cabin: CabinDep) -> m.Turn:
+    """Say yes to what the assistant offered or asked (409 when it asks nothing)."""
+    return _turn(await cabin.answer(True))
+
+
+@router.post(
+    "/sessions/{session_id}/suggestion/dismiss",
+    tags=["turns"],
+    responses={409: {"model": m.Problem}},
+)
+async def dismiss(cabin: CabinDep) -> m.Turn:
+    """Say no to what the assistant offered or asked (409 when it asks nothing)."""
+    return _turn(await cabin.answer(False))
+
+
+# -- the world -----------------------------------------------------------------------------
+
+
+@router.get("/sessions/{session_id}/state", tags=["state"])
+async def read_state(
+    cabin: CabinDep,
+    prefix: Annotated[list[str] | None, Query(max_length=50)] = None,
+) -> m.State:
+    """Current values under the prefixes (VSS ``Vehicle.`` and ``Cockpit.``), all without one."""
+    return m.State(values=await cabin.assistant.snapshot(_prefixes(prefix or [])))
+
+
+@router.get("/sessions/{session_id}/state/{path}", tags=["state"])
+async def read_signal(path: str, cabin: CabinDep) -> m.SignalRead:
+    """One signal's current value; an unknown path is a 404."""
+    return m.SignalRead(path=path, value=await cabin.assistant.read(path))
+
+
+@router.post("/sessions/{session_id}/sensors", tags=["state"])
+async def feed(body: m.Sensors, cabin: CabinDep) -> m.Turn:
+    """Readings from the world (any signal); rules, care and automations react in the result."""
+    return _turn(await cabin.feed(_values(body.values)))
+
+
+@router.get("/sessions/{session_id}/route", tags=["state"])
+async def route(cabin: CabinDep) -> m.Route | None:
+    """The active route with the range check; null without a destination."""
+    summary = await route_summary(cabin.assistant)
+    return None if summary is None else m.Route.model_validate(summary)
+
+
+@router.get("/sessions/{session_id}/clock", tags=["clock"])
+async def clock(cabin: CabinDep) -> m.Clock:
+    return m.Clock(now=cabin.now, scale=cabin.clock_scale)
+
+
+@router.patch("/sessions/{session_id}/clock", tags=["clock"])
+async def set_clock(body: m.ClockSettings, cabin: CabinDep) -> m.Clock:
+    """Run the cabin's clock faster or slower than real time, or stop it (scale 0)."""
+    cabin.set_scale(body.scale)
+    return m.Clock(now=cabin.now, scale=cabin.clock_scale)
+
+
+@router.post("/sessions/{session_id}/clock/advance", tags=["clock"])
+async def advance(body: m.Advance, cabin: CabinDep) -> m.Turn:
+    """Fast-forward: timers, reminders, rules and care fire on the way."""
+    return _turn(await cabin.advance(body.seconds))
+
+
+@router.get("/signals", tags=["state"])
+async def signals(
+    request: Request, prefix: Annotated[str, Query(max_length=200)] = ""
+) -> list[m.SignalSpecOut]:
+    """The car's signals: kind, datatype, unit and accepted values."""
+    catalog = request.app.state.catalog
+    return [
+        m.SignalSpecOut(
+            path=s.path,
+            kind=s.kind,
+            datatype=s.datatype,
+            unit=s.unit,
+            min=s.min,
+            max=s.max,
+            allowed=list(s.allowed) if s.allowed is not None else None,
+            description=s.description,
+        )
+        for s in catalog
+        if s.path.startswith(prefix)
+    ]
+
+
+@cache
+def version() -> str:
+    try:
+        return metadata.version("codriver")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _prefixes(given: list[str]) -> list[str]:
+    """Prefixes as people write them: ``Cockpit`` is every cockpit path, a trailing dot is ok."""
+    wanted: list[str] = []
+    for prefix in (p.rstrip(".") for p in given):
+        wanted.extend(COCKPIT_PATHS if prefix == "Cockpit" else [prefix])
+    return wanted
+
+
+def _turn(result: TurnResult) -> m.Turn:
+    return m.Turn.model_validate(result.to_dict())
+
+
+def _values(values: dict[str, m.SignalValue]) -> dict[str, Value]:
+    return dict(values)

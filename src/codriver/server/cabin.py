@@ -1,0 +1,152 @@
+"""One cabin of the service: an assistant, the lock that serializes its turns, its event stream,
+what it is waiting for an answer to, and a short transcript for clients that join late."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from codriver.assistant import Assistant, TurnResult
+from codriver.server.events import EventStream, JsonObject, change_list
+from codriver.server.problems import NothingPending
+from codriver.server.route import ROUTE_INPUTS, route_summary
+from codriver.text import Lang
+from codriver.vehicle.catalog import Value
+
+Cause = Literal["say", "accept", "dismiss", "sensors", "clock", "tick"]
+TRANSCRIPT_TURNS = 50
+MAX_SCALE = 600.0
+
+_ANSWERS: dict[tuple[bool, Lang], str] = {
+    (True, "en"): "yes",
+    (True, "zh"): "好的",
+    (False, "en"): "no",
+    (False, "zh"): "不用了",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A question the assistant asked (a confirmation, a choice, a proactive offer)."""
+
+    text: str
+    lang: Lang
+    seat: str
+    proactive: bool
+
+    def to_dict(self) -> JsonObject:
+        return {
+            "text": self.text,
+            "lang": self.lang,
+            "seat": self.seat,
+            "proactive": self.proactive,
+        }
+
+
+class Cabin:
+    """A session: every call goes through :attr:`lock`, so one cabin's turns never interleave."""
+
+    def __init__(self, cabin_id: str, assistant: Assistant, events: EventStream, name: str = ""):
+        self.id = cabin_id
+        self.name = name or cabin_id
+        self.assistant = assistant
+        self.events = events
+        self.lock = asyncio.Lock()
+        self.pending: Pending | None = None
+        self.turns = 0
+        self.clock_scale = 1.0
+        self.transcript: deque[JsonObject] = deque(maxlen=TRANSCRIPT_TURNS)
+
+    @property
+    def now(self) -> float:
+        return self.assistant.clock.now()
+
+    async def say(self, text: str, seat: str = "driver", gaze: str | None = None) -> TurnResult:
+        """An occupant speaks; bad input raises InputError and changes nothing."""
+        async with self.lock:
+            return await self._say(text, seat, gaze, "say")
+
+    async def answer(self, accept: bool) -> TurnResult:
+        """Say yes or no to what the assistant asked, in the language it asked in."""
+        async with self.lock:
+            pending = self.pending
+            if pending is None:
+                raise NothingPending("the assistant is not waiting for an answer")
+            text = _ANSWERS[accept, pending.lang]
+            return await self._say(text, pending.seat, None, "accept" if accept else "dismiss")
+
+    async def feed(self, values: Mapping[str, Value]) -> TurnResult:
+        """Sensor readings arrive; rules, care and automations react."""
+        async with self.lock:
+            result = await self.assistant.feed(values)
+            await self._after("sensors", None, result)
+            return result
+
+    async def advance(self, seconds: float, cause: Cause = "clock") -> TurnResult:
+        """Simulated time passes; timers, reminders, rules and care fire as it does."""
+        async with self.lock:
+            result = await self.assistant.advance(seconds)
+            await self._after(cause, None, result)
+            return result
+
+    def set_scale(self, scale: float) -> None:
+        """How many simulated seconds pass per real second (0 stops the clock)."""
+        self.clock_scale = scale
+        self.events.publish("clock", self.now, {"now": self.now, "scale": scale})
+
+    async def _say(self, text: str, seat: str, gaze: str | None, cause: Cause) -> TurnResult:
+        result = await self.assistant.say(text, seat=seat, gaze=gaze)
+        self.turns += 1
+        heard: JsonObject = {"text": text, "seat": seat, "gaze": gaze}
+        await self._after(cause, heard, result)
+        return result
+
+    async def _after(self, cause: Cause, heard: JsonObject | None, result: TurnResult) -> None:
+        """Keep the pending question and the transcript as the assistant does, then publish."""
+        spoken = heard is not None
+        was = self.pending
+        asked = result.outcome == "asked"
+        if asked:
+            seat = str(heard["seat"]) if heard else "driver"
+            self.pending = Pending(result.reply, result.lang, seat, proactive=not spoken)
+        elif spoken:
+            self.pending = None  # any answer ends what was asked, as in the assistant
+        if spoken or result.reply:
+            self.transcript.append(_line(cause, heard, result, self.now))
+        if self.events.listening:
+            await self._publish(cause, heard, result, was)
+
+    async def _publish(
+        self, cause: Cause, heard: JsonObject | None, result: TurnResult, was: Pending | None
+    ) -> None:
+        at, events = self.now, self.events
+        if heard is not None or result.reply or result.actions:
+            events.publish("turn", at, {"cause": cause, "input": heard, "result": result.to_dict()})
+        if result.changes:
+            events.publish("changes", at, {"cause": cause, "changes": change_list(result.changes)})
+            if any(c.path.startswith(ROUTE_INPUTS) for c in result.changes) and cause != "tick":
+                events.publish("route", at, {"route": await route_summary(self.assistant)})
+        if was is not None and self.pending is not was:
+            reason = {"accept": "accepted", "dismiss": "dismissed"}.get(cause, "answered")
+            events.publish("suggestion_closed", at, {"reason": reason})
+        if self.pending is not None and self.pending is not was:
+            events.publish("suggestion", at, {"cause": cause, **self.pending.to_dict()})
+        elif heard is None and result.reply:
+            notice = {"cause": cause, "text": result.reply, "lang": result.lang}
+            events.publish("notice", at, notice)
+        if cause in ("clock", "tick"):
+            events.publish("clock", at, {"now": at, "scale": self.clock_scale})
+
+
+def _line(cause: Cause, heard: JsonObject | None, result: TurnResult, at: float) -> JsonObject:
+    return {
+        "cause": cause,
+        "input": heard,
+        "reply": result.reply,
+        "outcome": result.outcome,
+        "lang": result.lang,
+        "at": at,
+    }

@@ -1,0 +1,35 @@
+"""What the service refuses, as exceptions under :class:`~codriver.errors.InputError`, each with
+the HTTP status it answers with. Every refusal is a 4xx with a one-line message, never a 5xx."""
+
+from __future__ import annotations
+
+from codriver.errors import CatalogError, CodriverError, InputError
+
+
+class UnknownCabin(InputError):
+    """No cabin has that id (404)."""
+
+
+class CabinExists(InputError):
+    """A cabin with that id is already running (409)."""
+
+
+class TooManyCabins(InputError):
+    """The service holds as many cabins as it may (429)."""
+
+
+class NothingPending(InputError):
+    """Accept or dismiss when the assistant is asking nothing (409)."""
+
+
+def status_of(error: CodriverError) -> int:
+    """The HTTP status for a refused request."""
+    if isinstance(error, UnknownCabin):
+        return 404
+    if isinstance(error, CabinExists | NothingPending):
+        return 409
+    if isinstance(error, TooManyCabins):
+        return 429
+    if isinstance(error, CatalogError):
+        return 404
+    return 422

@@ -1,0 +1,59 @@
+"""The profile routes: who usually sits where and what they like, per session."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException
+
+from codriver.server import models as m
+from codriver.server.api import ERRORS, CabinDep
+from codriver.server.auth import require_token
+from codriver.server.cabin import Cabin
+from codriver.services.profiles import Preference, Profile, Profiles
+from codriver.vehicle.seats import SEATS, Seat
+
+router = APIRouter(
+    prefix="/api", dependencies=[Depends(require_token)], responses=ERRORS, tags=["profiles"]
+)
+
+
+@router.get("/sessions/{session_id}/profiles")
+async def profiles(cabin: CabinDep) -> dict[Seat, m.ProfileOut]:
+    """Each seat's occupant profile, as the assistant knows it now."""
+    known = _profiles(cabin)
+    found = {seat: known.of(seat) for seat in SEATS}
+    return {seat: _out(p) for seat, p in found.items() if p is not None}
+
+
+@router.patch("/sessions/{session_id}/profiles/{seat}")
+async def update_profile(seat: Seat, body: m.ProfilePatch, cabin: CabinDep) -> m.ProfileOut:
+    """Remember preferences for the occupant of ``seat`` ("usual settings" use them)."""
+    known = _profiles(cabin)
+    async with cabin.lock:
+        updated = known.of(seat)
+        for what, value in body.model_dump(exclude_none=True).items():
+            updated = known.remember(seat, _preference(what), value)
+    if updated is None:
+        raise HTTPException(404, f"no profile for {seat} yet: send at least one preference")
+    return _out(updated)
+
+
+def _profiles(cabin: Cabin) -> Profiles:
+    found: Profiles | None = cabin.assistant.services.profiles
+    if found is None:
+        cabin.assistant.services.profiles = found = Profiles()
+    return found
+
+
+def _preference(what: str) -> Preference:
+    return what  # type: ignore[return-value]  # ProfilePatch's fields are the preferences
+
+
+def _out(profile: Profile) -> m.ProfileOut:
+    return m.ProfileOut(
+        name=m.Names(en=profile.name.en, zh=profile.name.zh),
+        temperature=profile.temperature,
+        seat_heating=profile.seat_heating,
+        music=profile.music,
+        home=profile.home,
+        work=profile.work,
+    )
