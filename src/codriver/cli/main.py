@@ -204,6 +204,23 @@ def tools(
         typer.echo(f"{item.domain:10} {item.name:28} {item.description}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(envvar="CODRIVER_TOKEN", help="bearer token (generated when not given)"),
+    ] = None,
+    access_log: Annotated[bool, typer.Option(help="log every request")] = False,
+) -> None:
+    """Serve the HTTP/WebSocket API and the web cockpit (needs the [server] extra)."""
+    from codriver.server.config import ServerConfig, new_token
+    from codriver.server.run import serve as run_server
+
+    run_server(host, port, ServerConfig(token=token or new_token()), access_log=access_log)
+
+
 def run() -> None:
     """Entry point: no traceback reaches a user; errors are one clear line and exit code 2."""
     try:
