@@ -65,23 +65,26 @@ class OpenAIChat:
         self.name = settings.model
         self._errors: tuple[type[BaseException], ...] = (openai.OpenAIError,)
         self._openai = openai
-        self._clients: dict[int, Any] = {}
+        self._clients: list[tuple[asyncio.AbstractEventLoop, Any]] = []
 
     @property
     def _client(self) -> Any:
         """One client per event loop: its connection pool belongs to the loop that opened it
-        (callers such as tests and one-shot commands may run several loops in turn)."""
-        loop = id(asyncio.get_running_loop())
-        if loop not in self._clients:
-            self._clients = {
-                loop: self._openai.AsyncOpenAI(
-                    base_url=self.settings.base_url,
-                    api_key=self.settings.api_key or "none",
-                    timeout=self.settings.timeout_s,
-                    max_retries=0,
-                )
-            }
-        return self._clients[loop]
+        (callers such as tests and one-shot commands may run several loops in turn). Earlier
+        loops and their clients stay referenced, so that a loop id is never reused for a new
+        loop and no finaliser closes a client on the wrong loop."""
+        loop = asyncio.get_running_loop()
+        for known, client in self._clients:
+            if known is loop:
+                return client
+        client = self._openai.AsyncOpenAI(
+            base_url=self.settings.base_url,
+            api_key=self.settings.api_key or "none",
+            timeout=self.settings.timeout_s,
+            max_retries=0,
+        )
+        self._clients.append((loop, client))
+        return client
 
     async def complete(
         self,

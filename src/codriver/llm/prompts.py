@@ -119,11 +119,11 @@ def plan_format(tools: Iterable[Tool]) -> dict[str, Any]:
     ]
     schema = {
         "type": "object",
-        "properties": {
-            "say": {"type": "string"},
+        "properties": {  # calls first: the model commits to actions before it talks
             "calls": {"type": "array", "items": {"anyOf": options}},
+            "say": {"type": "string"},
         },
-        "required": ["say", "calls"],
+        "required": ["calls", "say"],
         "additionalProperties": False,
     }
     return {"type": "json_schema", "json_schema": {"name": "plan", "schema": schema}}

@@ -64,6 +64,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
         "model": "qwen2.5-coder-1.5b-instruct",
         "mode": "structured",
         "budget_s": 8.0,
+        "timeout_s": 90.0,
     },
 }
 
