@@ -22,7 +22,7 @@ from codriver.server.config import ServerConfig
 from codriver.server.openapi import with_event_schemas
 from codriver.server.problems import status_of
 
-log = logging.getLogger("codriver.server")
+log = logging.getLogger("uvicorn.error")  # uvicorn's own logger, so it shows where uvicorn logs
 MAX_BODY = 64 * 1024
 
 DESCRIPTION = """codriver's service: one simulated cabin per session, each with its own assistant.
@@ -41,6 +41,8 @@ def build_app(config: ServerConfig, make_assistant: Callable[[], Assistant] = As
         cabins.start_ticker()
         yield
         await cabins.shutdown()  # uvicorn has finished the requests in flight by now
+        turns = sum(c.turns for c in cabins)
+        log.info("codriver stopped: %d turns answered in %d sessions", turns, len(cabins))
 
     app = FastAPI(
         title="codriver",
