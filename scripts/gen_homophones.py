@@ -2,8 +2,9 @@
 
 For every common character (GB2312 level 1, the 3,755 most frequent), its usual toneless pinyin
 reading (every reading for the lexicon's own characters), from pypinyin (MIT); only readings that
-some character of the Chinese lexicon also has are kept, since only those can turn a slip back
-into a known phrase. Writes src/codriver/understanding/data/zh/homophones.json as
+sound like (exactly, or by fuzzy pinyin: zh/z, ch/c, sh/s, n/l, in/ing, en/eng, an/ang) a reading
+of some character of the Chinese lexicon are kept, since only those can turn a slip back into a
+known phrase. Writes src/codriver/understanding/data/zh/homophones.json as
 {pinyin: "characters"}.
 
 Usage: python scripts/gen_homophones.py [--check]   (needs the [dev] extra: pypinyin)
@@ -17,6 +18,8 @@ import sys
 from pathlib import Path
 
 from pypinyin import Style, pinyin
+
+from codriver.voice.correct import fuzzy
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "codriver" / "understanding" / "data" / "zh"
@@ -47,12 +50,13 @@ def lexicon_characters() -> set[str]:
 
 def build() -> dict[str, str]:
     known = lexicon_characters()
-    wanted = {r for ch in known for r in readings(ch)}
+    wanted = {fuzzy(r) for ch in known for r in readings(ch)}
     table: dict[str, list[str]] = {}
     for char in common_characters() + sorted(known):
-        # a heard character only by its usual reading, a lexicon character by all of its own
+        # a heard character only by its usual reading, a lexicon character by all of its own;
+        # kept when it sounds (fuzzily: zh/z, n/l, in/ing …) like a lexicon character
         for reading in readings(char, every=char in known):
-            if reading in wanted and char not in table.setdefault(reading, []):
+            if fuzzy(reading) in wanted and char not in table.setdefault(reading, []):
                 table[reading].append(char)
     return {reading: "".join(chars) for reading, chars in sorted(table.items())}
 

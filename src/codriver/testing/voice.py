@@ -1,0 +1,109 @@
+"""Fakes of the voice ports for tests of the loop: tones stand for words.
+
+A tone's pitch says what it is (the wake word is a high tone, speech a low one) and a spoken
+command's length picks its text from a script, so that tests are exact and need no models.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from codriver.text import Lang, detect_lang
+from codriver.voice.ports import RATE, Audio, Transcript
+
+WAKE_HZ = 1500.0
+SPEECH_HZ = 300.0
+
+
+def tone(seconds: float, hz: float = SPEECH_HZ, level: float = 0.3) -> np.ndarray:
+    t = np.arange(int(seconds * RATE)) / RATE
+    return (np.sin(2 * math.pi * hz * t) * level * 32767).astype(np.int16)
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * RATE), dtype=np.int16)
+
+
+def _crossings_per_s(pcm: bytes) -> float:
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.int32)
+    if samples.size < 2:
+        return 0.0
+    flips = np.count_nonzero(np.diff(np.signbit(samples).astype(np.int8)))
+    return flips * RATE / samples.size / 2
+
+
+def _loud(pcm: bytes) -> bool:
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
+    return bool(samples.size) and float(np.sqrt(np.mean(samples**2))) > 1000
+
+
+def _voiced_seconds(pcm: bytes) -> float:
+    """From the first to the last loud 10 ms of the audio."""
+    step = RATE // 100 * 2
+    loud = [i for i in range(0, len(pcm) - step + 1, step) if _loud(pcm[i : i + step])]
+    return (loud[-1] - loud[0] + step) / 2 / RATE if loud else 0.0
+
+
+class ToneVAD:
+    """Speech is any loud chunk."""
+
+    chunk_bytes = 1024
+
+    def speech_probability(self, pcm: bytes) -> float:
+        return 1.0 if _loud(pcm) else 0.0
+
+    def reset(self) -> None:
+        pass
+
+
+class ToneWake:
+    """The wake word is a loud high tone of at least 0.2 s; like a real spotter, it fires when
+    the word is over."""
+
+    name = "tone"
+    chunk_bytes = 320
+
+    def __init__(self) -> None:
+        self._run = 0
+
+    def process(self, pcm: bytes) -> bool:
+        high = _loud(pcm) and _crossings_per_s(pcm) > (WAKE_HZ + SPEECH_HZ) / 2
+        long_enough = self._run * self.chunk_bytes / 2 / RATE >= 0.2
+        self._run = self._run + 1 if high else 0
+        return long_enough and not high
+
+    def reset(self) -> None:
+        self._run = 0
+
+
+class ScriptedRecognizer:
+    """Hears the text the script gives for an utterance's length (to the tenth of a second)."""
+
+    name = "scripted"
+
+    def __init__(self, script: Mapping[float, str]) -> None:
+        self.script = dict(script)
+        self.heard: list[float] = []
+
+    def transcribe(self, audio: Audio, lang: Lang | None = None) -> Transcript:
+        voiced = _voiced_seconds(audio.pcm)
+        length = min(self.script, key=lambda s: abs(s - voiced)) if self.script else 0.0
+        self.heard.append(voiced)
+        text = self.script.get(length, "") if abs(length - voiced) < 0.15 else ""
+        return Transcript(text, detect_lang(text) if text else (lang or "en"))
+
+
+class ToneSynthesizer:
+    """Speaks a mid tone, 40 ms per character."""
+
+    name = "tone"
+
+    def __init__(self) -> None:
+        self.spoken: list[str] = []
+
+    def synthesize(self, text: str, lang: Lang) -> Audio:
+        self.spoken.append(text)
+        return Audio(tone(0.04 * len(text), 600.0).astype("<i2").tobytes())

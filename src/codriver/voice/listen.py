@@ -1,0 +1,144 @@
+"""Listening stages: the wake word opens the microphone; voice activity cuts utterances out of
+the stream; speech over a playing reply interrupts it (barge-in)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from codriver.vehicle.seats import Seat
+from codriver.voice.frames import AudioIn, Frame, Interrupted, SpeechEnded, SpeechStarted, WakeHeard
+from codriver.voice.ports import RATE, Audio, VoiceActivity, WakeWord
+
+
+@dataclass
+class LoopState:
+    """What the stages share: until when the loop listens without a wake word, and until when a
+    reply is playing (stream time, seconds)."""
+
+    awake_until: float = float("-inf")
+    playing_from: float = float("-inf")
+    playing_until: float = float("-inf")
+
+    def playing(self, at: float) -> bool:
+        return self.playing_from <= at < self.playing_until
+
+    def listening(self, at: float) -> bool:
+        return at < self.awake_until or self.playing(at)
+
+
+class WakeStage:
+    """Passes audio on only while the loop listens; otherwise waits for the wake word.
+
+    Without a wake-word engine every utterance is heard (push-to-talk, or a file of commands)."""
+
+    def __init__(self, wake: WakeWord | None, *, listen_s: float = 6.0) -> None:
+        self.wake = wake
+        self.listen_s = listen_s
+        self._pending = b""
+
+    async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
+        if not isinstance(frame, AudioIn):
+            return [frame]
+        if self.wake is None or state.listening(frame.at):
+            self._pending = b""
+            return [frame]
+        self._pending += frame.pcm
+        size = self.wake.chunk_bytes
+        heard = False
+        while len(self._pending) >= size:
+            piece, self._pending = self._pending[:size], self._pending[size:]
+            heard = self.wake.process(piece) or heard
+        if not heard:
+            return []
+        self.wake.reset()
+        self._pending = b""
+        state.awake_until = frame.at + self.listen_s
+        return [WakeHeard(frame.at, self.wake.name)]
+
+
+@dataclass
+class _Utterance:
+    start: float
+    pcm: bytearray = field(default_factory=bytearray)
+    last_voice: float = 0.0
+    voiced_bytes: int = 0
+    seats: Counter[Seat] = field(default_factory=Counter)
+
+
+class VadStage:
+    """Cuts utterances out of the audio it is given, by voice activity with a hangover."""
+
+    def __init__(
+        self,
+        vad: VoiceActivity,
+        *,
+        threshold: float = 0.5,
+        hangover_s: float = 0.3,
+        preroll_s: float = 0.2,
+        min_speech_s: float = 0.15,
+        max_s: float = 12.0,
+    ) -> None:
+        self.vad = vad
+        self.threshold = threshold
+        self.hangover_s = hangover_s
+        self.preroll = int(preroll_s * RATE) * 2
+        self.min_speech_bytes = int(min_speech_s * RATE) * 2
+        self.max_bytes = int(max_s * RATE) * 2
+        self._pending = b""
+        self._pending_at = 0.0
+        self._history = bytearray()
+        self._open: _Utterance | None = None
+
+    async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
+        if not isinstance(frame, AudioIn):
+            return [frame]
+        if not self._pending:
+            self._pending_at = frame.at
+        self._pending += frame.pcm
+        out: list[Frame] = []
+        size = self.vad.chunk_bytes
+        while len(self._pending) >= size:
+            piece, self._pending = self._pending[:size], self._pending[size:]
+            at = self._pending_at
+            self._pending_at += size / 2 / RATE
+            out.extend(self._chunk(piece, at, frame.seat, state))
+        return out
+
+    def _chunk(self, pcm: bytes, at: float, seat: Seat | None, state: LoopState) -> list[Frame]:
+        end = at + len(pcm) / 2 / RATE
+        speech = self.vad.speech_probability(pcm) >= self.threshold
+        utterance = self._open
+        if utterance is None:
+            self._history = (self._history + pcm)[-self.preroll :]
+            if not speech:
+                return []
+            start = at - (len(self._history) - len(pcm)) / 2 / RATE
+            utterance = self._open = _Utterance(start, bytearray(self._history), end)
+            out: list[Frame] = []
+            if state.playing(at):
+                out.append(Interrupted(at))
+                state.playing_until = at
+            out.append(SpeechStarted(start))
+        else:
+            out = []
+            utterance.pcm += pcm
+        if speech:
+            utterance.last_voice = end
+            utterance.voiced_bytes += len(pcm)
+            if seat is not None:
+                utterance.seats[seat] += 1
+            state.awake_until = max(state.awake_until, end + self.hangover_s)
+        silent_for = end - utterance.last_voice
+        if silent_for < self.hangover_s and len(utterance.pcm) < self.max_bytes:
+            return out
+        self._open = None
+        self._history = bytearray()
+        self.vad.reset()
+        if utterance.voiced_bytes < self.min_speech_bytes:
+            return out
+        keep = len(utterance.pcm) - int(silent_for * RATE) * 2 + int(0.1 * RATE) * 2
+        voice = bytes(utterance.pcm[: max(0, keep)])
+        seat_of = utterance.seats.most_common(1)[0][0] if utterance.seats else None
+        out.append(SpeechEnded(Audio(voice), utterance.last_voice, end, seat_of))
+        return out

@@ -1,0 +1,82 @@
+"""Responding stages: recognise the utterance (and put near-miss command words right), let the
+assistant take the turn, synthesise the reply sentence by sentence, first sentence first."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+
+from codriver.assistant.session import Assistant
+from codriver.errors import InputError
+from codriver.text import Lang, detect_lang
+from codriver.vehicle.seats import Seat
+from codriver.voice.correct import correct_transcript
+from codriver.voice.frames import Frame, Heard, Replied, SpeechEnded, SpeechOut
+from codriver.voice.listen import LoopState
+from codriver.voice.ports import Recognizer, Synthesizer, Transcript
+
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
+
+
+class AsrStage:
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        *,
+        lang: Callable[[], Lang | None] = lambda: None,
+        correct: bool = True,
+    ) -> None:
+        self.recognizer = recognizer
+        self.lang = lang
+        self.correct = correct
+
+    async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
+        if not isinstance(frame, SpeechEnded):
+            return [frame]
+        started = time.perf_counter()
+        heard = await asyncio.to_thread(self.recognizer.transcribe, frame.audio, self.lang())
+        raw = heard.text.strip()
+        lang = heard.lang if raw else (self.lang() or "en")
+        text = correct_transcript(raw, lang) if self.correct else raw
+        ms = (time.perf_counter() - started) * 1000
+        transcript = Transcript(text, lang, True, heard.confidence)
+        return [frame, Heard(transcript, raw, frame.confirmed_at, frame.seat, ms)]
+
+
+class AssistantStage:
+    def __init__(self, assistant: Assistant, *, seat: Seat = "driver") -> None:
+        self.assistant = assistant
+        self.seat = seat
+
+    async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
+        if not isinstance(frame, Heard) or not frame.transcript.text:
+            return [frame]
+        started = time.perf_counter()
+        try:
+            result = await self.assistant.say(frame.transcript.text, seat=frame.seat or self.seat)
+        except InputError:
+            return [frame]
+        ms = (time.perf_counter() - started) * 1000
+        return [frame, Replied(result, frame, ms)]
+
+
+class TtsStage:
+    def __init__(self, synthesizers: Callable[[Lang], Synthesizer]) -> None:
+        self.synthesizers = synthesizers
+
+    async def process(self, frame: Frame, state: LoopState) -> AsyncIterator[Frame]:
+        """Each sentence goes on as soon as it is synthesised: the first plays while the next
+        is made."""
+        yield frame
+        if not isinstance(frame, Replied) or not frame.result.reply:
+            return
+        lang = frame.result.lang or detect_lang(frame.result.reply)
+        voice = self.synthesizers(lang)
+        sentences = [s for s in _SENTENCE.split(frame.result.reply) if s.strip()]
+        for i, sentence in enumerate(sentences):
+            started = time.perf_counter()
+            audio = await asyncio.to_thread(voice.synthesize, sentence, lang)
+            ms = (time.perf_counter() - started) * 1000
+            yield SpeechOut(audio, sentence, lang, i == 0, ms)
