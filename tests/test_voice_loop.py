@@ -24,7 +24,7 @@ from codriver.voice.audio import Capture, chunks  # noqa: E402
 from codriver.voice.frames import Frame, Heard, Interrupted, WakeHeard  # noqa: E402
 from codriver.voice.listen import VadStage, WakeStage  # noqa: E402
 from codriver.voice.pipeline import Timeline, VoiceLoop  # noqa: E402
-from codriver.voice.respond import AssistantStage, AsrStage, TtsStage  # noqa: E402
+from codriver.voice.respond import AsrStage, AssistantStage, TtsStage  # noqa: E402
 
 WINDOW = "Vehicle.Cabin.Door.Row1.DriverSide.Window.Position"
 SEAT_HEAT = "Vehicle.Cabin.Seat.Row1.DriverSide.HeatingCooling"
