@@ -70,8 +70,8 @@ def to_rate(audio: Audio, target: int = RATE) -> Audio:
 
 def chunks(
     capture: Capture, seats: Sequence[Seat | None], chunk_s: float = 0.02
-) -> Iterator[tuple[bytes, float, Seat | None]]:
-    """The capture in chunks: (mono PCM of the loudest channel, start time, that channel's seat).
+) -> Iterator[AudioIn]:
+    """The capture in chunks: the loudest channel's PCM, its start time and that channel's seat.
 
     ``seats`` names each channel's seat (a microphone per seat, as a car's array gives); a mono
     capture with one seat always speaks from it."""
