@@ -24,7 +24,7 @@ class Capture:
 
     @property
     def seconds(self) -> float:
-        return self.channels.shape[1] / self.rate
+        return float(self.channels.shape[1] / self.rate)
 
 
 def read_wav(path: Path) -> Capture:
