@@ -58,11 +58,12 @@ async def _stream(websocket: WebSocket, cabin: Cabin, subscriber: Subscriber) ->
     sender = asyncio.create_task(_send(websocket, subscriber))
     listener = asyncio.create_task(_listen(websocket))
     done, pending = await asyncio.wait({sender, listener}, return_when=asyncio.FIRST_COMPLETED)
+    client_left = listener in done
     for task in pending:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
             await task
-    if sender in done and not listener.done():
+    if not client_left:
         code = TRY_AGAIN_LATER if subscriber.overflowed else _end_code(cabin)
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):
             await websocket.close(code)
