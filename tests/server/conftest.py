@@ -4,7 +4,6 @@ token, and the ``browser`` marker for the end-to-end tests in Chromium."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +17,6 @@ from codriver.server.config import ServerConfig
 
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -65,6 +65,7 @@ class Cabins:
         if cabin_id in self._cabins:  # opened by another request meanwhile
             raise CabinExists(f"cabin {cabin_id!r} is already open")
         cabin = Cabin(cabin_id, assistant, EventStream(self.config.queue_size), name)
+        cabin.clock_scale = 1.0 if self.config.tick_seconds is not None else 0.0
         self._cabins[cabin_id] = cabin
         return cabin
 
