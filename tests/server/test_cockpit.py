@@ -25,6 +25,9 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 CHROMIUM = os.environ.get("CODRIVER_CHROMIUM") or shutil.which("chromium")
+REQUIRED = os.environ.get("CODRIVER_REQUIRE_BROWSER") == "1"  # .ci/run sets it: no silent skip
+if CHROMIUM is None and REQUIRED:
+    pytest.fail("CODRIVER_REQUIRE_BROWSER=1 but chromium is not installed", pytrace=False)
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),

@@ -24,6 +24,8 @@ from codriver.server.problems import status_of
 
 log = logging.getLogger("uvicorn.error")  # uvicorn's own logger, so it shows where uvicorn logs
 MAX_BODY = 64 * 1024
+API_VERSION = "1.0"
+"""The API's own version: changes when the routes or their shapes do, not with every release."""
 
 DESCRIPTION = """codriver's service: one simulated cabin per session, each with its own assistant.
 
@@ -48,7 +50,7 @@ def build_app(config: ServerConfig, make_assistant: Callable[[], Assistant] = As
         title="codriver",
         summary="A bilingual in-car assistant: turns, state, sensors, clock, profiles, events.",
         description=DESCRIPTION,
-        version=api.version(),
+        version=API_VERSION,
         lifespan=lifespan,
     )
     app.state.config = config
