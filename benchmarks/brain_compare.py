@@ -116,9 +116,11 @@ async def _run(kind: str, settings: Any, scenarios: list[Any]) -> dict[str, Any]
     by_lang: dict[str, list[bool]] = defaultdict(list)
     by_tag: dict[str, list[bool]] = defaultdict(list)
     latencies: list[float] = []
+    outcomes: dict[str, bool] = {}
     started = time.perf_counter()
     for scenario in scenarios:
         result = await run_scenario(scenario, build())
+        outcomes[scenario.id] = result.passed
         by_lang[scenario.lang].append(result.passed)
         for tag in scenario.tags:
             by_tag[tag].append(result.passed)
@@ -134,6 +136,7 @@ async def _run(kind: str, settings: Any, scenarios: list[Any]) -> dict[str, Any]
         "turns": len(latencies),
         "decisions": dict(decisions),
         "wall_s": round(time.perf_counter() - started, 1),
+        "passed_ids": sorted(k for k, ok in outcomes.items() if ok),
     }
 
 

@@ -38,19 +38,29 @@ class HybridBrain:
         self.floor = floor
 
     def keeps(self, plan: Plan) -> bool:
-        """Is the engine's plan good enough to skip the LLM?"""
+        """Is the engine's plan, on its face, good enough to skip the LLM?"""
         if plan.kind in DIALOGUE:
             return True
         if plan.kind == "not_understood" or (plan.kind == "answer" and not plan.calls):
             return False  # not understood, or small talk: open conversation is the LLM's
         return plan.confidence >= self.confident
 
+    async def workable(self, plan: Plan, context: TurnContext) -> bool:
+        """Do the plan's calls work as planned (no unknown place, contact or bad argument)? A
+        plan whose look-ups fail is the engine misreading free text as a name."""
+        if context.dry_run is None:
+            return True
+        for call in plan.calls:
+            if (await context.dry_run(call)).status == "failed":
+                return False
+        return True
+
     async def plan(self, utterance: Utterance, context: TurnContext) -> Plan:
         started = time.perf_counter()
         local = await self.local.plan(utterance, context)
         local_ms = (time.perf_counter() - started) * 1000
         about = {"kind": local.kind, "confidence": round(local.confidence, 2)}
-        if self.keeps(local):
+        if self.keeps(local) and await self.workable(local, context):
             return _noted(local, TraceEntry("hybrid", "local", about, "kept", local_ms))
         handed = TraceEntry("hybrid", "local", about, "handed to the LLM", local_ms)
         left = max(0.0, self.budget_s - local_ms / 1000)
