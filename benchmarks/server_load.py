@@ -53,7 +53,7 @@ class SessionLoad:
     latencies: list[float] = field(default_factory=list)
     sent: int = 0
     errors: list[str] = field(default_factory=list)
-    last_marker: float | None = None
+    last_marker: float | None = 22.0  # the car's default set point
 
     def marker(self, turn: int) -> float:
         """A temperature this session and turn set: 16–31 °C in half degrees, never the last."""
@@ -71,17 +71,21 @@ class RawClient:
         self.writer: asyncio.StreamWriter | None = None
 
     async def request(self, method: str, path: str, body: object = None) -> tuple[int, object]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
         data = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
             f"Authorization: Bearer {self.token}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(data)}\r\n\r\n"
-        )
-        self.writer.write(head.encode() + data)
-        status_line = await self.reader.readline()
+        ).encode()
+        status_line = b""
+        for _ in range(2):  # the server closes a connection left idle: open a new one, once
+            if self.writer is None or status_line == b"":
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            assert self.reader is not None
+            self.writer.write(head + data)
+            status_line = await self.reader.readline()
+            if status_line:
+                break
         status = int(status_line.split()[1])
         length = 0
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
