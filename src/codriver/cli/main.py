@@ -119,6 +119,58 @@ def say(
 
 
 @app.command()
+def voice(
+    source: Annotated[
+        Path | None,
+        typer.Option("--in", help="a 16-bit PCM WAV to listen to (else the microphone)"),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="write the replies, on the input's clock, as WAV")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="en, zh or auto (detect per utterance)")] = "auto",
+    speaker: Speaker = "driver",
+    channels: Annotated[
+        str | None,
+        typer.Option(help="seat of each channel of a multi-channel WAV, e.g. driver,passenger"),
+    ] = None,
+    wake: Annotated[
+        str | None,
+        typer.Option(
+            help="wake word (hey jarvis, okay nabu, alexa, hey mycroft) or none; "
+            "default: none for --in, hey jarvis for the microphone"
+        ),
+    ] = None,
+    asr: Annotated[
+        str, typer.Option(help="offline (Whisper) or funasr (a FunASR server)")
+    ] = "offline",
+    funasr_url: Annotated[
+        str, typer.Option(help="FunASR WebSocket server")
+    ] = "ws://127.0.0.1:10095",
+    brain: Brain = "default",
+    follow_up: Annotated[float, typer.Option(help="seconds after a reply without wake word")] = 8.0,
+    as_json: Annotated[
+        Path | None, typer.Option("--json", help="write per-utterance timings")
+    ] = None,
+) -> None:
+    """Hands-free: wake word, speech in, actions, spoken replies out (extra [voice])."""
+    from codriver.cli.voice import run_voice
+
+    run_voice(
+        source,
+        out,
+        lang=lang,
+        seat=speaker,
+        channels=channels,
+        wake=wake,
+        asr=asr,
+        funasr_url=funasr_url,
+        brain=brain,
+        follow_up=follow_up,
+        as_json=as_json,
+    )
+
+
+@app.command()
 def parse(
     text: Annotated[str, typer.Argument(help="what the occupant says")],
     speaker: Speaker = "driver",
