@@ -37,10 +37,11 @@ class LLMSettings(BaseModel):
     agents: bool = False
     """Run the domain agents as a team under an LLM coordinator (more model calls, better for
     requests that span domains) instead of one agent holding every tool."""
-    confident: float = Field(default=0.25, ge=0, le=1)
+    confident: float = Field(default=0.0, ge=0, le=1)
     """Hybrid: the on-device engine's confidence (share of words it understood) from which its
-    workable plan is taken without the LLM. Low by default: on the scenario suite the engine's
-    plans were right at every confidence level (docs/llm.md); raise it for a strong model."""
+    workable plan is taken without the LLM. 0 by default: on the scenario suite the engine's
+    plans were right at every confidence level (docs/llm.md), so confidence alone says nothing;
+    raise it to let a strong model take more."""
 
 
 PRESETS: Mapping[str, Mapping[str, Any]] = {
