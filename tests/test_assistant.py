@@ -324,3 +324,28 @@ def test_turn_result_to_dict_names_actions_and_changes(direct_assistant: DirectA
             "source": "command",
         }
     ]
+
+
+def test_a_snapshot_of_the_whole_cockpit_branch() -> None:
+    import asyncio
+
+    from codriver.testing import offline_assistant
+
+    assistant = offline_assistant()
+    asyncio.run(assistant.say("play some jazz"))
+    values = asyncio.run(assistant.snapshot(["Cockpit"]))
+    assert values["Cockpit.Media.Query"] == "jazz"
+    assert not any(path.startswith("Vehicle.") for path in values)
+
+
+def test_the_pending_question_is_public_until_answered() -> None:
+    import asyncio
+
+    from codriver.testing import offline_assistant
+
+    assistant = offline_assistant({"Vehicle.Speed": 60})
+    assert assistant.question is None
+    asyncio.run(assistant.say("unlock the doors"))
+    assert assistant.question is not None
+    asyncio.run(assistant.say("no"))
+    assert assistant.question is None

@@ -241,6 +241,12 @@ class Assistant:
 
     # -- reading ---------------------------------------------------------------------------
 
+    @property
+    def question(self) -> Bilingual | None:
+        """What the assistant is waiting for an answer to — a confirmation, a choice, a proactive
+        offer — or None. The next utterance answers it."""
+        return _question(self._pending)
+
     async def read(self, path: str) -> Value | None:
         """A VSS signal or a ``Cockpit.`` path; unknown paths raise CatalogError."""
         if path.startswith(COCKPIT):
@@ -252,8 +258,8 @@ class Assistant:
     async def snapshot(self, prefixes: Iterable[str] = ()) -> dict[str, Value | None]:
         """Current values under the prefixes (VSS and ``Cockpit.``), all when none given."""
         wanted = tuple(prefixes)
-        vehicle = [p for p in wanted if not p.startswith(COCKPIT)]
-        cockpit = [p for p in wanted if p.startswith(COCKPIT)]
+        cockpit = [p for p in wanted if p.startswith(COCKPIT) or p == COCKPIT.rstrip(".")]
+        vehicle = [p for p in wanted if p not in cockpit]
         values: dict[str, Value | None] = {}
         if vehicle or not wanted:
             values.update(await self.bus.snapshot(vehicle))

@@ -107,3 +107,30 @@ class ToneSynthesizer:
     def synthesize(self, text: str, lang: Lang) -> Audio:
         self.spoken.append(text)
         return Audio(tone(0.04 * len(text), 600.0).astype("<i2").tobytes())
+
+
+def car_noise(seconds: float, seed: int = 0) -> np.ndarray:
+    """Generated cabin noise, no recording needed: road and engine rumble (brown noise, most of
+    its energy below a few hundred hertz), a little broadband wind hiss, and the slow swell of a
+    road surface. Float samples of unit RMS."""
+    rng = np.random.default_rng(seed)
+    count = int(seconds * RATE)
+    brown = np.cumsum(rng.standard_normal(count))
+    brown -= np.convolve(brown, np.ones(400) / 400, mode="same")  # keep it from drifting
+    hiss = rng.standard_normal(count) * 0.15
+    swell = 1.0 + 0.2 * np.sin(2 * math.pi * 0.4 * np.arange(count) / RATE)
+    noise = (brown / (np.std(brown) or 1.0) + hiss) * swell
+    return noise / (np.sqrt(np.mean(noise**2)) or 1.0)
+
+
+def mix(speech: np.ndarray, snr_db: float | None, seed: int = 0) -> np.ndarray:
+    """``speech`` (int16) with car noise at ``snr_db`` (None: clean), as int16."""
+    clean = speech.astype(np.float64)
+    if snr_db is None:
+        return speech
+    voiced = clean[np.abs(clean) > 0.02 * np.max(np.abs(clean))]
+    power = float(np.mean(voiced**2)) if voiced.size else 0.0
+    noise = car_noise(len(clean) / RATE, seed)[: len(clean)] * math.sqrt(
+        power / 10 ** (snr_db / 10)
+    )
+    return np.clip(clean + noise, -32768, 32767).astype(np.int16)
