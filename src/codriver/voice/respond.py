@@ -9,7 +9,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 
 from codriver.assistant.session import Assistant
-from codriver.errors import InputError
+from codriver.errors import CodriverError, InputError
 from codriver.text import Lang, detect_lang
 from codriver.vehicle.seats import Seat
 from codriver.voice.correct import correct_transcript
@@ -75,8 +75,13 @@ class TtsStage:
         lang = frame.result.lang or detect_lang(frame.result.reply)
         voice = self.synthesizers(lang)
         sentences = [s for s in _SENTENCE.split(frame.result.reply) if s.strip()]
-        for i, sentence in enumerate(sentences):
+        first = True
+        for sentence in sentences:
             started = time.perf_counter()
-            audio = await asyncio.to_thread(voice.synthesize, sentence, lang)
+            try:
+                audio = await asyncio.to_thread(voice.synthesize, sentence, lang)
+            except CodriverError:  # no voice for this language here: the reply stays text only
+                continue
             ms = (time.perf_counter() - started) * 1000
-            yield SpeechOut(audio, sentence, lang, i == 0, ms)
+            yield SpeechOut(audio, sentence, lang, first, ms)
+            first = False
