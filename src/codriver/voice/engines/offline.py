@@ -21,7 +21,7 @@ class VoiceUnavailable(MissingExtraError):
     """An offline voice engine whose package is not installed (or is incomplete)."""
 
     def __init__(self, package: str, problem: str = "is not installed") -> None:
-        super().__init__(f"The offline voice engines ({package} {problem})", "voice")
+        super().__init__(f"Offline voice ({package} {problem})", "voice")
         self.package = package
 
 
