@@ -114,7 +114,7 @@ def car_noise(seconds: float, seed: int = 0) -> np.ndarray:
     its energy below a few hundred hertz), a little broadband wind hiss, and the slow swell of a
     road surface. Float samples of unit RMS."""
     rng = np.random.default_rng(seed)
-    count = int(seconds * RATE)
+    count = round(seconds * RATE)
     brown = np.cumsum(rng.standard_normal(count))
     brown -= np.convolve(brown, np.ones(400) / 400, mode="same")  # keep it from drifting
     hiss = rng.standard_normal(count) * 0.15
