@@ -114,7 +114,7 @@ async def microphone(seat: Seat, chunk_s: float = 0.02) -> AsyncIterator[AudioIn
 
 def _sounddevice() -> Any:
     try:
-        import sounddevice  # type: ignore[import-not-found, unused-ignore]
+        import sounddevice
     except ImportError as exc:
         raise MissingExtraError("the microphone and speaker (sounddevice)", "voice") from exc
     except OSError as exc:  # the wheel is there, the PortAudio library is not
