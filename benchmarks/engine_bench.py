@@ -77,7 +77,7 @@ LATER = {"automation", "care", "proactive", "reminder", "timer"}
 
 
 def _part(file: str) -> str:
-    for part in ("blind", "holdout", "examples", "agents"):
+    for part in ("blind", "holdout", "examples", "agents", "open"):
         if f"/{part}/" in file:
             return part
     return "main"
