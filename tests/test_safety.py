@@ -175,6 +175,38 @@ CASES = [
         {},
         near_action=ProposedAction("find_cafe", source="plugin", scopes=frozenset({"places"})),
     ),
+    Case(
+        "confirm-plugin-privacy",
+        "confirm",
+        ProposedAction("share_eta", source="plugin", scopes=frozenset({"messages", "food"})),
+        {},
+        near_action=ProposedAction("share_eta", source="plugin", scopes=frozenset({"food"})),
+    ),
+    Case(
+        "confirm-plugin-privacy",
+        "confirm",
+        ProposedAction("find_parking", source="plugin", scopes=frozenset({"location"})),
+        {},
+        # the same scopes on an action the occupant's own words proposed: no third party
+        near_action=ProposedAction("find_parking", scopes=frozenset({"location"})),
+    ),
+    Case(
+        "no-remote-unlocking",
+        "refuse",
+        act("set_door_lock", (f"{DOOR}.Row1.DriverSide.IsLocked", False), source="remote"),
+        {},
+        near_action=act(
+            "set_door_lock", (f"{DOOR}.Row1.DriverSide.IsLocked", True), source="remote"
+        ),
+    ),
+    Case(
+        "no-remote-unlocking",
+        "refuse",
+        act("unlock_trunk", ("Vehicle.Body.Trunk.Rear.IsLocked", False), source="remote"),
+        {},
+        # the occupant unlocking while parked is fine
+        near_action=act("unlock_trunk", ("Vehicle.Body.Trunk.Rear.IsLocked", False)),
+    ),
 ]
 
 

@@ -1,5 +1,10 @@
 """Runs tool calls: validate the arguments, let the tool propose its effect, pass the safety gate,
-then write to the car and the cockpit state. Every call ends as an :class:`ActionResult` value."""
+then write to the car and the cockpit state. Every call ends as an :class:`ActionResult` value.
+
+A third-party tool (served by an MCP server) is judged before it is called, because the call is
+its side effect: the gate sees an action with no writes from the ``plugin`` source with the tool's
+scopes, and only when it allows is the service called; its answer comes back as data to speak.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,11 @@ from dataclasses import dataclass
 
 from codriver.assistant.cockpit import CockpitState
 from codriver.assistant.plan import ToolCall
-from codriver.assistant.result import ActionResult
+from codriver.assistant.result import ActionResult, ActionStatus
 from codriver.safety.action import ProposedAction, Source, Verdict
 from codriver.safety.policy import COCKPIT, SafetyPolicy
 from codriver.text import Bilingual, Lang
-from codriver.tools.base import ArgumentProblem, Consult, Effect, ToolBox, ToolContext
+from codriver.tools.base import ArgumentProblem, Consult, Effect, Tool, ToolBox, ToolContext
 from codriver.vehicle.bus import SignalChange, VehicleBus
 from codriver.vehicle.catalog import Rejection, Value
 from codriver.vehicle.seats import Seat
@@ -69,8 +74,13 @@ class Executor:
 
     async def dry_run(self, call: ToolCall, caller: Caller) -> ActionResult:
         """What ``call`` would do now, changing nothing: a look-up's answer, or the gate's
-        verdict on an action (``done`` here means it would be allowed)."""
-        judged = self._judge(call, caller, await self.state(), confirmed=False, consult=None)
+        verdict on an action (``done`` here means it would be allowed). A third-party tool is
+        called only when it is a read-only look-up the gate allows."""
+        state = await self.state()
+        tool = self.tools.get(call.name)
+        if tool is not None and tool.remote is not None:
+            return await self._remote(tool, call, caller, state, False, call_it=tool.read_only)
+        judged = self._judge(call, caller, state, confirmed=False, consult=None)
         if isinstance(judged, ActionResult):
             return judged
         effect, verdict = judged
@@ -84,6 +94,9 @@ class Executor:
         confirmed: bool,
         consult: Consult | None,
     ) -> ActionResult:
+        tool = self.tools.get(call.name)
+        if tool is not None and tool.remote is not None:
+            return await self._remote(tool, call, caller, state, confirmed, call_it=True)
         judged = self._judge(call, caller, state, confirmed, consult)
         if isinstance(judged, ActionResult):
             return judged
@@ -142,6 +155,43 @@ class Executor:
         if verdict.decision == "confirm":
             return ActionResult(call, "asked", verdict.reason, verdict)
         return effect, verdict
+
+    async def _remote(
+        self,
+        tool: Tool,
+        call: ToolCall,
+        caller: Caller,
+        state: dict[str, Value | None],
+        confirmed: bool,
+        *,
+        call_it: bool,
+    ) -> ActionResult:
+        """A third-party tool: the gate first (a plugin's action with the tool's scopes and no
+        writes), then — when allowed and ``call_it`` — the call, whose answer is only data."""
+        assert tool.remote is not None
+        args = tool.validate(call.args)
+        if isinstance(args, ArgumentProblem):
+            return ActionResult(call, "failed", Bilingual(args.message, args.message))
+        action = ProposedAction(
+            tool=tool.name,
+            args=args,
+            speaker=caller.speaker,
+            source="plugin",
+            scopes=tool.scopes,
+            confirmed=confirmed,
+        )
+        verdict = self.policy.check(action, state)
+        if verdict.decision == "refuse":
+            return ActionResult(call, "refused", verdict.reason, verdict)
+        if verdict.decision == "confirm":
+            return ActionResult(call, "asked", verdict.reason, verdict)
+        if not call_it:
+            return ActionResult(call, "done", None, verdict)
+        effect = await tool.remote(args)
+        if effect.failed is not None:
+            return ActionResult(call, "failed", effect.failed, verdict)
+        status: ActionStatus = "answered" if tool.read_only else "done"
+        return ActionResult(call, status, effect.answer or effect.done, verdict)
 
     async def _carry(self, effect: Effect) -> tuple[list[SignalChange], Rejection | None]:
         """Make an allowed effect real: its writes, the readings it causes, its follow-up."""

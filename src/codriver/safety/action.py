@@ -10,8 +10,9 @@ from codriver.text import Bilingual
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.seats import Seat
 
-Source = Literal["engine", "llm", "plugin", "automation", "care"]
-"""Who proposed the action: the on-device engine, an LLM, a third-party plugin, a rule or care."""
+Source = Literal["engine", "llm", "plugin", "automation", "care", "remote"]
+"""Who proposed the action: the on-device engine, an LLM, a third-party plugin (a service's tool,
+e.g. over MCP), a rule, care, or a remote agent using the car as an MCP server (not an occupant)."""
 
 Decision = Literal["allow", "refuse", "confirm"]
 

@@ -4,12 +4,16 @@ A tool takes a :class:`ToolContext` first (the state it may read, who spoke, in 
 returns an :class:`Effect`: the writes it proposes and what to say. It never touches the car itself:
 the executor passes every effect through the safety gate first. The same tools serve the on-device
 engine, an LLM (function calling) and MCP.
+
+A tool may also be served elsewhere (a third-party MCP server): then it has a :class:`Remote` —
+its own schema and an async call whose answer is data — a ``provider`` and ``scopes``, and the
+executor asks the gate before the call, since the call itself is the side effect.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Protocol, TypeVar, get_args, get_type_hints
 
@@ -109,6 +113,22 @@ class ArgumentProblem:
     message: str
 
 
+class Remote(Protocol):
+    """How a tool served elsewhere is called: its JSON schema, an argument check, and the call.
+
+    The call answers with an :class:`Effect` that has no writes: ``answer`` (what the service
+    said, as data) or ``failed`` (it failed, timed out or is switched off)."""
+
+    @property
+    def schema(self) -> Mapping[str, Any]: ...
+
+    def check(self, args: Mapping[str, object]) -> str | None:
+        """What is wrong with ``args`` for this tool, or None when they fit."""
+        ...
+
+    def __call__(self, args: Mapping[str, Any]) -> Awaitable[Effect]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Tool:
     """One callable tool with its schema."""
@@ -118,15 +138,31 @@ class Tool:
     domain: str
     fn: Callable[..., Effect]
     args_model: type[BaseModel] = field(repr=False)
+    provider: str | None = None
+    """The third-party service (MCP server) that serves the tool; None for a built-in tool."""
+    scopes: frozenset[str] = frozenset()
+    """What a third-party tool may touch (``payments``, ``location`` …): the gate judges by them."""
+    read_only: bool = False
+    """A third-party look-up without side effects (MCP ``readOnlyHint``, as codriver's manifest
+    allows): only such a tool is called when a call is merely tried (``Executor.dry_run``)."""
+    remote: Remote | None = field(default=None, repr=False, compare=False)
+    """The call path of a tool served elsewhere; None for a tool that runs here."""
 
     @property
     def parameters(self) -> dict[str, Any]:
         """JSON schema of the arguments, as function calling and MCP expect."""
+        if self.remote is not None:
+            return dict(self.remote.schema)
         schema = self.args_model.model_json_schema()
         schema.pop("title", None)
         return schema
 
     def validate(self, args: Mapping[str, object]) -> dict[str, Any] | ArgumentProblem:
+        if self.remote is not None:
+            problem = self.remote.check(args)
+            if problem is not None:
+                return ArgumentProblem(self.name, f"{self.name}: {problem}")
+            return dict(args)
         try:
             model = self.args_model.model_validate(dict(args))
         except ValidationError as exc:
