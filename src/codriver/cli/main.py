@@ -18,6 +18,7 @@ from codriver.cli.common import (
     parse_assignment,
     show_value,
 )
+from codriver.cli.mcp import app as mcp_app
 from codriver.errors import CodriverError
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(mcp_app, name="mcp")
 
 
 @app.callback()

@@ -1,0 +1,1 @@
+"""Examples that run beside codriver (``python -m examples.…`` from the repository root)."""

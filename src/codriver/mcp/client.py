@@ -1,0 +1,249 @@
+"""The line to one third-party MCP server (stdio subprocess or Streamable HTTP): connect and list
+its tools within a time budget, call them with a timeout and a payload cap, and switch the server
+off for a while when it keeps failing (a circuit breaker). Outcomes are values, never exceptions.
+
+The SDK's client is an async context manager; it is held open by a task of its own, so calls can
+come from any task of the loop and closing never cancels someone else's scope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import IO, Any, Literal
+
+import httpx2
+from mcp import Client, StdioServerParameters
+from mcp import types as mcp_types
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+from codriver.mcp.breaker import Breaker
+from codriver.mcp.config import ServerManifest, token_from_env
+from codriver.mcp.payload import as_text, clean
+
+MAX_TOOLS = 64
+"""Tools taken from one server; the rest are left out."""
+MAX_PAGES = 8
+MAX_EVENT_BYTES = 256 * 1024
+"""The largest server-sent event accepted over HTTP."""
+
+CallStatus = Literal["answered", "tool_error", "timed_out", "unavailable", "switched_off"]
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A tool as its server lists it, before codriver's checks."""
+
+    name: str
+    description: str
+    schema: Mapping[str, Any]
+    read_only_hint: bool | None
+    claimed_scopes: tuple[str, ...] | None
+    """What the server says the tool touches (``_meta["codriver/scopes"]``), if it says."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a call ended: the service's answer (cleaned and cut), its own error, or why not."""
+
+    status: CallStatus
+    text: str = ""
+
+
+class ServerDown(Exception):
+    """The server could not be reached or listed within its time (an outcome for the caller of
+    :meth:`Connection.open`, which turns it into a reason to report)."""
+
+
+class Connection:
+    """One configured server."""
+
+    def __init__(self, manifest: ServerManifest, clock: Callable[[], float] = time.monotonic):
+        self.manifest = manifest
+        self.breaker = Breaker(manifest.failures_to_open, manifest.cooldown_s, clock)
+        self.problem: str | None = None
+        """Why the server is not connected now, when it is not."""
+        self._client: Client | None = None
+        self._runner: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+        self._errlog: IO[str] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name
+
+    @property
+    def connected(self) -> bool:
+        return self._client is not None
+
+    async def open(self, budget_s: float) -> list[Listed]:
+        """Connect and list the tools, all within ``budget_s``; raises :class:`ServerDown`."""
+        started = time.monotonic()
+        await self._connect(min(budget_s, self.manifest.connect_timeout_s))
+        left = budget_s - (time.monotonic() - started)
+        try:
+            return await asyncio.wait_for(self._list(), max(left, 0.01))
+        except TimeoutError:
+            down = self._down(f"listing its tools took longer than {budget_s:g} s")
+        except Exception as exc:  # whatever the SDK raises for a broken or lying server
+            down = self._down(f"listing its tools failed: {_say(exc)}")
+        await self.close()
+        raise down
+
+    async def call(self, tool: str, args: Mapping[str, Any]) -> Outcome:
+        """Call ``tool`` (its name on the server) within the call timeout."""
+        if not self.breaker.allow():
+            return Outcome("switched_off")
+        timeout = self.manifest.call_timeout_s
+        try:
+            if self._client is None:
+                await self._connect(min(timeout, self.manifest.connect_timeout_s))
+            client = self._client
+            assert client is not None
+            result = await asyncio.wait_for(
+                client.call_tool(tool, dict(args), read_timeout_seconds=timeout), timeout + 0.5
+            )
+        except TimeoutError:
+            self.breaker.failed()
+            return Outcome("timed_out")
+        except ServerDown:
+            self.breaker.failed()
+            return Outcome("unavailable")
+        except Exception as exc:  # the SDK's error for a timeout, a closed pipe, a bad reply
+            self.breaker.failed()
+            timed_out = "timed out" in str(exc)
+            if not timed_out:
+                self.problem = _say(exc)
+            return Outcome("timed_out" if timed_out else "unavailable")
+        self.breaker.succeeded()
+        limit = self.manifest.max_result_chars
+        texts = [b.text for b in result.content if isinstance(b, mcp_types.TextContent)]
+        text = as_text(texts, result.structured_content, limit)
+        return Outcome("tool_error" if result.is_error else "answered", text)
+
+    async def close(self) -> None:
+        """Stop the server (stdio) or end the session (HTTP); waits a bounded time."""
+        runner, self._runner = self._runner, None
+        self._client = None
+        if runner is not None and not runner.done():
+            self._stop.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(runner), 5.0)
+            except (TimeoutError, Exception):
+                runner.cancel()
+                with contextlib.suppress(BaseException):
+                    await runner
+        if self._errlog is not None:
+            self._errlog.close()
+            self._errlog = None
+
+    # -- connecting ----------------------------------------------------------------------
+
+    async def _connect(self, timeout: float) -> None:
+        await self.close()
+        self._stop = asyncio.Event()
+        ready: asyncio.Future[Client] = asyncio.get_running_loop().create_future()
+        self._runner = asyncio.create_task(self._hold(ready), name=f"mcp:{self.name}")
+        try:
+            self._client = await asyncio.wait_for(asyncio.shield(ready), timeout)
+        except TimeoutError:
+            down = self._down(f"it did not answer within {timeout:g} s")
+        except Exception as exc:
+            down = self._down(_say(exc))
+        else:
+            self.problem = None
+            return
+        await self.close()
+        raise down
+
+    async def _hold(self, ready: asyncio.Future[Client]) -> None:
+        """Open the session, hand it over, and keep it open until asked to stop."""
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                client = Client(await self._transport(stack), read_timeout_seconds=None)
+                await stack.enter_async_context(client)
+                ready.set_result(client)
+                await self._stop.wait()
+        except Exception as exc:
+            if not ready.done():
+                ready.set_exception(exc)
+            else:
+                self.problem = _say(exc)
+        finally:
+            self._client = None
+            if not ready.done():
+                ready.cancel()
+
+    async def _transport(self, stack: contextlib.AsyncExitStack) -> Any:
+        manifest = self.manifest
+        if manifest.stdio is not None:
+            # kept open for the connection's life, closed by close()
+            self._errlog = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+            params = StdioServerParameters(
+                command=manifest.stdio.command,
+                args=list(manifest.stdio.args),
+                env=dict(manifest.stdio.env) or None,
+                cwd=manifest.stdio.cwd,
+            )
+            return stdio_client(params, errlog=self._errlog)
+        assert manifest.url is not None
+        token = token_from_env(manifest)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        http = await stack.enter_async_context(
+            httpx2.AsyncClient(
+                headers=headers,
+                timeout=httpx2.Timeout(manifest.call_timeout_s + 5, read=300),
+            )
+        )
+        return streamable_http_client(
+            manifest.url, http_client=http, max_sse_event_size=MAX_EVENT_BYTES
+        )
+
+    async def _list(self) -> list[Listed]:
+        client = self._client
+        assert client is not None
+        listed: list[Listed] = []
+        cursor: str | None = None
+        for _ in range(MAX_PAGES):
+            page = await client.list_tools(cursor=cursor)
+            listed.extend(_listed(tool) for tool in page.tools)
+            cursor = page.next_cursor
+            if cursor is None or len(listed) >= MAX_TOOLS:
+                break
+        return listed[:MAX_TOOLS]
+
+    def _down(self, why: str) -> ServerDown:
+        said = self._stderr_tail()
+        self.problem = f"{why} ({said})" if said else why
+        return ServerDown(self.problem)
+
+    def _stderr_tail(self) -> str:
+        """The last line the server wrote to stderr (stdio), as a hint at why it failed."""
+        if self._errlog is None or self._errlog.closed:
+            return ""
+        try:
+            self._errlog.seek(0)
+            lines = [line for line in self._errlog.read()[-4000:].splitlines() if line.strip()]
+        except (OSError, ValueError):
+            return ""
+        return clean(lines[-1], 200) if lines else ""
+
+
+def _listed(tool: mcp_types.Tool) -> Listed:
+    annotations = tool.annotations
+    hint = annotations.read_only_hint if annotations is not None else None
+    claimed = (tool.meta or {}).get("codriver/scopes")
+    scopes = tuple(str(s) for s in claimed) if isinstance(claimed, list) else None
+    return Listed(tool.name, tool.description or "", dict(tool.input_schema), hint, scopes)
+
+
+def _say(exc: BaseException) -> str:
+    """An exception (or the first of a group) as a short line."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return clean(f"{type(exc).__name__}: {exc}", 200)
