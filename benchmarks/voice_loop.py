@@ -35,13 +35,14 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--lang", default="en,zh")
     parser.add_argument("--snr", default="clean,10,5")
+    parser.add_argument("--hangover", type=float, default=0.3, help="end-of-speech silence, s")
     args = parser.parse_args()
     commands = yaml.safe_load((ROOT / "benchmarks/data/voice_commands.yaml").read_text())
     report: dict[str, Any] = {}
     for lang in args.lang.split(","):
         for snr in args.snr.split(","):
             level = None if snr == "clean" else float(snr)
-            numbers = asyncio.run(_run(lang, level, commands[lang]))
+            numbers = asyncio.run(_run(lang, level, commands[lang], args.hangover))
             report[f"{lang} {snr}"] = numbers
             _print(f"{lang} {snr}", numbers)
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -62,7 +63,9 @@ def _engines(lang: str) -> Any:
     return _ENGINES[lang]
 
 
-async def _run(lang: str, snr: float | None, commands: list[dict[str, Any]]) -> dict[str, Any]:
+async def _run(
+    lang: str, snr: float | None, commands: list[dict[str, Any]], hangover: float
+) -> dict[str, Any]:
     import numpy as np
 
     from codriver.scenarios.matchers import compile_matcher
@@ -91,7 +94,14 @@ async def _run(lang: str, snr: float | None, commands: list[dict[str, Any]]) -> 
                 into.append(frame.transcript.text)
 
         ports = Engines(None, engines.vad, engines.recognizer, engines.synthesizer)
-        loop = build_loop(assistant, ports, Timeline(), lang=lang, on_frame=seen)  # type: ignore[arg-type]
+        loop = build_loop(
+            assistant,
+            ports,
+            Timeline(),
+            lang=lang,
+            hangover_s=hangover,
+            on_frame=seen,  # type: ignore[arg-type]
+        )
         started = time.perf_counter()
         await loop.run(chunks(Capture(clip[None, :], 16_000), ["driver"]))
         busy_s += time.perf_counter() - started

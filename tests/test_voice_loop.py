@@ -127,3 +127,13 @@ def test_a_near_miss_chinese_transcript_is_put_right_before_the_assistant_hears_
     [heard] = [f for f in run.frames if isinstance(f, Heard)]
     assert (heard.raw, heard.transcript.text) == ("打开做已加热", "打开座椅加热")
     assert run.read(SEAT_HEAT) > 0
+
+
+def test_recognition_starts_on_the_first_silence_and_a_resumed_utterance_is_heard_whole() -> None:
+    run = Run({0.5: "open the driver window", 1.2: "turn on my seat heating"}, wake=False)
+    run.play(silence(0.3), tone(0.5), silence(0.12), tone(0.58), silence(1.0))
+    assert len(run.recognizer.heard) == 2  # a guess at the short pause, then the whole
+    assert run.heard() == ["turn on my seat heating"]
+    [heard] = [f for f in run.frames if isinstance(f, Heard)]
+    assert heard.overlap_ms > 0  # recognition ran while the hangover decided
+    assert run.read(WINDOW) == 0 and run.read(SEAT_HEAT) > 0

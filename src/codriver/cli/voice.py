@@ -28,6 +28,7 @@ def run_voice(
     brain: str,
     follow_up: float,
     as_json: Path | None,
+    hangover: float = 0.3,
 ) -> None:
     from codriver.voice.engines.offline import offline_engines
     from codriver.voice.pipeline import Timeline
@@ -57,6 +58,7 @@ def run_voice(
         lang=chosen,
         seat=speaker,
         follow_up_s=follow_up,
+        hangover_s=hangover,
         on_frame=_show,
     )
     if source is not None:
@@ -96,7 +98,8 @@ def _summary(timings: list[Timing]) -> None:
     for t in timings:
         typer.secho(
             f"  timing {t.text[:40]!r}: end-pointing {t.endpoint_ms:.0f} ms · recognition "
-            f"{t.asr_ms:.0f} ms · turn {t.assistant_ms:.1f} ms · "
+            f"{t.asr_ms:.0f} ms ({t.asr_overlap_ms:.0f} during end-pointing) · "
+            f"turn {t.assistant_ms:.1f} ms · "
             f"first audio {t.tts_first_ms:.0f} ms"
             f" | end of speech → action {t.to_actuation_ms:.0f} ms, → first audio "
             f"{t.to_first_audio_ms:.0f} ms",
@@ -111,6 +114,7 @@ def _timing(t: Timing) -> dict[str, object]:
         "speech_s": round(t.speech_s, 3),
         "endpoint_ms": round(t.endpoint_ms, 1),
         "asr_ms": round(t.asr_ms, 1),
+        "asr_overlap_ms": round(t.asr_overlap_ms, 1),
         "assistant_ms": round(t.assistant_ms, 2),
         "tts_first_ms": round(t.tts_first_ms, 1),
         "to_actuation_ms": round(t.to_actuation_ms, 1),

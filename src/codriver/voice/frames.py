@@ -36,6 +36,18 @@ class SpeechStarted:
 
 
 @dataclass(frozen=True, slots=True)
+class SpeechPaused:
+    """The first silence after speech: maybe the end. Recognition may start on ``audio`` now,
+    while the hangover decides; if speech resumes, that result is dropped."""
+
+    audio: Audio
+    at: float
+    """When the last voiced chunk ended."""
+    paused_at: float
+    """When the silence was first heard."""
+
+
+@dataclass(frozen=True, slots=True)
 class SpeechEnded:
     """One utterance, from its first to its last voiced chunk."""
 
@@ -55,6 +67,9 @@ class Heard:
     at: float
     seat: Seat | None
     ms: float
+    """Recognition time (wall clock)."""
+    overlap_ms: float = 0.0
+    """How much of it ran during the hangover, started on the first silence (speculatively)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +111,14 @@ class Timing:
     assistant_ms: float
     tts_first_ms: float
     speech_s: float
+    asr_overlap_ms: float = 0.0
+    """Recognition that ran during the hangover (started on the first silence)."""
 
     @property
     def to_actuation_ms(self) -> float:
-        """End of speech → the assistant has acted (end-pointing, recognition, the turn)."""
-        return self.endpoint_ms + self.asr_ms + self.assistant_ms
+        """End of speech → the assistant has acted: end-pointing, the part of recognition still
+        left when the end was confirmed, the turn."""
+        return self.endpoint_ms + self.asr_ms - self.asr_overlap_ms + self.assistant_ms
 
     @property
     def to_first_audio_ms(self) -> float:
@@ -109,5 +127,13 @@ class Timing:
 
 
 Frame = (
-    AudioIn | WakeHeard | SpeechStarted | SpeechEnded | Heard | Replied | SpeechOut | Interrupted
+    AudioIn
+    | WakeHeard
+    | SpeechStarted
+    | SpeechPaused
+    | SpeechEnded
+    | Heard
+    | Replied
+    | SpeechOut
+    | Interrupted
 )

@@ -7,7 +7,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from codriver.vehicle.seats import Seat
-from codriver.voice.frames import AudioIn, Frame, Interrupted, SpeechEnded, SpeechStarted, WakeHeard
+from codriver.voice.frames import (
+    AudioIn,
+    Frame,
+    Interrupted,
+    SpeechEnded,
+    SpeechPaused,
+    SpeechStarted,
+    WakeHeard,
+)
 from codriver.voice.ports import RATE, Audio, VoiceActivity, WakeWord
 
 
@@ -64,6 +72,7 @@ class _Utterance:
     last_voice: float = 0.0
     voiced_bytes: int = 0
     seats: Counter[Seat] = field(default_factory=Counter)
+    paused: bool = False
 
 
 class VadStage:
@@ -131,14 +140,29 @@ class VadStage:
             state.awake_until = max(state.awake_until, end + self.hangover_s)
         silent_for = end - utterance.last_voice
         if silent_for < self.hangover_s and len(utterance.pcm) < self.max_bytes:
+            if (
+                not speech
+                and not utterance.paused
+                and utterance.voiced_bytes >= self.min_speech_bytes
+            ):
+                utterance.paused = True
+                voice = self._voice(utterance, silent_for)
+                out.append(SpeechPaused(voice, utterance.last_voice, end))
+            if speech:
+                utterance.paused = False
             return out
         self._open = None
         self._history = bytearray()
         self.vad.reset()
         if utterance.voiced_bytes < self.min_speech_bytes:
             return out
-        keep = len(utterance.pcm) - int(silent_for * RATE) * 2 + int(0.1 * RATE) * 2
-        voice = bytes(utterance.pcm[: max(0, keep)])
         seat_of = utterance.seats.most_common(1)[0][0] if utterance.seats else None
-        out.append(SpeechEnded(Audio(voice), utterance.last_voice, end, seat_of))
+        voice = self._voice(utterance, silent_for)
+        out.append(SpeechEnded(voice, utterance.last_voice, end, seat_of))
         return out
+
+    def _voice(self, utterance: _Utterance, silent_for: float) -> Audio:
+        """The utterance up to its last voiced chunk and one chunk of silence after it: the same
+        audio whether cut at the first silence (speculatively) or at the end of the hangover."""
+        voiced_end = len(utterance.pcm) - round(silent_for * RATE) * 2
+        return Audio(bytes(utterance.pcm[: max(0, voiced_end + self.vad.chunk_bytes)]))

@@ -133,7 +133,7 @@ class VoiceLoop:
     def _speak(self, frame: SpeechOut) -> None:
         replied = self._replied
         if frame.first and replied is not None:
-            took = (replied.heard.ms + replied.ms + frame.ms) / 1000
+            took = (replied.heard.ms - replied.heard.overlap_ms + replied.ms + frame.ms) / 1000
             self._next_at = replied.heard.at + took
             ended = self._ended
             self.timings.append(
@@ -145,6 +145,7 @@ class VoiceLoop:
                     replied.ms,
                     frame.ms,
                     ended.audio.seconds if ended else 0.0,
+                    replied.heard.overlap_ms,
                 )
             )
         start, end = self.playback.play(frame.audio, self._next_at)

@@ -13,36 +13,56 @@ from codriver.errors import CodriverError, InputError
 from codriver.text import Lang, detect_lang
 from codriver.vehicle.seats import Seat
 from codriver.voice.correct import correct_transcript
-from codriver.voice.frames import Frame, Heard, Replied, SpeechEnded, SpeechOut
+from codriver.voice.frames import Frame, Heard, Replied, SpeechEnded, SpeechOut, SpeechPaused
 from codriver.voice.listen import LoopState
-from codriver.voice.ports import Recognizer, Synthesizer, Transcript
+from codriver.voice.ports import Audio, Recognizer, Synthesizer, Transcript
 
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
 
 
 class AsrStage:
+    """Recognition, started speculatively on the first silence after speech so that it runs
+    while the hangover decides whether the utterance is over; a result for audio that speech
+    then continued is dropped, and the utterance is recognised whole."""
+
     def __init__(
         self,
         recognizer: Recognizer,
         *,
         lang: Callable[[], Lang | None] = lambda: None,
         correct: bool = True,
+        speculate: bool = True,
     ) -> None:
         self.recognizer = recognizer
         self.lang = lang
         self.correct = correct
+        self.speculate = speculate
+        self._early: tuple[SpeechPaused, asyncio.Task[tuple[Transcript, float]]] | None = None
 
     async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
+        if isinstance(frame, SpeechPaused) and self.speculate:
+            task = asyncio.create_task(asyncio.to_thread(self._timed, frame.audio))
+            self._early = (frame, task)
+            return [frame]
         if not isinstance(frame, SpeechEnded):
             return [frame]
-        started = time.perf_counter()
-        heard = await asyncio.to_thread(self.recognizer.transcribe, frame.audio, self.lang())
+        early, self._early = self._early, None
+        if early is not None and early[0].at == frame.at:  # no speech since the pause
+            heard, ms = await early[1]
+            overlap = min(ms, (frame.confirmed_at - early[0].paused_at) * 1000)
+        else:
+            heard, ms = await asyncio.to_thread(self._timed, frame.audio)
+            overlap = 0.0
         raw = heard.text.strip()
         lang = heard.lang if raw else (self.lang() or "en")
         text = correct_transcript(raw, lang) if self.correct else raw
-        ms = (time.perf_counter() - started) * 1000
         transcript = Transcript(text, lang, True, heard.confidence)
-        return [frame, Heard(transcript, raw, frame.confirmed_at, frame.seat, ms)]
+        return [frame, Heard(transcript, raw, frame.confirmed_at, frame.seat, ms, overlap)]
+
+    def _timed(self, audio: Audio) -> tuple[Transcript, float]:
+        started = time.perf_counter()
+        heard = self.recognizer.transcribe(audio, self.lang())
+        return heard, (time.perf_counter() - started) * 1000
 
 
 class AssistantStage:

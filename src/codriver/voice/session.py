@@ -36,12 +36,13 @@ def build_loop(
     lang: Lang | None = None,
     seat: Seat = "driver",
     follow_up_s: float = 8.0,
+    hangover_s: float = 0.3,
     on_frame: Callable[[Frame], None] | None = None,
 ) -> VoiceLoop:
     return VoiceLoop(
         [
             WakeStage(engines.wake),
-            VadStage(engines.vad),
+            VadStage(engines.vad, hangover_s=hangover_s),
             AsrStage(engines.recognizer, lang=lambda: lang),
             AssistantStage(assistant, seat=seat),
             TtsStage(engines.voice),
