@@ -70,8 +70,10 @@ class Connection:
         """Why the server is not connected now, when it is not."""
         self._client: Client | None = None
         self._runner: asyncio.Task[None] | None = None
+        self._ending: set[asyncio.Task[None]] = set()
         self._stop = asyncio.Event()
         self._errlog: IO[str] | None = None
+        self._http_error: str | None = None
 
     @property
     def name(self) -> str:
@@ -92,7 +94,7 @@ class Connection:
             down = self._down(f"listing its tools took longer than {budget_s:g} s")
         except Exception as exc:  # whatever the SDK raises for a broken or lying server
             down = self._down(f"listing its tools failed: {_say(exc)}")
-        await self.close()
+        self._abandon()
         raise down
 
     async def call(self, tool: str, args: Mapping[str, Any]) -> Outcome:
@@ -127,25 +129,31 @@ class Connection:
         return Outcome("tool_error" if result.is_error else "answered", text)
 
     async def close(self) -> None:
-        """Stop the server (stdio) or end the session (HTTP); waits a bounded time."""
+        """Stop the server (stdio) or end the session (HTTP), and wait until it is gone."""
+        self._abandon()
+        ending, self._ending = self._ending, set()
+        if ending:
+            _, late = await asyncio.wait(ending, timeout=10.0)
+            for task in late:
+                task.cancel()
+
+    def _abandon(self) -> None:
+        """Let go of the session now: a connected one closes gracefully (stdin closed, the
+        server exits), a half-open one is cancelled; either finishes in the background."""
         runner, self._runner = self._runner, None
-        self._client = None
-        if runner is not None and not runner.done():
+        connected, self._client = self._client is not None, None
+        if runner is None or runner.done():
+            return
+        if connected:
             self._stop.set()
-            try:
-                await asyncio.wait_for(asyncio.shield(runner), 5.0)
-            except (TimeoutError, Exception):
-                runner.cancel()
-                with contextlib.suppress(BaseException):
-                    await runner
-        if self._errlog is not None:
-            self._errlog.close()
-            self._errlog = None
+        else:
+            runner.cancel()
+        self._ending.add(runner)
 
     # -- connecting ----------------------------------------------------------------------
 
     async def _connect(self, timeout: float) -> None:
-        await self.close()
+        self._abandon()
         self._stop = asyncio.Event()
         ready: asyncio.Future[Client] = asyncio.get_running_loop().create_future()
         self._runner = asyncio.create_task(self._hold(ready), name=f"mcp:{self.name}")
@@ -158,46 +166,57 @@ class Connection:
         else:
             self.problem = None
             return
-        await self.close()
+        self._abandon()
         raise down
 
     async def _hold(self, ready: asyncio.Future[Client]) -> None:
         """Open the session, hand it over, and keep it open until asked to stop."""
+        stop = self._stop
         try:
             async with contextlib.AsyncExitStack() as stack:
                 client = Client(await self._transport(stack), read_timeout_seconds=None)
                 await stack.enter_async_context(client)
                 ready.set_result(client)
-                await self._stop.wait()
+                await stop.wait()
         except Exception as exc:
             if not ready.done():
                 ready.set_exception(exc)
             else:
                 self.problem = _say(exc)
         finally:
-            self._client = None
+            mine = ready.done() and not ready.cancelled() and not ready.exception()
+            if mine and ready.result() is self._client:
+                self._client = None
             if not ready.done():
                 ready.cancel()
 
     async def _transport(self, stack: contextlib.AsyncExitStack) -> Any:
         manifest = self.manifest
         if manifest.stdio is not None:
-            # kept open for the connection's life, closed by close()
-            self._errlog = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+            # the exit stack closes it once the server has stopped
+            errlog = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))  # noqa: SIM115
+            self._errlog = errlog
             params = StdioServerParameters(
                 command=manifest.stdio.command,
                 args=list(manifest.stdio.args),
                 env=dict(manifest.stdio.env) or None,
                 cwd=manifest.stdio.cwd,
             )
-            return stdio_client(params, errlog=self._errlog)
+            return stdio_client(params, errlog=errlog)
         assert manifest.url is not None
         token = token_from_env(manifest)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http_error = None
+
+        async def note(response: httpx2.Response) -> None:
+            if response.status_code >= 400:
+                self._http_error = f"HTTP {response.status_code}"
+
         http = await stack.enter_async_context(
             httpx2.AsyncClient(
                 headers=headers,
                 timeout=httpx2.Timeout(manifest.call_timeout_s + 5, read=300),
+                event_hooks={"response": [note]},
             )
         )
         return streamable_http_client(
@@ -218,7 +237,7 @@ class Connection:
         return listed[:MAX_TOOLS]
 
     def _down(self, why: str) -> ServerDown:
-        said = self._stderr_tail()
+        said = self._stderr_tail() or self._http_error
         self.problem = f"{why} ({said})" if said else why
         return ServerDown(self.problem)
 
