@@ -68,3 +68,31 @@ def test_a_mandarin_command_is_heard_and_answered_aloud(tmp_path: Path) -> None:
     assert "codriver [" in output
     assert timings and timings[0]["lang"] == "zh"
     assert voiced_seconds(reply) > 0.3
+
+
+def test_only_after_the_wake_word_and_then_a_follow_up_without_it(tmp_path: Path) -> None:
+    from codriver.voice.engines.piper import PiperSynthesizer
+
+    voice = PiperSynthesizer(noise_scale=0)
+
+    def say(text: str) -> np.ndarray:
+        return np.frombuffer(to_rate(voice.synthesize(text, "en")).pcm, dtype="<i2")
+
+    command = say("Open the driver window.")
+    clip = np.concatenate(
+        [silence(0.5), command, silence(1.0)]  # no wake word: ignored
+        + [say("Hey Jarvis."), silence(0.4), command, silence(3.0)]  # heard
+        + [say("Close it."), silence(1.0)]  # a follow-up, within the window
+    )
+    source = tmp_path / "wake.wav"
+    write_wav(source, clip.astype("<i2").tobytes(), 16_000)
+    result = CliRunner().invoke(
+        app, ["voice", "--in", str(source), "--lang", "en", "--wake", "hey jarvis"]
+    )
+    assert result.exit_code == 0, result.output
+    heard = [
+        line.split("] driver: ")[1] for line in result.output.splitlines() if "] driver: " in line
+    ]
+    assert "wake word: hey jarvis" in result.output
+    assert heard == ["'Open the driver window.'", "'Close it.'"]
+    assert "Window.Position: 100 → 0" in result.output
