@@ -79,11 +79,10 @@ def test_only_after_the_wake_word_and_then_a_follow_up_without_it(tmp_path: Path
         return np.frombuffer(to_rate(voice.synthesize(text, "en")).pcm, dtype="<i2")
 
     command = say("Open the driver window.")
-    clip = np.concatenate(
-        [silence(0.5), command, silence(1.0)]  # no wake word: ignored
-        + [say("Hey Jarvis."), silence(0.4), command, silence(3.0)]  # heard
-        + [say("Close it."), silence(1.0)]  # a follow-up, within the window
-    )
+    ignored = [silence(0.5), command, silence(1.0)]  # no wake word
+    woken = [say("Hey Jarvis."), silence(0.4), command, silence(3.0)]
+    follow_up = [say("Close it."), silence(1.0)]  # within the window, no wake word
+    clip = np.concatenate([*ignored, *woken, *follow_up])
     source = tmp_path / "wake.wav"
     write_wav(source, clip.astype("<i2").tobytes(), 16_000)
     result = CliRunner().invoke(
