@@ -95,3 +95,29 @@ def test_only_after_the_wake_word_and_then_a_follow_up_without_it(tmp_path: Path
     assert "wake word: hey jarvis" in result.output
     assert heard == ["'Open the driver window.'", "'Close it.'"]
     assert "Window.Position: 100 → 0" in result.output
+
+
+def test_recognition_on_a_funasr_server(tmp_path: Path) -> None:
+    from codriver.testing.funasr_server import FunASRStandIn, constant
+
+    source = spoken(tmp_path, "Open the driver window.", "en", snr_db=None)
+    with FunASRStandIn(constant("打开座椅加热")) as server:
+        result = CliRunner().invoke(
+            app,
+            [
+                "voice",
+                "--in",
+                str(source),
+                "--lang",
+                "zh",
+                "--asr",
+                "funasr",
+                "--funasr-url",
+                server.url,
+            ],
+        )
+        sessions = server.sessions
+    assert result.exit_code == 0, result.output
+    assert "driver: '打开座椅加热'" in result.output
+    assert "Seat.Row1.DriverSide.HeatingCooling: 0 →" in result.output
+    assert sessions and sessions[0].config["mode"] == "2pass"
