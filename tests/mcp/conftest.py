@@ -184,3 +184,15 @@ def apps(loop: asyncio.Runner, parking_url: str, clock: Clock) -> Iterator[Any]:
     connected = loop.run(Apps.connect(config, clock=clock))
     yield connected
     loop.run(connected.close())
+
+
+@pytest.fixture(scope="session")
+def spawn() -> Any:
+    """Starts a server subprocess that listens on HTTP: ``with spawn(*args, port=p) as url``."""
+    return http_process
+
+
+@pytest.fixture(scope="session")
+def port() -> Any:
+    """A free loopback port, each call."""
+    return free_port

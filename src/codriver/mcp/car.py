@@ -55,7 +55,8 @@ class Say(BaseModel):
 
 class RemoteBrain:
     """Plans a remote client's ``say`` turn with the assistant's brain, marks it ``remote`` and
-    turns it down when it would use a tool the client has no grant for."""
+    turns it down when it would use a tool the client has no grant for, or answer yes to the
+    assistant's question (a confirmation is the occupant's alone)."""
 
     def __init__(self, inner: Brain) -> None:
         self.inner = inner
@@ -65,6 +66,8 @@ class RemoteBrain:
         plan = await self.inner.plan(utterance, context)
         if client is None:
             return Plan("answer", say=PHRASES.get("car.no_client"), source="remote")
+        if plan.kind == "confirm":
+            return Plan("answer", say=PHRASES.get("car.no_remote_yes"), source="remote")
         for call in (*plan.calls, *plan.offer):
             tool = context.tools.get(call.name)
             if tool is None or not client.allows(tool.domain):
