@@ -149,7 +149,7 @@ APPS: dict[str, Any] = {
             "call_timeout_s": 0.4,
             "failures_to_open": 2,
             "cooldown_s": 30,
-            "tools": {"hang": {}, "now_playing": {}},
+            "tools": {"hang": {}, "now_playing": {}, "crash": {}},
         },
         {
             "name": "stuck",

@@ -4,6 +4,8 @@ car's, claim scopes they were not given, hide orders in descriptions, lie, and h
 
 from __future__ import annotations
 
+import os
+
 import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.types import ToolAnnotations
@@ -65,6 +67,12 @@ async def hang() -> str:
     """Never answers."""
     await anyio.sleep(3600)
     return "late"
+
+
+@server.tool()
+def crash() -> str:
+    """Exits the server mid-call."""
+    os._exit(3)
 
 
 if __name__ == "__main__":

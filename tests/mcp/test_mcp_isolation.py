@@ -78,6 +78,19 @@ def test_a_hanging_tool_times_out_then_its_server_is_switched_off(
     assert breaker.state == "closed"
 
 
+def test_a_server_that_dies_is_started_again_on_the_next_call(
+    loop: asyncio.Runner, apps: Apps
+) -> None:
+    a = assistant_with_apps(apps)
+    crashed = call(loop, a, "flaky__crash")
+    assert crashed.status == "failed"
+    assert crashed.message is not None
+    assert crashed.message.en == "flaky isn't available right now."
+    again = call(loop, a, "flaky__now_playing")
+    assert again.status == "answered"
+    assert apps.connections["flaky"].connected
+
+
 @pytest.mark.parametrize(
     ("events", "state"),
     [

@@ -104,7 +104,7 @@ class Connection:
         timeout = self.manifest.call_timeout_s
         try:
             if self._client is None:
-                await self._connect(min(timeout, self.manifest.connect_timeout_s))
+                await self._connect(self.manifest.connect_timeout_s)
             client = self._client
             assert client is not None
             result = await asyncio.wait_for(
@@ -118,10 +118,11 @@ class Connection:
             return Outcome("unavailable")
         except Exception as exc:  # the SDK's error for a timeout, a closed pipe, a bad reply
             self.breaker.failed()
-            timed_out = "timed out" in str(exc)
-            if not timed_out:
-                self.problem = _say(exc)
-            return Outcome("timed_out" if timed_out else "unavailable")
+            if "timed out" in str(exc):
+                return Outcome("timed_out")
+            self.problem = _say(exc)
+            self._abandon()  # the session may be gone: the next allowed call reconnects
+            return Outcome("unavailable")
         self.breaker.succeeded()
         limit = self.manifest.max_result_chars
         texts = [b.text for b in result.content if isinstance(b, mcp_types.TextContent)]
