@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -86,23 +86,9 @@ def apps(
 
     config = find_apps(apps_file)
 
-    async def discover() -> list[dict[str, object]]:
+    async def discover() -> list[dict[str, Any]]:
         async with await Apps.connect(config) as connected:
-            return [
-                {
-                    "server": report.name,
-                    "up": report.up,
-                    "problem": report.problem,
-                    "ms": round(report.ms, 1),
-                    "tools": [
-                        {"name": t.name, "scopes": sorted(t.scopes), "read_only": t.read_only}
-                        for t in connected.tools
-                        if t.provider == report.name
-                    ],
-                    "left_out": [{"tool": r.tool, "why": r.why} for r in report.rejected],
-                }
-                for report in connected.reports.values()
-            ]
+            return connected.summary()
 
     listing = asyncio.run(discover())
     if as_json:
@@ -113,10 +99,10 @@ def apps(
     for server in listing:
         state = "up" if server["up"] else f"down: {server['problem']}"
         typer.echo(f"{server['server']} ({state}, {server['ms']} ms)")
-        for item in server["tools"]:  # type: ignore[attr-defined]
+        for item in server["tools"]:
             ro = " read-only" if item["read_only"] else ""
             typer.echo(f"  {item['name']:32} scopes: {', '.join(item['scopes']) or '—'}{ro}")
-        for item in server["left_out"]:  # type: ignore[attr-defined]
+        for item in server["left_out"]:
             typer.echo(f"  left out {item['tool']}: {item['why']}")
 
 
@@ -160,6 +146,7 @@ def say(
             result = await assistant.say(text, seat=speaker)
             echo_turn(result, trace=trace)
             if yes and result.outcome == "asked":
-                echo_turn(await assistant.say("yes", seat=speaker), trace=trace)
+                answer = "好的" if result.lang == "zh" else "yes"
+                echo_turn(await assistant.say(answer, seat=speaker), trace=trace)
 
     asyncio.run(turn())

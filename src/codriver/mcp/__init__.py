@@ -1,9 +1,13 @@
 """Apps over MCP (extra ``[mcp]``): third-party services as tools of the ``apps`` agent, under
 their manifest's scopes and the one safety gate; and the car as an MCP server for other agents.
 
-- :mod:`codriver.mcp.config` — the apps file: servers and their manifests (no SDK needed).
-- :mod:`codriver.mcp.apps` — connect every configured server, mount its tools, route phrases.
-- :mod:`codriver.mcp.car` — the car's tools as an MCP server (``codriver mcp serve``).
+Apps: :mod:`~codriver.mcp.config` (the apps file and manifests) → :mod:`~codriver.mcp.client`
+(one server's connection, with :mod:`~codriver.mcp.breaker` and :mod:`~codriver.mcp.payload`) →
+:mod:`~codriver.mcp.mount` (its tools as codriver tools) → :mod:`~codriver.mcp.apps` (every server
+at once) → :mod:`~codriver.mcp.routes` (phrases in front of the engine) and
+:mod:`~codriver.mcp.assistant`. The car as a server: :mod:`~codriver.mcp.grants` (clients, tokens),
+:mod:`~codriver.mcp.car` (the tools and handlers), :mod:`~codriver.mcp.serve` (stdio, HTTP).
+See docs/mcp.md.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from codriver.mcp.client import Connection, ServerDown
 from codriver.mcp.config import AppsConfig, ServerManifest
@@ -80,6 +81,24 @@ class Apps:
     def toolbox(self, base: Iterable[Toolset] = VEHICLE_TOOLSETS) -> ToolBox:
         """The car's toolsets and the apps."""
         return ToolBox([*base, self.toolset()])
+
+    def summary(self) -> list[dict[str, Any]]:
+        """How discovery went, per server, as JSON-ready data (``codriver mcp apps``)."""
+        return [
+            {
+                "server": report.name,
+                "up": report.up,
+                "problem": report.problem,
+                "ms": round(report.ms, 1),
+                "tools": [
+                    {"name": t.name, "scopes": sorted(t.scopes), "read_only": t.read_only}
+                    for t in self.tools
+                    if t.provider == report.name
+                ],
+                "left_out": [{"tool": r.tool, "why": r.why} for r in report.rejected],
+            }
+            for report in self.reports.values()
+        ]
 
     def manifest(self, server: str) -> ServerManifest | None:
         return self.config.server(server)
