@@ -178,12 +178,16 @@ def apps(loop: asyncio.Runner, parking_url: str, clock: Clock) -> Iterator[Any]:
     }
     servers.append({"name": "parking_http", "token_env": TOKEN_ENV, **http})
     servers.append({"name": "parking_bad_token", "token_env": TOKEN_ENV + "_WRONG", **http})
-    os.environ[TOKEN_ENV] = PARKING_TOKEN
-    os.environ[TOKEN_ENV + "_WRONG"] = "not-the-token-at-all"
-    config = parse_apps({**APPS, "servers": servers}, "test apps")
-    connected = loop.run(Apps.connect(config, clock=clock))
-    yield connected
-    loop.run(connected.close())
+    tokens = {TOKEN_ENV: PARKING_TOKEN, TOKEN_ENV + "_WRONG": "not-the-token-at-all"}
+    os.environ.update(tokens)
+    try:
+        config = parse_apps({**APPS, "servers": servers}, "test apps")
+        connected = loop.run(Apps.connect(config, clock=clock))
+        yield connected
+        loop.run(connected.close())
+    finally:
+        for name in tokens:
+            os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")
