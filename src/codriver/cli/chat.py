@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from codriver.assistant.session import Assistant
-from codriver.cli.common import echo_turn, make_assistant, parse_assignment, show_value
+from codriver.cli.common import echo_turn, open_assistant, parse_assignment, show_value
 from codriver.errors import CodriverError
-from codriver.vehicle.seats import parse_seat
+from codriver.vehicle.seats import Seat, parse_seat
 
 HELP = """Type what an occupant says. Commands:
   :from SEAT          who speaks next (driver, passenger, rear_left, rear_right)
@@ -21,9 +23,19 @@ HELP = """Type what an occupant says. Commands:
   :help, :quit"""
 
 
-def chat(speaker: str, brain: str, trace: bool = False) -> None:
-    assistant = make_assistant(brain)
-    seat = parse_seat(speaker)
+def chat(speaker: str, brain: str, trace: bool = False, apps: Path | None = None) -> None:
+    """The whole chat runs on one event loop, so that connections (apps over MCP, an LLM
+    endpoint) live as long as the session."""
+    with asyncio.Runner() as runner:
+        stack = AsyncExitStack()
+        try:
+            assistant = runner.run(open_assistant(brain, apps, stack))
+            _talk(runner, assistant, parse_seat(speaker), trace)
+        finally:
+            runner.run(stack.aclose())
+
+
+def _talk(runner: asyncio.Runner, assistant: Assistant, seat: Seat, trace: bool) -> None:
     typer.echo(
         f"codriver chat: {assistant.bus.catalog and 'simulated car'}, you are the {seat}. "
         "Type :help for commands, :quit to leave."
@@ -39,16 +51,18 @@ def chat(speaker: str, brain: str, trace: bool = False) -> None:
             continue
         try:
             if line.startswith(":"):
-                if _command(assistant, line, state := {"seat": seat, "gaze": gaze}):
+                if _command(runner, assistant, line, state := {"seat": seat, "gaze": gaze}):
                     return
                 seat, gaze = state["seat"], state["gaze"]  # type: ignore[assignment]
                 continue
-            echo_turn(asyncio.run(assistant.say(line, seat=seat, gaze=gaze)), trace=trace)
+            echo_turn(runner.run(assistant.say(line, seat=seat, gaze=gaze)), trace=trace)
         except CodriverError as exc:
             typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
 
 
-def _command(assistant: Assistant, line: str, state: dict[str, Any]) -> bool:
+def _command(
+    runner: asyncio.Runner, assistant: Assistant, line: str, state: dict[str, Any]
+) -> bool:
     """Run a ``:command``; True means quit."""
     name, _, arg = line[1:].strip().partition(" ")
     arg = arg.strip()
@@ -62,17 +76,17 @@ def _command(assistant: Assistant, line: str, state: dict[str, Any]) -> bool:
         state["gaze"] = arg or None
     elif name == "set":
         path, value = parse_assignment(arg)
-        echo_turn(asyncio.run(assistant.feed({path: value})))
-        typer.echo(f"  {path} = {show_value(asyncio.run(assistant.read(path)))}")
+        echo_turn(runner.run(assistant.feed({path: value})))
+        typer.echo(f"  {path} = {show_value(runner.run(assistant.read(path)))}")
     elif name == "wait":
         try:
             seconds = float(arg)
         except ValueError:
             typer.secho("error: :wait needs seconds", fg=typer.colors.RED, err=True)
             return False
-        echo_turn(asyncio.run(assistant.advance(seconds)))
+        echo_turn(runner.run(assistant.advance(seconds)))
     elif name == "get":
-        values = asyncio.run(assistant.snapshot([arg] if arg else []))
+        values = runner.run(assistant.snapshot([arg] if arg else []))
         if not values:
             typer.secho(f"error: nothing under {arg!r}", fg=typer.colors.RED, err=True)
         for path, current in values.items():

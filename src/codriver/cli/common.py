@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AsyncExitStack
+from pathlib import Path
 
 import typer
 import yaml
@@ -38,6 +40,43 @@ def make_assistant(brain: str = "default") -> Assistant:
     from codriver.llm import make_brain
 
     return Assistant(brain=make_brain(None if brain == "default" else brain, settings))
+
+
+async def open_assistant(brain: str, apps_file: Path | None, stack: AsyncExitStack) -> Assistant:
+    """The assistant for a session that lives in one event loop: with the third-party apps of
+    ``apps_file`` mounted (or those of the settings file's ``[mcp]`` table), their connections
+    closed when ``stack`` closes. Without apps, :func:`make_assistant`."""
+    if apps_file is None:
+        from codriver.llm.settings import default_config_file
+
+        if not default_config_file().is_file():
+            return make_assistant(brain)
+    try:
+        from codriver.mcp.config import find_apps
+    except ImportError:  # no [mcp] extra: apps named in a file are an error, else none
+        if apps_file is not None:
+            raise
+        return make_assistant(brain)
+    config = find_apps(apps_file)
+    if not config.servers:
+        return make_assistant(brain)
+    from codriver.mcp import require_sdk
+
+    require_sdk()
+    from codriver.llm import make_brain
+    from codriver.llm.settings import load_settings
+    from codriver.mcp.apps import Apps
+    from codriver.mcp.assistant import assistant_with_apps
+
+    apps = await stack.enter_async_context(await Apps.connect(config))
+    for report in apps.reports.values():
+        if not report.up:
+            typer.secho(f"  ({report.name} left out: {report.problem})", err=True)
+    settings = load_settings(LLM_FLAGS)
+    kind = None if brain == "default" else brain
+    if kind in ("local", "direct") or settings is None:
+        return assistant_with_apps(apps)
+    return assistant_with_apps(apps, brain=lambda tools: make_brain(kind, settings, tools=tools))
 
 
 def parse_assignment(text: str) -> tuple[str, Value]:

@@ -86,11 +86,15 @@ def chat(
     speaker: Speaker = "driver",
     brain: Brain = "default",
     trace: Annotated[bool, typer.Option("--trace", help="show which agent did what")] = False,
+    apps: Annotated[
+        Path | None,
+        typer.Option(help="third-party apps over MCP (YAML/TOML; default: [mcp] of the settings)"),
+    ] = None,
 ) -> None:
     """Talk to the simulated car; each reply shows the signals that changed."""
     from codriver.cli.chat import chat as run_chat
 
-    run_chat(speaker, brain, trace)
+    run_chat(speaker, brain, trace, apps)
 
 
 @app.command()
@@ -154,6 +158,7 @@ def voice(
     as_json: Annotated[
         Path | None, typer.Option("--json", help="write per-utterance timings")
     ] = None,
+    apps: Annotated[Path | None, typer.Option(help="third-party apps over MCP (YAML/TOML)")] = None,
 ) -> None:
     """Hands-free: wake word, speech in, actions, spoken replies out (extra [voice])."""
     from codriver.cli.voice import run_voice
@@ -171,6 +176,7 @@ def voice(
         follow_up=follow_up,
         as_json=as_json,
         hangover=hangover,
+        apps=apps,
     )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import typer
 
-from codriver.cli.common import change_lines, make_assistant
+from codriver.cli.common import change_lines, open_assistant
 from codriver.errors import InputError
 from codriver.text import Lang
 from codriver.vehicle.seats import parse_seat
@@ -29,6 +30,7 @@ def run_voice(
     follow_up: float,
     as_json: Path | None,
     hangover: float = 0.3,
+    apps: Path | None = None,
 ) -> None:
     from codriver.voice.engines.offline import offline_engines
     from codriver.voice.pipeline import Timeline
@@ -46,27 +48,31 @@ def run_voice(
         recognizer = FunASRRecognizer(funasr_url)
     elif asr != "offline":
         raise InputError(f"unknown recogniser {asr!r}: use offline or funasr")
-    assistant = make_assistant(brain)
     ports = Engines(
         None if wake_word == "none" else engines.wake, engines.vad, recognizer, engines.synthesizer
     )
-    playback = Timeline() if source is not None else Speaker()
-    loop = build_loop(
-        assistant,
-        ports,
-        playback,
-        lang=chosen,
-        seat=speaker,
-        follow_up_s=follow_up,
-        hangover_s=hangover,
-        on_frame=_show,
-    )
-    if source is not None:
-        timings = asyncio.run(run_file(loop, source, seats, out))
-    else:
-        typer.echo(f"listening (wake word: {wake_word}); Ctrl-C to stop")
-        asyncio.run(loop.run(microphone(speaker)))
-        timings = loop.timings
+
+    async def session() -> list[Timing]:
+        async with AsyncExitStack() as stack:
+            assistant = await open_assistant(brain, apps, stack)
+            playback = Timeline() if source is not None else Speaker()
+            loop = build_loop(
+                assistant,
+                ports,
+                playback,
+                lang=chosen,
+                seat=speaker,
+                follow_up_s=follow_up,
+                hangover_s=hangover,
+                on_frame=_show,
+            )
+            if source is not None:
+                return await run_file(loop, source, seats, out)
+            typer.echo(f"listening (wake word: {wake_word}); Ctrl-C to stop")
+            await loop.run(microphone(speaker))
+            return loop.timings
+
+    timings = asyncio.run(session())
     _summary(timings)
     if as_json is not None:
         as_json.write_text(json.dumps([_timing(t) for t in timings], ensure_ascii=False, indent=1))

@@ -198,7 +198,7 @@ class Connection:
             errlog = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))  # noqa: SIM115
             self._errlog = errlog
             params = StdioServerParameters(
-                command=manifest.stdio.command,
+                command=manifest.stdio.program,
                 args=list(manifest.stdio.args),
                 env=dict(manifest.stdio.env) or None,
                 cwd=manifest.stdio.cwd,

@@ -20,6 +20,7 @@ servers:
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -92,9 +93,15 @@ class StdioTarget(_Model):
     """A server started as a subprocess, speaking MCP over its stdin and stdout."""
 
     command: str = Field(min_length=1)
+    """The program; ``python`` means the interpreter codriver itself runs on (its environment,
+    whether or not that is on the PATH)."""
     args: tuple[str, ...] = ()
     env: dict[str, str] = Field(default_factory=dict)
     cwd: str | None = None
+
+    @property
+    def program(self) -> str:
+        return sys.executable if self.command == "python" else self.command
 
 
 class ServerManifest(_Model):
