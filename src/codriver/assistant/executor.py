@@ -149,12 +149,8 @@ class Executor:
             scopes=caller.scopes,
             confirmed=confirmed,
         )
-        verdict = self.policy.check(action, state)
-        if verdict.decision == "refuse":
-            return ActionResult(call, "refused", verdict.reason, verdict)
-        if verdict.decision == "confirm":
-            return ActionResult(call, "asked", verdict.reason, verdict)
-        return effect, verdict
+        verdict = self._gate(call, action, state)
+        return verdict if isinstance(verdict, ActionResult) else (effect, verdict)
 
     async def _remote(
         self,
@@ -180,11 +176,9 @@ class Executor:
             scopes=tool.scopes,
             confirmed=confirmed,
         )
-        verdict = self.policy.check(action, state)
-        if verdict.decision == "refuse":
-            return ActionResult(call, "refused", verdict.reason, verdict)
-        if verdict.decision == "confirm":
-            return ActionResult(call, "asked", verdict.reason, verdict)
+        verdict = self._gate(call, action, state)
+        if isinstance(verdict, ActionResult):
+            return verdict
         if not call_it:
             return ActionResult(call, "done", None, verdict)
         effect = await tool.remote(args)
@@ -192,6 +186,18 @@ class Executor:
             return ActionResult(call, "failed", effect.failed, verdict)
         status: ActionStatus = "answered" if tool.read_only else "done"
         return ActionResult(call, status, effect.answer or effect.done, verdict)
+
+    def _gate(
+        self, call: ToolCall, action: ProposedAction, state: dict[str, Value | None]
+    ) -> ActionResult | Verdict:
+        """The safety gate's verdict on an action: allowed (the verdict), or the call's end —
+        refused with the reason to speak, or asked for the occupant's confirmation."""
+        verdict = self.policy.check(action, state)
+        if verdict.decision == "refuse":
+            return ActionResult(call, "refused", verdict.reason, verdict)
+        if verdict.decision == "confirm":
+            return ActionResult(call, "asked", verdict.reason, verdict)
+        return verdict
 
     async def _carry(self, effect: Effect) -> tuple[list[SignalChange], Rejection | None]:
         """Make an allowed effect real: its writes, the readings it causes, its follow-up."""

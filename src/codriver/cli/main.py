@@ -19,7 +19,7 @@ from codriver.cli.common import (
     show_value,
 )
 from codriver.cli.mcp import app as mcp_app
-from codriver.errors import CodriverError
+from codriver.errors import CodriverError, MissingExtraError
 
 app = typer.Typer(
     name="codriver",
@@ -161,7 +161,10 @@ def voice(
     apps: Annotated[Path | None, typer.Option(help="third-party apps over MCP (YAML/TOML)")] = None,
 ) -> None:
     """Hands-free: wake word, speech in, actions, spoken replies out (extra [voice])."""
-    from codriver.cli.voice import run_voice
+    try:
+        from codriver.cli.voice import run_voice
+    except ImportError as exc:  # numpy and the engines come with the extra
+        raise MissingExtraError("codriver voice", "voice") from exc
 
     run_voice(
         source,

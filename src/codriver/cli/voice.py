@@ -14,6 +14,7 @@ from codriver.errors import InputError
 from codriver.text import Lang
 from codriver.vehicle.seats import parse_seat
 from codriver.voice.frames import Frame, Heard, Interrupted, Replied, Timing, WakeHeard
+from codriver.voice.session import Engines
 
 
 def run_voice(
@@ -32,25 +33,14 @@ def run_voice(
     hangover: float = 0.3,
     apps: Path | None = None,
 ) -> None:
-    from codriver.voice.engines.offline import offline_engines
     from codriver.voice.pipeline import Timeline
-    from codriver.voice.session import Engines, Speaker, build_loop, microphone, run_file
+    from codriver.voice.session import Speaker, build_loop, microphone, run_file
 
     chosen: Lang | None = None if lang == "auto" else _lang(lang)
     speaker = parse_seat(seat)
     seats = [parse_seat(s.strip()) for s in channels.split(",")] if channels else [speaker]
     wake_word = (wake or ("hey jarvis" if source is None else "none")).lower()
-    engines = offline_engines(chosen, wake_word=wake_word if wake_word != "none" else "hey jarvis")
-    recognizer = engines.recognizer
-    if asr == "funasr":
-        from codriver.voice.engines.funasr import FunASRRecognizer
-
-        recognizer = FunASRRecognizer(funasr_url)
-    elif asr != "offline":
-        raise InputError(f"unknown recogniser {asr!r}: use offline or funasr")
-    ports = Engines(
-        None if wake_word == "none" else engines.wake, engines.vad, recognizer, engines.synthesizer
-    )
+    ports = _engines(chosen, wake_word, asr, funasr_url)
 
     async def session() -> list[Timing]:
         async with AsyncExitStack() as stack:
@@ -76,6 +66,22 @@ def run_voice(
     _summary(timings)
     if as_json is not None:
         as_json.write_text(json.dumps([_timing(t) for t in timings], ensure_ascii=False, indent=1))
+
+
+def _engines(lang: Lang | None, wake_word: str, asr: str, funasr_url: str) -> Engines:
+    """The offline engines for ``lang``, with FunASR doing the recognising when asked."""
+    from codriver.voice.engines.offline import offline_engines
+
+    engines = offline_engines(lang, wake_word=wake_word if wake_word != "none" else "hey jarvis")
+    recognizer = engines.recognizer
+    if asr == "funasr":
+        from codriver.voice.engines.funasr import FunASRRecognizer
+
+        recognizer = FunASRRecognizer(funasr_url)
+    elif asr != "offline":
+        raise InputError(f"unknown recogniser {asr!r}: use offline or funasr")
+    wake = None if wake_word == "none" else engines.wake
+    return Engines(wake, engines.vad, recognizer, engines.synthesizer)
 
 
 def _lang(text: str) -> Lang:
