@@ -42,7 +42,13 @@ def test_voice_orders_a_coffee_after_a_spoken_yes(
         return np.frombuffer(to_rate(voice.synthesize(text, "en")).pcm, dtype="<i2")
 
     clip = np.concatenate(
-        [silence(0.5), say("Order a coffee, an americano please."), silence(3.0), say("Yes."), silence(1.5)]
+        [
+            silence(0.5),
+            say("Order a coffee, an americano please."),
+            silence(3.0),
+            say("Yes."),
+            silence(1.5),
+        ]
     )
     source = tmp_path / "order.wav"
     write_wav(source, clip.astype("<i2").tobytes(), 16_000)
