@@ -154,7 +154,9 @@ def voice(
     ] = "ws://127.0.0.1:10095",
     brain: Brain = "default",
     follow_up: Annotated[float, typer.Option(help="seconds after a reply without wake word")] = 8.0,
-    hangover: Annotated[float, typer.Option(help="seconds of silence that end an utterance")] = 0.3,
+    hangover: Annotated[
+        float, typer.Option(help="seconds of silence that end an utterance")
+    ] = 0.25,
     as_json: Annotated[
         Path | None, typer.Option("--json", help="write per-utterance timings")
     ] = None,

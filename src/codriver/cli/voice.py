@@ -30,7 +30,7 @@ def run_voice(
     brain: str,
     follow_up: float,
     as_json: Path | None,
-    hangover: float = 0.3,
+    hangover: float = 0.25,
     apps: Path | None = None,
 ) -> None:
     from codriver.voice.pipeline import Timeline

@@ -14,7 +14,7 @@ from codriver.text import Lang
 from codriver.vehicle.seats import Seat
 from codriver.voice.audio import chunks, read_wav, write_wav
 from codriver.voice.frames import AudioIn, Frame, Timing
-from codriver.voice.listen import VadStage, WakeStage
+from codriver.voice.listen import HANGOVER_S, VadStage, WakeStage
 from codriver.voice.pipeline import Playback, Timeline, VoiceLoop
 from codriver.voice.ports import RATE, Audio, Recognizer, Synthesizer, VoiceActivity, WakeWord
 from codriver.voice.respond import AsrStage, AssistantStage, TtsStage
@@ -36,7 +36,7 @@ def build_loop(
     lang: Lang | None = None,
     seat: Seat = "driver",
     follow_up_s: float = 8.0,
-    hangover_s: float = 0.3,
+    hangover_s: float = HANGOVER_S,
     on_frame: Callable[[Frame], None] | None = None,
 ) -> VoiceLoop:
     return VoiceLoop(
