@@ -280,12 +280,23 @@ def serve(
         typer.Option(envvar="CODRIVER_TOKEN", help="bearer token (generated when not given)"),
     ] = None,
     access_log: Annotated[bool, typer.Option(help="log every request")] = False,
+    apps: Annotated[
+        Path | None, typer.Option(help="third-party apps over MCP, mounted in every cabin")
+    ] = None,
 ) -> None:
     """Serve the HTTP/WebSocket API and the web cockpit (needs the [server] extra)."""
     from codriver.server.config import ServerConfig, new_token
     from codriver.server.run import serve as run_server
 
-    run_server(host, port, ServerConfig(token=token or new_token()), access_log=access_log)
+    mounted = None
+    if apps is not None:
+        from codriver.mcp import require_sdk
+        from codriver.mcp.config import load_apps
+
+        require_sdk()
+        mounted = load_apps(apps)
+    config = ServerConfig(token=token or new_token())
+    run_server(host, port, config, access_log=access_log, apps=mounted)
 
 
 def run() -> None:

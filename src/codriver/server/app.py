@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +23,9 @@ from codriver.server.config import ServerConfig
 from codriver.server.openapi import with_event_schemas
 from codriver.server.problems import status_of
 
+if TYPE_CHECKING:
+    from codriver.mcp.config import AppsConfig
+
 log = logging.getLogger("uvicorn.error")  # uvicorn's own logger, so it shows where uvicorn logs
 MAX_BODY = 64 * 1024
 API_VERSION = "1.0"
@@ -34,15 +38,25 @@ with the turn they caused; `/api/sessions/{id}/events` (WebSocket) streams every
 (their shapes are the `*Event` schemas). The cockpit is served at `/`."""
 
 
-def build_app(config: ServerConfig, make_assistant: Callable[[], Assistant] = Assistant) -> FastAPI:
-    """The service with its own cabins; ``make_assistant`` builds each cabin's assistant."""
+def build_app(
+    config: ServerConfig,
+    make_assistant: Callable[[], Assistant] = Assistant,
+    *,
+    apps: AppsConfig | None = None,
+) -> FastAPI:
+    """The service with its own cabins; ``make_assistant`` builds each cabin's assistant. With
+    ``apps``, the third-party apps are connected once when the service starts and mounted in
+    every cabin (each cabin its own car and assistant, the apps' connections shared)."""
     cabins = Cabins(config, make_assistant)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        cabins.start_ticker()
-        yield
-        await cabins.shutdown()  # uvicorn has finished the requests in flight by now
+        async with AsyncExitStack() as stack:
+            if apps is not None and apps.servers:
+                cabins.build_with(await _with_apps(apps, stack))
+            cabins.start_ticker()
+            yield
+            await cabins.shutdown()  # uvicorn has finished the requests in flight by now
         turns = sum(c.turns for c in cabins)
         log.info("codriver stopped: %d turns answered in %d sessions", turns, len(cabins))
 
@@ -65,6 +79,17 @@ def build_app(config: ServerConfig, make_assistant: Callable[[], Assistant] = As
     app.openapi = with_event_schemas(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit)
     return app
+
+
+async def _with_apps(config: AppsConfig, stack: AsyncExitStack) -> Callable[[], Assistant]:
+    from codriver.mcp.apps import Apps
+    from codriver.mcp.assistant import assistant_with_apps
+
+    connected = await stack.enter_async_context(await Apps.connect(config))
+    for report in connected.reports.values():
+        if not report.up:
+            log.warning("app %s left out: %s", report.name, report.problem)
+    return lambda: assistant_with_apps(connected)
 
 
 async def _refused(request: Request, exc: CodriverError) -> JSONResponse:

@@ -32,6 +32,10 @@ class Cabins:
         self._cabins: dict[str, Cabin] = {}
         self._ticker: asyncio.Task[None] | None = None
 
+    def build_with(self, make_assistant: Callable[[], Assistant]) -> None:
+        """Build the cabins opened from now on with ``make_assistant`` (apps mounted, say)."""
+        self._make = make_assistant
+
     def __iter__(self) -> Iterator[Cabin]:
         return iter(list(self._cabins.values()))
 
