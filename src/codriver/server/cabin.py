@@ -105,15 +105,14 @@ class Cabin:
         return result
 
     async def _after(self, cause: Cause, heard: JsonObject | None, result: TurnResult) -> None:
-        """Keep the pending question and the transcript as the assistant does, then publish."""
+        """Follow the assistant's pending question and keep the transcript, then publish."""
         spoken = heard is not None
         was = self.pending
-        asked = result.outcome == "asked"
-        if asked:
+        if self.assistant.question is None:
+            self.pending = None
+        elif result.outcome == "asked" or was is None:  # a new question
             seat = str(heard["seat"]) if heard else "driver"
             self.pending = Pending(result.reply, result.lang, seat, proactive=not spoken)
-        elif spoken:
-            self.pending = None  # any answer ends what was asked, as in the assistant
         if spoken or result.reply:
             self.transcript.append(_line(cause, heard, result, self.now))
         if self.events.listening:
