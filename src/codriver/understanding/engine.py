@@ -266,10 +266,10 @@ def _remedy(
 def _name_from_free_text(frame: Frame, device: str | None, text: str) -> None:
     """ "调到FM101.7", "some classical music would be nice": what to play, said without a verb;
     "到苏州有多少公里": the place a trip question is about, said before the question."""
-    unnamed = not frame.query and frame.action in (None, "set", "on", "remember")
-    if device in ("media", "profile") and unnamed:
-        frame.query = free_text(frame, text)
-    elif frame.action == "trip" and not frame.query:
+    if frame.query:
+        return
+    named_by_text = device in ("media", "profile") and frame.action in (None, "set", "on", "remember")
+    if named_by_text or frame.action == "trip":
         frame.query = free_text(frame, text)
 
 
