@@ -268,8 +268,8 @@ def _name_from_free_text(frame: Frame, device: str | None, text: str) -> None:
     "到苏州有多少公里": the place a trip question is about, said before the question."""
     if frame.query:
         return
-    named_by_text = device in ("media", "profile") and frame.action in (None, "set", "on", "remember")
-    if named_by_text or frame.action == "trip":
+    verbless = frame.action in (None, "set", "on", "remember")
+    if (device in ("media", "profile") and verbless) or frame.action == "trip":
         frame.query = free_text(frame, text)
 
 
