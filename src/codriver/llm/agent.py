@@ -19,7 +19,7 @@ from typing import Any
 from codriver.assistant.plan import ToolCall
 from codriver.assistant.result import ActionResult
 from codriver.assistant.trace import TraceEntry
-from codriver.llm.backend import ChatModel, Message, ModelCall, ModelUnavailable
+from codriver.llm.backend import ChatModel, Completion, Message, ModelCall, ModelUnavailable
 from codriver.llm.prompts import load_prompts, openai_tools, plan_format, tool_lines
 from codriver.llm.settings import Mode
 from codriver.tools.base import ArgumentProblem, Tool
@@ -124,7 +124,7 @@ class LLMAgent:
             text += "\n" + load_prompts().structured.format(tools=tool_lines(self.tools.values()))
         return text
 
-    async def _complete(self, messages: Sequence[Message]) -> Any:
+    async def _complete(self, messages: Sequence[Message]) -> Completion:
         if self.mode == "structured":
             return await self.model.complete(
                 messages, response_format=plan_format(self.tools.values())
