@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from codriver.assistant.plan import ToolCall
 from codriver.text import Bilingual
+from codriver.understanding.devices import load_devices
 from codriver.understanding.frames import Frame, trim_query
 from codriver.understanding.lexicon import load_lexicon
 from codriver.understanding.resolve import Need, Scope
@@ -34,8 +35,11 @@ def free_text(frame: Frame, text: str) -> str | None:
 
 
 def borrow_name(frame: Frame, before: Frame, text: str) -> None:
-    """ "最近的洗手间在哪，带我过去": the place was named in the clause before."""
-    name = before.query or free_text(before, text)
+    """ "最近的洗手间在哪，带我过去": the place was named in the clause before — by name, or as a
+    kind of place (then the nearest one)."""
+    spec = load_devices().get(before.device or "")
+    nearest = spec.args.get("nearest") if spec is not None else None
+    name = before.query or (str(nearest) if nearest else None) or free_text(before, text)
     if name:
         frame.query = name
 

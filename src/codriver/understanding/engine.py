@@ -158,8 +158,11 @@ class LocalBrain(InferenceMixin, DialogueMixin):
     ) -> Plan:
         """The plan from what the clauses gave: act, ask for a missing slot, answer, or say
         what was not understood."""
+        devices = load_devices()
         howto = any("howto" in f.cues for f in frames) and not any(
-            set(f.actions) & set(OPEN_SLOT) for f in frames
+            set(f.actions) & set(OPEN_SLOT)
+            or (f.device in devices and devices[f.device].kind == "nearby")  # "加油站在哪儿"
+            for f in frames
         )
         if howto and ctx.tools.get("ask_manual") is not None:
             # "how do I open the charge port?": instructions, not the action itself
@@ -274,12 +277,23 @@ def _name_from_free_text(frame: Frame, device: str | None, text: str) -> None:
 
 
 def _unique(calls: list[ToolCall]) -> list[ToolCall]:
-    """The calls without exact repeats, in order."""
+    """The calls without exact repeats, in order; a list of nearby places is dropped when the
+    same utterance goes to the nearest of them ("最近的洗手间在哪，带我过去": one trip)."""
     seen: list[ToolCall] = []
     for call in calls:
         if all(call.name != c.name or dict(call.args) != dict(c.args) for c in seen):
             seen.append(call)
-    return seen
+    going = {str(c.args.get("place")) for c in seen if c.name in ("navigate_to", "add_waypoint")}
+    nearest = {
+        str(spec.args.get("category")): str(spec.args["nearest"])
+        for spec in load_devices().values()
+        if "nearest" in spec.args
+    }
+    return [
+        c
+        for c in seen
+        if not (c.name == "find_nearby" and nearest.get(str(c.args.get("category"))) in going)
+    ]
 
 
 def asking_about_trip(frames: list[Frame]) -> list[Frame]:

@@ -351,9 +351,14 @@ def _profile(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | N
 
 def _nearby(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
     """ "is there a coffee shop around here?", "附近有没有停车场"."""
-    if not frame.query:
+    nearest = spec.args.get("nearest")
+    if nearest and ("navigate" in frame.actions or "add_stop" in frame.actions):
+        tool = "add_waypoint" if "add_stop" in frame.actions else "navigate_to"
+        return [ToolCall(tool, {"place": nearest})]
+    category = spec.args.get("category") if nearest else frame.query
+    if not category:
         return Need("place", spec.name)
-    return [ToolCall("find_nearby", {"category": frame.query})]
+    return [ToolCall("find_nearby", {"category": category})]
 
 
 _HANDLERS = {
