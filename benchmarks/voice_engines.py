@@ -19,30 +19,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from codriver.testing.voice import ENGLISH_COMMANDS, MANDARIN_COMMANDS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 T = TypeVar("T")
 
-ENGLISH = [
-    "Turn on the seat heating.",
-    "Play some jazz.",
-    "Close all the windows.",
-    "Navigate to the nearest charging station.",
-    "Make it a bit warmer.",
-    "Set the temperature to 22 degrees.",
-]
-MANDARIN = [
-    "打开空调，温度调到二十三度",
-    "打开座椅加热",
-    "氛围灯调成蓝色",
-    "导航到最近的加油站",
-    "关闭车窗",
-    "播放周杰伦的歌",
-    "把音量调小一点",
-    "打开后备箱",
-    "我有点冷",
-    "打电话给妈妈",
-]
+ENGLISH = list(ENGLISH_COMMANDS)
+MANDARIN = list(MANDARIN_COMMANDS)
 
 
 def timed(make: Callable[[], T]) -> tuple[T, float]:

