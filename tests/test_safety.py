@@ -232,6 +232,44 @@ def test_each_rule_allows_its_near_miss(policy: SafetyPolicy, case: Case) -> Non
     assert verdict.allowed
 
 
+GEAR = "Vehicle.Powertrain.Transmission.SelectedGear"
+NOT_KNOWN_PARKED = {
+    "reversing": {"Vehicle.Speed": -8, GEAR: -1},
+    "speed-unknown": {"Vehicle.Speed": None},
+    "speed-unknown-in-park": {"Vehicle.Speed": None, GEAR: 126},
+    "stopped-in-drive": {"Vehicle.Speed": 0, GEAR: 127},
+    "stopped-gear-unknown": {"Vehicle.Speed": 0, GEAR: None},
+    "rolling-in-park": {"Vehicle.Speed": 3, GEAR: 126},
+    "speed-not-finite": {"Vehicle.Speed": float("nan")},
+}
+MOVING_CASES = [c for c in CASES if "Vehicle.Speed" in c.when and c.decision == "refuse"]
+
+
+@pytest.mark.parametrize("how", NOT_KNOWN_PARKED)
+@pytest.mark.parametrize("case", MOVING_CASES, ids=[_case_id(c) for c in MOVING_CASES])
+def test_moving_rules_hold_unless_the_car_is_known_to_be_parked(
+    policy: SafetyPolicy, case: Case, how: str
+) -> None:
+    """Reversing, a lost speed signal or a gear other than P is not parked: fail closed."""
+    when = {**case.when, **NOT_KNOWN_PARKED[how]}
+    verdict = policy.check(case.action, state(when=when))
+    assert (verdict.decision, verdict.rule) == (case.decision, case.rule)
+
+
+@pytest.mark.parametrize("how", ["reversing", "speed-unknown"])
+def test_unlocking_while_not_known_parked_asks(policy: SafetyPolicy, how: str) -> None:
+    action = act("set_lock", (f"{DOOR}.Row1.DriverSide.IsLocked", False))
+    verdict = policy.check(action, state(when=NOT_KNOWN_PARKED[how]))
+    assert (verdict.decision, verdict.rule) == ("confirm", "confirm-unlock-while-moving")
+
+
+def test_headlights_off_when_the_light_is_not_known_count_as_dark(policy: SafetyPolicy) -> None:
+    action = act("set_lights", ("Vehicle.Body.Lights.Beam.Low.IsOn", False))
+    unknown = {**DRIVING, "Vehicle.Exterior.LightIntensity": None}
+    verdict = policy.check(action, state(when=unknown))
+    assert verdict.rule == "no-headlights-off-while-moving-in-the-dark"
+
+
 def test_every_shipped_rule_is_exercised() -> None:
     text = resources.files("codriver.safety").joinpath("data/rules.yaml").read_text("utf-8")
     in_file = {rule["id"] for rule in yaml.safe_load(text)["rules"]}

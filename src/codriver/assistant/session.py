@@ -163,12 +163,12 @@ class Assistant:
 
     # -- the world changes -----------------------------------------------------------------
 
-    async def preset(self, values: Mapping[str, Value]) -> None:
+    async def preset(self, values: Mapping[str, Value | None]) -> None:
         """Set the starting state (a scenario's ``given``) before anything happens; no reactions."""
         await self._apply_world(values)
         await self._prime()
 
-    async def feed(self, values: Mapping[str, Value]) -> TurnResult:
+    async def feed(self, values: Mapping[str, Value | None]) -> TurnResult:
         """Sensor readings arrive (rain starts, the car speeds up); bad values raise InputError.
         Rules that the change sets off run, and care may speak or offer help."""
         started = time.perf_counter()
@@ -176,10 +176,14 @@ class Assistant:
         changes = await self._apply_world(values)
         return await self._react(changes, started)
 
-    async def _apply_world(self, values: Mapping[str, Value]) -> tuple[SignalChange, ...]:
+    async def _apply_world(self, values: Mapping[str, Value | None]) -> tuple[SignalChange, ...]:
         vehicle = {p: v for p, v in values.items() if not p.startswith(COCKPIT)}
-        cockpit = {p: v for p, v in values.items() if p.startswith(COCKPIT)}
+        cockpit = {p: v for p, v in values.items() if p.startswith(COCKPIT) and v is not None}
+        if any(p.startswith(COCKPIT) and v is None for p, v in values.items()):
+            raise InputError("the assistant's own state (Cockpit.) is always known: give a value")
         for path, value in vehicle.items():
+            if value is None and path in self.bus.catalog:
+                continue  # a sensor lost: the signal is unknown from now on
             checked = self.bus.catalog.validate(path, value)
             if isinstance(checked, Rejection):
                 raise InputError(checked.message)

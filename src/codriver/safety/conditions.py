@@ -8,6 +8,8 @@ from typing import Literal
 
 Op = Literal["eq", "ne", "gt", "ge", "lt", "le", "in", "not_in"]
 _OPS: tuple[Op, ...] = ("eq", "ne", "gt", "ge", "lt", "le", "in", "not_in")
+_UNKNOWN = "or_unknown"
+"""``{lt: 20, or_unknown: true}``: also holds when the value is unknown (None): fail closed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,13 +17,19 @@ class Condition:
     """All of ``tests`` hold for a value, e.g. ``((gt, 0), (lt, 50))``."""
 
     tests: tuple[tuple[Op, object], ...]
+    or_unknown: bool = False
 
     @classmethod
     def parse(cls, raw: object, where: str) -> Condition:
         if not isinstance(raw, Mapping):
             return cls((("eq", raw),))
         tests = []
+        or_unknown = raw.get(_UNKNOWN, False)
+        if not isinstance(or_unknown, bool):
+            raise ValueError(f"{where}: {_UNKNOWN!r} is true or false")
         for key, operand in raw.items():
+            if key == _UNKNOWN:
+                continue
             if key not in _OPS:
                 raise ValueError(f"{where}: unknown comparison {key!r} (use {', '.join(_OPS)})")
             if key in ("in", "not_in") and not isinstance(operand, list):
@@ -29,9 +37,11 @@ class Condition:
             tests.append((key, operand))
         if not tests:
             raise ValueError(f"{where}: empty condition")
-        return cls(tuple(tests))
+        return cls(tuple(tests), or_unknown)
 
     def holds(self, value: object) -> bool:
+        if value is None and self.or_unknown:
+            return True
         return all(_test(op, value, operand) for op, operand in self.tests)
 
 

@@ -14,11 +14,14 @@ import yaml
 from codriver.errors import ConfigError
 from codriver.safety.action import ProposedAction, Source
 from codriver.safety.conditions import Condition
+from codriver.safety.motion import Motion, motion
 from codriver.text import Bilingual
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.seats import SEATS
 
-_KEYS = {"id", "decision", "when", "writes", "tools", "args", "speaker", "sources", "scopes"}
+_KEYS = {
+    "id", "decision", "motion", "when", "writes", "tools", "args", "speaker", "sources", "scopes",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,8 @@ class Rule:
     id: str
     decision: str
     reason: Bilingual
+    motion: Motion | None = None
+    """``moving``: the car is not known to be parked (see :mod:`codriver.safety.motion`)."""
     when: tuple[tuple[str, Condition], ...] = ()
     writes: tuple[tuple[str, Condition], ...] = ()
     tools: tuple[str, ...] = ()
@@ -37,6 +42,8 @@ class Rule:
     scopes: tuple[str, ...] = ()
 
     def matches(self, action: ProposedAction, state: Mapping[str, Value | None]) -> bool:
+        if self.motion is not None and motion(state) != self.motion:
+            return False
         if not all(cond.holds(state.get(path)) for path, cond in self.when):
             return False
         if self.tools and not any(fnmatchcase(action.tool, glob) for glob in self.tools):
@@ -82,16 +89,19 @@ def _rule(raw: dict[str, Any], where: str) -> Rule:
         raise ValueError(f"{here}: unknown keys {sorted(unknown)}")
     if raw["decision"] not in ("refuse", "confirm"):
         raise ValueError(f"{here}: decision must be refuse or confirm")
-    if not any(raw.get(k) for k in ("when", "writes", "tools", "sources", "scopes")):
+    if not any(raw.get(k) for k in ("motion", "when", "writes", "tools", "sources", "scopes")):
         raise ValueError(f"{here}: a rule must say what it matches")
     bad_seats = set(raw.get("speaker", ())) - set(SEATS)
     bad_sources = set(raw.get("sources", ())) - set(get_args(Source))
     if bad_seats or bad_sources:
         raise ValueError(f"{here}: unknown speaker or source {sorted(bad_seats | bad_sources)}")
+    if raw.get("motion") not in (None, "parked", "moving"):
+        raise ValueError(f"{here}: motion must be parked or moving")
     return Rule(
         id=rid,
         decision=raw["decision"],
         reason=Bilingual.from_mapping(raw["reason"], here),
+        motion=raw.get("motion"),
         when=_conditions(raw.get("when"), here),
         writes=_conditions(raw.get("writes"), here),
         tools=tuple(raw.get("tools", ())),

@@ -31,7 +31,7 @@ class Applied:
     """A write that reached the vehicle, with the changes it caused (itself and coupled signals)."""
 
     path: str
-    value: Value
+    value: Value | None
     changes: tuple[SignalChange, ...]
 
 
@@ -62,8 +62,9 @@ class VehicleBus(Protocol):
         """Command an actuator to ``value``."""
         ...
 
-    async def feed(self, values: Mapping[str, Value]) -> list[WriteResult]:
-        """Sensor readings (or any signal) reported by the world, as a real car's updates."""
+    async def feed(self, values: Mapping[str, Value | None]) -> list[WriteResult]:
+        """Sensor readings (or any signal) reported by the world, as a real car's updates;
+        ``None`` marks a signal that is no longer known."""
         ...
 
     def subscribe(self, listener: ChangeListener, prefixes: Iterable[str] = ()) -> Subscription:

@@ -90,14 +90,17 @@ class SimulatedCar:
     async def set(self, path: str, value: Value) -> WriteResult:
         return self._write(path, value, source="command")
 
-    async def feed(self, values: Mapping[str, Value]) -> list[WriteResult]:
+    async def feed(self, values: Mapping[str, Value | None]) -> list[WriteResult]:
         return self.feed_now(values)
 
-    def feed_now(self, values: Mapping[str, Value]) -> list[WriteResult]:
-        """World updates, applied synchronously (scenario ``given`` and ``set`` turns)."""
+    def feed_now(self, values: Mapping[str, Value | None]) -> list[WriteResult]:
+        """World updates, applied synchronously (scenario ``given`` and ``set`` turns). ``None``
+        is a signal that is no longer known (a sensor lost), never a command."""
         return [self._write(path, value, source="world") for path, value in values.items()]
 
-    def _write(self, path: str, value: Value, *, source: ChangeSource) -> WriteResult:
+    def _write(self, path: str, value: Value | None, *, source: ChangeSource) -> WriteResult:
+        if value is None and source == "world":
+            return self._lose(path)
         checked = self.catalog.validate(path, value, write=source == "command")
         if isinstance(checked, Rejection):
             return checked
@@ -110,8 +113,17 @@ class SimulatedCar:
             self._notify(change)
         return Applied(path, checked, tuple(changes))
 
+    def _lose(self, path: str) -> WriteResult:
+        if path not in self._values:
+            return Rejection(path, "unknown_signal", f"unknown signal {path!r}")
+        changes: list[SignalChange] = []
+        self._store(path, None, "world", changes)
+        for change in changes:
+            self._notify(change)
+        return Applied(path, None, tuple(changes))
+
     def _store(
-        self, path: str, value: Value, source: ChangeSource, changes: list[SignalChange]
+        self, path: str, value: Value | None, source: ChangeSource, changes: list[SignalChange]
     ) -> None:
         old = self._values.get(path)
         if old == value and type(old) is type(value):
