@@ -27,10 +27,7 @@ def motion(state: Mapping[str, Value | None]) -> Motion:
     speed = _number(state.get(SPEED))
     if speed is None or abs(speed) >= STANDSTILL_KMH:
         return "moving"
-    if state.get(PARK_LOCK) is True:
-        in_park = True
-    else:
-        in_park = _number(state.get(SELECTED_GEAR)) == PARK
+    in_park = state.get(PARK_LOCK) is True or _number(state.get(SELECTED_GEAR)) == PARK
     engaged = _number(state.get(CURRENT_GEAR))
     if not in_park or (engaged is not None and engaged != 0):
         return "moving"
