@@ -133,11 +133,9 @@ CASES = [
     Case(
         "no-video-for-the-driver-while-moving",
         "refuse",
-        act("play_video", ("Cockpit.Media.Query", "Up"), args={"title": "Up", "screen": "front"}),
+        act("play_media", ("Cockpit.Media.Query", "Up"), ("Cockpit.Media.Video", "center")),
         DRIVING,
-        near_action=act(
-            "play_video", ("Cockpit.Media.Query", "Up"), args={"title": "Up", "screen": "rear"}
-        ),
+        near_action=act("play_video", ("Cockpit.Media.Video", "rear")),
         near_when=DRIVING,
     ),
     Case(

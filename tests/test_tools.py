@@ -292,7 +292,11 @@ def test_relative_temperature_uses_the_fallback_range_without_a_catalog() -> Non
         (
             "play_media",
             {"query": "jazz"},
-            {"Cockpit.Media.Query": "jazz", "Vehicle.Cabin.Infotainment.Media.Action": "PLAY"},
+            {
+                "Cockpit.Media.Query": "jazz",
+                "Vehicle.Cabin.Infotainment.Media.Action": "PLAY",
+                "Cockpit.Media.Video": "",
+            },
         ),
         (
             "navigate_to",

@@ -8,10 +8,9 @@ from collections.abc import Callable, Iterable, Mapping
 from codriver.errors import CatalogError
 from codriver.vehicle.bus import Applied, SignalChange
 from codriver.vehicle.catalog import Rejection, Value
+from codriver.vehicle.cockpit_paths import COCKPIT_PATHS, LISTS, TEXTS, check_cockpit
 
-_LISTS = ("Cockpit.Navigation.Waypoints", "Cockpit.Reminders", "Cockpit.Rules", "Cockpit.Timers")
-_TEXTS = ("Cockpit.Navigation.Destination", "Cockpit.Media.Query", "Cockpit.Phone.Call")
-COCKPIT_PATHS: tuple[str, ...] = _TEXTS + _LISTS
+__all__ = ["COCKPIT_PATHS", "CockpitState"]
 
 
 class CockpitState:
@@ -19,8 +18,8 @@ class CockpitState:
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self._clock = clock
-        self._values: dict[str, Value] = {p: "" for p in _TEXTS}
-        self._values.update({p: [] for p in _LISTS})
+        self._values: dict[str, Value] = {p: "" for p in TEXTS}
+        self._values.update({p: [] for p in LISTS})
         self._listeners: list[Callable[[SignalChange], None]] = []
 
     def __contains__(self, path: object) -> bool:
@@ -44,14 +43,7 @@ class CockpitState:
 
     def check(self, path: str, value: object) -> Rejection | None:
         """Why ``value`` cannot be written to ``path``, or None when it can."""
-        if path not in self._values:
-            return Rejection(path, "unknown_signal", f"unknown cockpit path {path!r}")
-        if path in _LISTS:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                return Rejection(path, "wrong_type", f"{path} expects a list of texts")
-        elif not isinstance(value, str):
-            return Rejection(path, "wrong_type", f"{path} expects text, not {value!r}")
-        return None
+        return check_cockpit(path, value)
 
     def set(self, path: str, value: Value) -> Applied | Rejection:
         problem = self.check(path, value)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from codriver.assistant.cockpit import CockpitState
 from codriver.assistant.plan import ToolCall
 from codriver.assistant.result import ActionResult, ActionStatus
-from codriver.safety.action import ProposedAction, Source, Verdict
+from codriver.safety.action import ProposedAction, Source, Verdict, Write
 from codriver.safety.policy import COCKPIT, SafetyPolicy
 from codriver.text import Bilingual, Lang
 from codriver.tools.base import ArgumentProblem, Consult, Effect, Tool, ToolBox, ToolContext
 from codriver.vehicle.bus import SignalChange, VehicleBus
 from codriver.vehicle.catalog import Rejection, Value
+from codriver.vehicle.couplings import consequences
 from codriver.vehicle.seats import Seat
 
 _UNKNOWN_TOOL = Bilingual("I don't have a way to do that.", "我暂时做不到这个。")
@@ -148,6 +149,7 @@ class Executor:
             source=caller.source,
             scopes=caller.scopes,
             confirmed=confirmed,
+            consequences=_consequences(effect, state),
         )
         verdict = self._gate(call, action, state)
         return verdict if isinstance(verdict, ActionResult) else (effect, verdict)
@@ -221,3 +223,10 @@ class Executor:
             finally:
                 unsubscribe()
         return changes, None
+
+
+def _consequences(effect: Effect, state: dict[str, Value | None]) -> tuple[Write, ...]:
+    """What follows from the effect's writes in the car, and the readings it reports."""
+    car = [(w.path, w.value) for w in effect.writes if not w.path.startswith(COCKPIT)]
+    follows = {**consequences(car, state), **effect.reports}
+    return tuple(Write(path, value) for path, value in follows.items())

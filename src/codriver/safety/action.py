@@ -27,7 +27,11 @@ class Write:
 
 @dataclass(frozen=True, slots=True)
 class ProposedAction:
-    """A tool call with the writes it would make, and who asked for it."""
+    """A tool call with the writes it would make, what follows from them, and who asked for it.
+
+    ``consequences`` are the changes the writes cause without being commands themselves: what
+    the car does in turn (opening a locked door unlocks it) and the readings the tool reports
+    (what the head unit then shows). The rules judge them as they judge the writes."""
 
     tool: str
     args: Mapping[str, object] = field(default_factory=dict)
@@ -36,6 +40,12 @@ class ProposedAction:
     source: Source = "engine"
     scopes: frozenset[str] = frozenset()
     confirmed: bool = False
+    consequences: tuple[Write, ...] = ()
+
+    @property
+    def effects(self) -> tuple[Write, ...]:
+        """Everything that would change: the writes and their consequences."""
+        return self.writes + self.consequences
 
 
 @dataclass(frozen=True, slots=True)

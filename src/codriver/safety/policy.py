@@ -14,8 +14,9 @@ from codriver.safety.action import ALLOW, ProposedAction, Verdict, Write
 from codriver.safety.rules import Rule, load_rules
 from codriver.text import Bilingual
 from codriver.vehicle.catalog import Catalog, Rejection, Value
+from codriver.vehicle.cockpit_paths import COCKPIT, check_cockpit
 
-COCKPIT = "Cockpit."
+__all__ = ["COCKPIT", "SafetyPolicy"]
 _UNITS_ZH = {"Celsius": "摄氏度", "percent": "%", "km/h": "公里/小时", "m": "米"}
 
 
@@ -33,7 +34,11 @@ class SafetyPolicy:
     def check(self, action: ProposedAction, state: Mapping[str, Value | None]) -> Verdict:
         """Allow, refuse (with the reason to speak) or ask for confirmation."""
         for write in action.writes:
-            verdict = self._check_value(write, action.source)
+            verdict = self._check_value(write, action.source, command=True)
+            if verdict is not None:
+                return verdict
+        for write in action.consequences:
+            verdict = self._check_value(write, action.source, command=False)
             if verdict is not None:
                 return verdict
         matching = [rule for rule in self.rules if rule.matches(action, state)]
@@ -45,13 +50,17 @@ class SafetyPolicy:
                 return Verdict("confirm", rule.id, rule.reason)
         return ALLOW
 
-    def _check_value(self, write: Write, source: str) -> Verdict | None:
+    def _check_value(self, write: Write, source: str, *, command: bool) -> Verdict | None:
+        """A write (``command``) or a consequence against the catalog: known, typed, in range."""
         if source == "plugin":
             return Verdict("refuse", "plugin-writes-nothing-directly", _PLUGIN_WRITE)
         if write.path.startswith(COCKPIT):
-            return None
-        checked = self.catalog.validate(write.path, write.value, write=True)
+            checked: Value | Rejection | None = check_cockpit(write.path, write.value)
+        else:
+            checked = self.catalog.validate(write.path, write.value, write=command)
         if not isinstance(checked, Rejection):
+            return None
+        if not command and checked.code == "read_only":
             return None
         if checked.code in ("out_of_range", "not_allowed") and checked.accepted:
             return Verdict("refuse", f"range:{write.path}", self._range_reason(write, checked))

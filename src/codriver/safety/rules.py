@@ -61,7 +61,7 @@ class Rule:
         if self.writes:
             return any(
                 fnmatchcase(write.path, glob) and cond.holds(write.value)
-                for write in action.writes
+                for write in action.effects
                 for glob, cond in self.writes
             )
         return True

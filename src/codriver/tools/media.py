@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib import resources
 from typing import Literal
+
+import yaml
 
 from codriver.safety.action import Write
 from codriver.services.media import MediaItem, MediaKind, MediaProvider
@@ -15,6 +19,8 @@ from codriver.vehicle.catalog import Value
 MEDIA = "Vehicle.Cabin.Infotainment.Media"
 NAV = "Vehicle.Cabin.Infotainment.Navigation"
 QUERY = "Cockpit.Media.Query"
+VIDEO = "Cockpit.Media.Video"
+DEFAULT_SCREEN = "center"
 SOURCE = f"{MEDIA}.Played.Source"
 
 MEDIA_PHRASES = PhraseBook.load("codriver.services.media", "data/phrases.yaml")
@@ -36,10 +42,13 @@ def play_media(
         query: what to play, as the occupant said it (e.g. "周杰伦", "jazz", "FM 101.7").
         kind: what the query names, if known.
     """
+    if is_video(query):
+        return play_video.fn(ctx, title=query, screen=DEFAULT_SCREEN)
     media: MediaProvider | None = getattr(ctx.services, "media", None)
     if media is None:
         return Effect.set(
-            {QUERY: query, f"{MEDIA}.Action": "PLAY"}, PHRASES.get("media.play", query=query)
+            {QUERY: query, f"{MEDIA}.Action": "PLAY", VIDEO: ""},
+            PHRASES.get("media.play", query=query),
         )
     item = media.resolve(query, _KINDS[kind]) or MediaItem.search(query)
     return _play(media, item, item.label(_lang_of(query, ctx.lang)))
@@ -71,7 +80,9 @@ def _lang_of(query: str, spoken: Lang) -> Lang:
 
 def _play(media: MediaProvider | None, item: MediaItem, query: str) -> Effect:
     """Play ``item``: the query as resolved, PLAY, and where it comes from."""
-    writes: dict[str, Value] = {QUERY: query, f"{MEDIA}.Action": "PLAY", SOURCE: item.source}
+    writes: dict[str, Value] = {
+        QUERY: query, f"{MEDIA}.Action": "PLAY", SOURCE: item.source, VIDEO: "",
+    }  # fmt: skip
     name = Bilingual(item.label("en"), item.label("zh"))
     artist = item.artist or Bilingual("", "")
     done = MEDIA_PHRASES.get(f"media.{item.kind}", name=name, artist=artist)
@@ -97,7 +108,11 @@ def control_playback(
         "SKIP_FORWARD": "media.next",
         "SKIP_BACKWARD": "media.previous",
     }[action]
-    return Effect.set({f"{MEDIA}.Action": action}, PHRASES.get(key))
+    writes: dict[str, Value] = {f"{MEDIA}.Action": action}
+    screen = ctx.state.get(VIDEO)
+    if action == "PLAY" and isinstance(screen, str) and screen:
+        writes[VIDEO] = screen  # resuming a video shows it again: judged as showing it
+    return Effect.set(writes, PHRASES.get(key))
 
 
 @tool("media")
@@ -134,9 +149,23 @@ def play_video(
         screen: which screen shows it.
     """
     return Effect.set(
-        {QUERY: title, f"{MEDIA}.Action": "PLAY"},
+        {QUERY: title, f"{MEDIA}.Action": "PLAY", VIDEO: screen},
         PHRASES.get("media.video", title=title, screen=PHRASES.get(f"screen.{screen}")),
     )
+
+
+@cache
+def _video_words() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    text = resources.files("codriver.tools").joinpath("data/video_words.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    english = "|".join(re.escape(w) for w in sorted(raw["en"], key=len, reverse=True))
+    return re.compile(rf"\b({english})\b", re.IGNORECASE), tuple(raw["zh"])
+
+
+def is_video(query: str) -> bool:
+    """Whether ``query`` asks for something to watch ("the new Bond movie", "看个电影")."""
+    english, chinese = _video_words()
+    return bool(english.search(query)) or any(word in query for word in chinese)
 
 
 @tool("media")

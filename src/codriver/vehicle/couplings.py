@@ -4,7 +4,7 @@ what they return."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from codriver.vehicle.catalog import Value
 
@@ -36,6 +36,20 @@ def command_for(path: str, value: Value) -> tuple[str, Value] | None:
         action = "TILT_UP" if value < 0 else "OPEN" if value > 0 else "CLOSE"
         return "Vehicle.Cabin.Sunroof.Switch", action
     return None
+
+
+def consequences(writes: Iterable[tuple[str, Value]], state: State) -> dict[str, Value]:
+    """What the car does in turn when ``writes`` are made in order, as :func:`coupled` says:
+    the values the other signals take (opening a locked door unlocks it). The safety gate
+    judges these with the writes, so that no effect of an action escapes it."""
+    now = dict(state)
+    out: dict[str, Value] = {}
+    for path, value in writes:
+        now[path] = value
+        for other, follow in coupled(path, value, now).items():
+            now[other] = follow
+            out[other] = follow
+    return out
 
 
 def coupled(path: str, value: Value, state: State) -> dict[str, Value]:
