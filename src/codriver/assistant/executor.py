@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from codriver.assistant.cockpit import CockpitState
+from codriver.assistant.journal import UndoJournal
 from codriver.assistant.plan import ToolCall
 from codriver.assistant.result import ActionResult, ActionStatus
 from codriver.safety.action import ProposedAction, Source, Verdict, Write
@@ -49,6 +50,7 @@ class Executor:
         self.cockpit = cockpit
         self.automations: object | None = None
         self.services: object | None = None
+        self.journal = UndoJournal()
 
     async def state(self) -> dict[str, Value | None]:
         """The car's signals and the cockpit state in one mapping."""
@@ -133,6 +135,7 @@ class Executor:
             self.automations,
             self.services,
             consult,
+            self.journal,
         )
         effect = tool.run(ctx, args)
         if effect.failed is not None:

@@ -110,6 +110,7 @@ class Assistant:
         caller = replace(caller, source=plan.source)
         actions = await self._carry_out(plan, caller, pending)
         result = self._result(plan, actions, utterance.lang, started)
+        self.executor.journal.record(result.changes)
         self.history = [*self.history, Exchange(utterance, plan, result.outcome, result.changes)][
             -HISTORY_TURNS:
         ]

@@ -52,6 +52,8 @@ class ToolContext:
     """The assistant's services (``codriver.services.Services``: maps, media, phone, knowledge)."""
     consult: Consult | None = None
     """The orchestrator's line to the other agents, where there is one."""
+    journal: Any = None
+    """What the assistant itself changed (``codriver.assistant.journal.UndoJournal``)."""
 
     def ask(self, agent: str, question: str, answer: Callable[[], T], **about: object) -> T:
         """Ask another agent (navigation asks energy whether the range suffices). ``answer``

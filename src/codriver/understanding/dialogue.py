@@ -9,7 +9,6 @@ from codriver.assistant.plan import Exchange, ToolCall, TurnContext
 from codriver.understanding.clauses import direction, free_text
 from codriver.understanding.frames import Frame
 from codriver.understanding.resolve import Need, Scope, resolve
-from codriver.vehicle.couplings import command_for
 
 if TYPE_CHECKING:
     from codriver.understanding.devices import DeviceSpec
@@ -115,19 +114,8 @@ def amend(last: Frame, frame: Frame, text: str) -> Frame | None:
 
 
 def undo(history: tuple[Exchange, ...]) -> list[ToolCall]:
-    """Calls that put back what the last acting turn changed: commanded values as they were,
-    switch commands by the command that returns what they moved."""
-    for exchange in reversed(history):
-        commanded = [c for c in exchange.changes if c.source == "command"]
-        if not commanded:
-            continue
-        values: dict[str, object] = {}
-        for change in commanded:
-            values.setdefault(change.path, change.old)
-        for change in exchange.changes:
-            moved = change.source == "vehicle" and change.old is not None
-            back = command_for(change.path, change.old) if moved else None  # type: ignore[arg-type]
-            if back is not None:
-                values[back[0]] = back[1]
-        return [ToolCall("restore_signals", {"values": values})]
+    """The call that puts back what the last acting turn changed (the assistant's own journal
+    says what); nothing when no turn has changed anything yet."""
+    if any(c.source == "command" for exchange in history for c in exchange.changes):
+        return [ToolCall("undo_last_change", {})]
     return []
