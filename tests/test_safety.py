@@ -160,6 +160,20 @@ CASES = [
         near_when=DRIVING,
     ),
     Case(
+        "confirm-llm-unlocking-and-opening",
+        "confirm",
+        act("set_door_lock", (f"{DOOR}.Row1.DriverSide.IsLocked", False), source="llm"),
+        {},
+        near_action=act("set_door_lock", (f"{DOOR}.Row1.DriverSide.IsLocked", False)),
+    ),
+    Case(
+        "confirm-llm-unlocking-and-opening",
+        "confirm",
+        act("set_trunk", ("Vehicle.Body.Trunk.Rear.IsOpen", True), source="llm"),
+        {},
+        near_action=act("set_trunk", ("Vehicle.Body.Trunk.Rear.IsOpen", False), source="llm"),
+    ),
+    Case(
         "confirm-high-beam-in-town",
         "confirm",
         act("set_headlights", ("Vehicle.Body.Lights.Beam.High.IsOn", True)),
