@@ -9,7 +9,7 @@ scopes, and only when it allows is the service called; its answer comes back as 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codriver.assistant.cockpit import CockpitState
 from codriver.assistant.journal import UndoJournal
@@ -155,7 +155,9 @@ class Executor:
             consequences=_consequences(effect, state),
         )
         verdict = self._gate(call, action, state)
-        return verdict if isinstance(verdict, ActionResult) else (effect, verdict)
+        if isinstance(verdict, ActionResult):
+            return replace(verdict, would=effect.done) if verdict.status == "asked" else verdict
+        return effect, verdict
 
     async def _remote(
         self,

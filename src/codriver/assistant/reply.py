@@ -29,7 +29,10 @@ def compose(plan: Plan, actions: Sequence[ActionResult], lang: Lang) -> str:
     """Done parts first, then what could not be done and why, then any question."""
     done = [a.message for a in actions if a.status in ("done", "answered") and a.message]
     refused = [a.message for a in actions if a.status in ("refused", "failed") and a.message]
-    asked = [a.message for a in actions if a.status == "asked" and a.message]
+    held = [a for a in actions if a.status == "asked" and not a.choices]
+    asked = [a.message for a in actions if a.status == "asked" and a.choices and a.message]
+    if held:
+        asked.insert(0, held_question(held))
     parts: list[str] = []
     if done:
         parts.append(_capitalize(_join([m.in_(lang) for m in done], lang)))
@@ -42,6 +45,24 @@ def compose(plan: Plan, actions: Sequence[ActionResult], lang: Lang) -> str:
     if not parts and plan.kind == "not_understood":
         parts.append(PHRASES.get("not_understood").in_(lang))
     return _sentences(parts, lang)
+
+
+def held_question(held: Sequence[ActionResult]) -> Bilingual:
+    """The question for actions held for a yes: each reason once, then every action it holds,
+    so that a yes confirms what was named ("We're moving. Unlock anyway? That means: doors
+    unlocked and trunk open.")."""
+    reasons = list(dict.fromkeys(a.message for a in held if a.message))
+    named = [a.would for a in held if a.would is not None]
+    en = [r.en for r in reasons]
+    zh = [r.zh for r in reasons]
+    if named:
+        listed = Bilingual(
+            _join([n.en for n in named], "en"), "、".join(n.zh.replace("已", "") for n in named)
+        )
+        said = PHRASES.get("held", actions=listed)
+        en.append(said.en)
+        zh.append(said.zh)
+    return Bilingual(_sentences(en, "en"), _sentences(zh, "zh"))
 
 
 def phrase(key: str, **params: object) -> Bilingual:

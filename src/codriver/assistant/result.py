@@ -28,6 +28,8 @@ class ActionResult:
     verdict: Verdict | None = None
     changes: tuple[SignalChange, ...] = ()
     choices: tuple[Choice, ...] = ()
+    would: Bilingual | None = None
+    """For an action held for a yes: what it would do, to name it in the question."""
 
 
 @dataclass(frozen=True, slots=True)

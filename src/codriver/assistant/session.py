@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from codriver.assistant.choices import pick
 from codriver.assistant.cockpit import CockpitState
 from codriver.assistant.executor import Caller, Executor
 from codriver.assistant.inputs import clean_utterance
+from codriver.assistant.pending import (
+    Pending,
+    answer_after_brain,
+    answer_before_brain,
+    asks_again,
+    pending_after,
+)
 from codriver.assistant.plan import Brain, Exchange, Plan, ToolCall, TurnContext, Utterance
 from codriver.assistant.reactions import Reactor
 from codriver.assistant.reply import compose, outcome_of, phrase
@@ -19,7 +25,7 @@ from codriver.errors import InputError
 from codriver.safety.policy import COCKPIT, SafetyPolicy
 from codriver.text import Bilingual, Lang, detect_lang
 from codriver.tools import default_toolbox
-from codriver.tools.base import Choice, ToolBox
+from codriver.tools.base import ToolBox
 from codriver.vehicle.bus import SignalChange, VehicleBus
 from codriver.vehicle.catalog import Rejection, Value
 from codriver.vehicle.clock import SimClock
@@ -27,17 +33,6 @@ from codriver.vehicle.seats import Seat, parse_seat
 from codriver.vehicle.simulator import SimulatedCar
 
 HISTORY_TURNS = 20
-
-
-@dataclass(frozen=True, slots=True)
-class _Pending:
-    """Calls waiting for the occupant's yes: a confirmation the gate asked for, or an offer."""
-
-    calls: tuple[ToolCall, ...]
-    caller: Caller
-    question: Bilingual | None
-    confirmed: bool = True
-    choices: tuple[Choice, ...] = ()
 
 
 class Assistant:
@@ -75,7 +70,7 @@ class Assistant:
         self.orchestrator = Orchestrator(self.executor, self.tools)
         self._trace: list[TraceEntry] = []
         self.history: list[Exchange] = []
-        self._pending: _Pending | None = None
+        self._pending: Pending | None = None
         self._primed = False
 
     # -- occupants speak -------------------------------------------------------------------
@@ -100,12 +95,13 @@ class Assistant:
             pending_question=_question(pending),
             dry_run=lambda call: self.executor.dry_run(call, caller),
         )
-        chosen = pick(clean, pending.choices) if pending and pending.choices else None
-        if chosen is not None:
-            plan = Plan("act", (ToolCall(chosen.tool, dict(chosen.args)),))
-            self._pending = None
-        else:
+        plan = answer_before_brain(clean, pending) if pending is not None else None
+        if plan is not None and plan.kind == "confirm" and getattr(self.brain, "remote", False):
+            plan = None  # a yes is the occupant's alone: the remote brain answers for itself
+        if plan is None:
             plan = await self.brain.plan(utterance, context)
+            if pending is not None:
+                plan = answer_after_brain(plan, pending)
         self._trace.extend(plan.notes)
         caller = replace(caller, source=plan.source)
         actions = await self._carry_out(plan, caller, pending)
@@ -117,22 +113,19 @@ class Assistant:
         return result
 
     async def _carry_out(
-        self, plan: Plan, caller: Caller, pending: _Pending | None
+        self, plan: Plan, caller: Caller, pending: Pending | None
     ) -> list[ActionResult]:
         self._pending = None
         if plan.kind == "confirm" and pending is not None:
-            return await self._run(pending.calls, pending.caller, confirmed=pending.confirmed)
-        if plan.kind in ("confirm", "decline") and pending is None:
+            actions = await self._run(pending.calls, pending.caller, confirmed=pending.confirmed)
+        elif asks_again(plan):
+            self._pending = pending  # asked again: still waiting for the same answer
             return []
-        actions = await self._run(plan.calls, caller) if plan.kind == "act" else []
-        if plan.offer:
-            self._pending = _Pending(plan.offer, caller, plan.say, confirmed=False)
-        asked = [a for a in actions if a.status == "asked"]
-        if asked and asked[0].choices:
-            first = asked[0]
-            self._pending = _Pending((), caller, first.message, choices=first.choices)
-        elif asked:
-            self._pending = _Pending(tuple(a.call for a in asked), caller, asked[0].message)
+        elif plan.kind == "act":
+            actions = await self._run(plan.calls, caller)
+        else:
+            actions = []
+        self._pending = pending_after(plan, actions, caller) or self._pending
         return actions
 
     async def _run(
@@ -223,7 +216,7 @@ class Assistant:
         reaction = await self.reactor.react(self.clock.now(), lang)
         if reaction.offer:
             caller = Caller("driver", lang, source="care")
-            self._pending = _Pending(reaction.offer, caller, reaction.question, confirmed=False)
+            self._pending = Pending(reaction.offer, caller, reaction.question, confirmed=False)
         say = None
         if reaction.says:
             sep = "" if lang == "zh" else " "
@@ -276,7 +269,7 @@ class Assistant:
         return bool(self.bus.catalog.under(path))
 
 
-def _question(pending: _Pending | None) -> Bilingual | None:
+def _question(pending: Pending | None) -> Bilingual | None:
     return None if pending is None else pending.question
 
 

@@ -58,6 +58,9 @@ class RemoteBrain:
     turns it down when it would use a tool the client has no grant for, or answer yes to the
     assistant's question (a confirmation is the occupant's alone)."""
 
+    remote = True
+    """It plans for someone outside the cabin: the session takes no yes from its turns."""
+
     def __init__(self, inner: Brain) -> None:
         self.inner = inner
 

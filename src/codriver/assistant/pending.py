@@ -1,0 +1,86 @@
+"""What the assistant waits for an answer to, and how an answer is taken.
+
+A confirmation the gate asked for or an offer is settled by a yes or a no; a choice only by an
+answer that picks an option. "cancel" / "never mind" / "算了" calls either off; a new, unrelated
+command drops the question and is carried out as itself; anything else asks again, so that
+nothing pending is ever carried out on a word that was not an answer. These rules hold whatever
+brain plans the turn."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from codriver.assistant.executor import Caller
+from codriver.assistant.plan import Plan, ToolCall
+from codriver.assistant.reply import held_question, phrase
+from codriver.assistant.result import ActionResult
+from codriver.assistant.trace import TraceEntry
+from codriver.text import Bilingual
+from codriver.tools.base import Choice
+from codriver.understanding.answers import answer_kind, pick
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """Calls waiting for the occupant's yes (a confirmation the gate asked for, or an offer), or
+    the options of a question asked back."""
+
+    calls: tuple[ToolCall, ...]
+    caller: Caller
+    question: Bilingual | None
+    confirmed: bool = True
+    """A yes confirms the held calls for the gate (False for offers: they are judged afresh)."""
+    choices: tuple[Choice, ...] = ()
+
+
+def pending_after(plan: Plan, actions: Sequence[ActionResult], caller: Caller) -> Pending | None:
+    """What a turn leaves waiting: a choice asked back, actions held for a yes, or an offer."""
+    asked = [a for a in actions if a.status == "asked"]
+    choosing = [a for a in asked if a.choices]
+    if choosing:
+        return Pending((), caller, choosing[0].message, choices=choosing[0].choices)
+    if asked:
+        return Pending(tuple(a.call for a in asked), caller, held_question(asked))
+    if plan.offer:
+        return Pending(plan.offer, caller, plan.say, confirmed=False)
+    return None
+
+
+def answer_before_brain(text: str, pending: Pending) -> Plan | None:
+    """A plain answer to what is pending, settled without the brain: the option picked, yes,
+    no or cancel. None when the utterance is something else."""
+    kind = answer_kind(text)
+    if kind in ("no", "cancel"):
+        return Plan("decline")
+    if pending.choices:
+        chosen = pick(text, pending.choices)
+        if chosen is not None:
+            return Plan("act", (ToolCall(chosen.tool, dict(chosen.args)),))
+        return _ask_again(pending) if kind == "yes" else None
+    return Plan("confirm") if kind == "yes" else None
+
+
+def answer_after_brain(plan: Plan, pending: Pending) -> Plan:
+    """The brain's plan for an utterance that was no plain answer: a new request is carried out
+    (and the question dropped); for a choice, anything else asks again."""
+    if not pending.choices:
+        return plan
+    if plan.kind == "decline":
+        return plan
+    if plan.kind in ("confirm", "not_understood") or (plan.kind == "act" and not plan.calls):
+        return _ask_again(pending)
+    return plan
+
+
+ASKED_AGAIN = TraceEntry("dialogue", "ask_again", {}, "asked", 0.0)
+"""The trace note of a plan that asks the pending question again (and so keeps it pending)."""
+
+
+def asks_again(plan: Plan) -> bool:
+    return plan.kind == "ask" and ASKED_AGAIN in plan.notes
+
+
+def _ask_again(pending: Pending) -> Plan:
+    question = pending.question or Bilingual("", "")
+    return Plan("ask", say=phrase("ask_again", question=question), notes=(ASKED_AGAIN,))
