@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from codriver.assistant import Assistant, TurnResult
+from codriver.errors import InputError
 from codriver.server.events import EventStream, JsonObject, change_list
 from codriver.server.problems import NothingPending
 from codriver.server.route import ROUTE_INPUTS, route_summary
 from codriver.text import Lang
 from codriver.vehicle.catalog import Value
+from codriver.vehicle.cockpit_paths import COCKPIT
 
 Cause = Literal["say", "accept", "dismiss", "sensors", "clock", "tick"]
 TRANSCRIPT_TURNS = 50
@@ -79,7 +81,14 @@ class Cabin:
             return await self._say(text, pending.seat, None, "accept" if accept else "dismiss")
 
     async def feed(self, values: Mapping[str, Value]) -> TurnResult:
-        """Sensor readings arrive; rules, care and automations react."""
+        """Sensor readings arrive; rules, care and automations react. A client reports what the
+        world does, never commands: an actuator or the assistant's own state is refused here
+        (a command goes through a turn, and so through the safety gate)."""
+        catalog = self.assistant.bus.catalog
+        for path in values:
+            spec = catalog.get(path)
+            if path.startswith(COCKPIT) or (spec is not None and spec.kind == "actuator"):
+                raise InputError(f"{path} is not a sensor reading: ask the assistant to change it")
         async with self.lock:
             result = await self.assistant.feed(values)
             await self._after("sensors", None, result)
