@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
-import yaml
 from rapidfuzz import fuzz
 
 from codriver.tools.base import Choice
+from codriver.yamlfile import load_yaml
 
 _THRESHOLD = 70
 
@@ -19,7 +19,7 @@ _THRESHOLD = 70
 def _words() -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
     """Position words and pointing words, from ``data/choices.yaml``."""
     res = resources.files("codriver.assistant").joinpath("data/choices.yaml")
-    raw = yaml.load(res.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    raw = load_yaml(res.read_text(encoding="utf-8"), plain=True)
     return tuple(tuple(words) for words in raw["ordinals"]), tuple(raw["pointing"])
 
 

@@ -9,10 +9,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from codriver.errors import ConfigError
 from codriver.vehicle.catalog import Catalog, Limit, Rejection, Value
+from codriver.yamlfile import YAMLError, load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +30,10 @@ class VehicleProfile:
         try:
             if path is None:
                 res = resources.files("codriver.vehicle").joinpath("data/sedan.yaml")
-                raw = yaml.safe_load(res.read_text(encoding="utf-8"))
+                raw = load_yaml(res.read_text(encoding="utf-8"))
             else:
-                raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
+                raw = load_yaml(path.read_text(encoding="utf-8"))
+        except (OSError, YAMLError) as exc:
             raise ConfigError(f"cannot read vehicle profile {path or '(packaged)'}: {exc}") from exc
         if not isinstance(raw, dict):
             raise ConfigError(f"vehicle profile {path or '(packaged)'} is not a mapping")
