@@ -293,8 +293,14 @@ def test_under_and_matching_find_signals_by_prefix_and_glob(catalog: Catalog) ->
     assert "Vehicle.Cabin.HVAC.IsAirConditioningActive" in hvac
     assert all(p.startswith("Vehicle.Cabin.HVAC.") for p in hvac)
     assert catalog.under("Vehicle.Cabin.HVA") == []
+    # VSS has climate stations for four rows; the sedan's are rows 1 and 2
+    every_row = [f"Row{r}.{side}" for r in (1, 2, 3, 4) for side in ("Driver", "Passenger")]
     temps = catalog.matching("Vehicle.Cabin.HVAC.Station.*.Temperature")
-    assert sorted(temps) == sorted(f"Vehicle.Cabin.HVAC.Station.{s}.Temperature" for s in STATIONS)
+    assert sorted(temps) == sorted(f"Vehicle.Cabin.HVAC.Station.{s}.Temperature" for s in every_row)
+    front_and_rear = catalog.matching("Vehicle.Cabin.HVAC.Station.Row[12].*.Temperature")
+    assert front_and_rear == sorted(f"Vehicle.Cabin.HVAC.Station.{s}.Temperature" for s in STATIONS)
+    assert catalog.matching("Vehicle.Speed") == ["Vehicle.Speed"]
+    assert catalog.matching("Vehicle.Nothing*") == []
 
 
 HVAC_TEMPERATURES = [f"Vehicle.Cabin.HVAC.Station.{s}.Temperature" for s in STATIONS]

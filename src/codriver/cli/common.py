@@ -92,7 +92,13 @@ def parse_assignment(text: str) -> tuple[str, Value]:
         return path.strip(), value
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return path.strip(), value
+    if isinstance(value, list) and all(_number(v) for v in value):
+        return path.strip(), [float(v) for v in value]  # a numeric array (cell voltages)
     raise InputError(f"{path.strip()}: cannot use {raw!r} as a signal value")
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def show_value(value: object) -> str:

@@ -156,4 +156,4 @@ class SimulatedCar:
 
 
 def _copy(value: Value | None) -> Value | None:
-    return list(value) if isinstance(value, list) else value
+    return value.copy() if isinstance(value, list) else value
