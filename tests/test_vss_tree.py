@@ -191,3 +191,14 @@ def test_every_signal_codriver_names_is_in_the_catalog(catalog: Catalog, path: s
         assert catalog.matching(path), f"the glob {path} matches no signal"
     else:
         assert path in catalog or catalog.under(path), f"{path} is no signal or branch"
+
+
+def test_a_snapshot_of_the_whole_car_holds_copies_of_arrays(car: SimulatedCar) -> None:
+    path = "Vehicle.Powertrain.TractionBattery.CellVoltage.CellVoltages"
+    car.feed_now({path: [3.7, 3.8]})
+    snapshot = car.values()
+    held = snapshot[path]
+    assert isinstance(held, list)
+    held.append(9.9)
+    assert car.value(path) == [3.7, 3.8]
+    assert car.values()[path] == [3.7, 3.8]
