@@ -16,7 +16,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import translate
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -194,7 +194,7 @@ class Catalog:
                 raw = json.loads(path.read_text(encoding="utf-8"))
             columns = tuple(raw.get("columns") or ())
             specs = [_spec_from_json(_fields(item, columns)) for item in raw["signals"]]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise CatalogError(
                 f"cannot read the signal catalog {path or '(packaged)'}: {exc}"
             ) from exc
@@ -269,7 +269,7 @@ class Catalog:
         return spec.coerce(value)
 
 
-@lru_cache(maxsize=1)
+@cache
 def _packaged() -> Catalog:
     return Catalog._read(None)
 
