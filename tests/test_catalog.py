@@ -81,11 +81,39 @@ def test_every_signal_format_md_names_exists(catalog: Catalog, path: str) -> Non
     assert path in catalog
 
 
-def test_a_broken_catalog_file_raises_catalog_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"signals": [{"path": "A.B"}]}',
+        '[["A.B", "sensor", "boolean"]]',
+        '{"columns": ["path", "type"], "signals": [["A.B", "sensor", "boolean"]]}',
+        '{"columns": ["path", "type", "datatype"], "signals": ["A.B"]}',
+    ],
+    ids=["object-missing-fields", "not-an-object", "row-longer-than-columns", "row-not-a-list"],
+)
+def test_a_broken_catalog_file_raises_catalog_error(tmp_path: Path, text: str) -> None:
     bad = tmp_path / "catalog.json"
-    bad.write_text('{"signals": [{"path": "A.B"}]}', encoding="utf-8")
+    bad.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogError, match="catalog"):
         Catalog.load(bad)
+
+
+def test_a_catalog_file_may_list_signals_as_rows_or_as_objects(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.json"
+    rows.write_text(
+        '{"columns": ["path", "type", "datatype", "unit", "min", "max"],'
+        ' "signals": [["A.Speed", "sensor", "float", "km/h", 0, 250]]}',
+        encoding="utf-8",
+    )
+    objects = tmp_path / "objects.json"
+    objects.write_text(
+        '{"signals": [{"path": "A.Speed", "type": "sensor", "datatype": "float",'
+        ' "unit": "km/h", "min": 0, "max": 250}]}',
+        encoding="utf-8",
+    )
+    for file in (rows, objects):
+        speed = Catalog.load(file).spec("A.Speed")
+        assert (speed.kind, speed.unit, speed.bounds()) == ("sensor", "km/h", (0, 250))
 
 
 def spec(datatype: str, **kw: object) -> SignalSpec:
@@ -293,8 +321,14 @@ def test_under_and_matching_find_signals_by_prefix_and_glob(catalog: Catalog) ->
     assert "Vehicle.Cabin.HVAC.IsAirConditioningActive" in hvac
     assert all(p.startswith("Vehicle.Cabin.HVAC.") for p in hvac)
     assert catalog.under("Vehicle.Cabin.HVA") == []
+    # VSS has climate stations for four rows; the sedan's are rows 1 and 2
+    every_row = [f"Row{r}.{side}" for r in (1, 2, 3, 4) for side in ("Driver", "Passenger")]
     temps = catalog.matching("Vehicle.Cabin.HVAC.Station.*.Temperature")
-    assert sorted(temps) == sorted(f"Vehicle.Cabin.HVAC.Station.{s}.Temperature" for s in STATIONS)
+    assert sorted(temps) == sorted(f"Vehicle.Cabin.HVAC.Station.{s}.Temperature" for s in every_row)
+    front_and_rear = catalog.matching("Vehicle.Cabin.HVAC.Station.Row[12].*.Temperature")
+    assert front_and_rear == sorted(f"Vehicle.Cabin.HVAC.Station.{s}.Temperature" for s in STATIONS)
+    assert catalog.matching("Vehicle.Speed") == ["Vehicle.Speed"]
+    assert catalog.matching("Vehicle.Nothing*") == []
 
 
 HVAC_TEMPERATURES = [f"Vehicle.Cabin.HVAC.Station.{s}.Temperature" for s in STATIONS]

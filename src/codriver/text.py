@@ -50,11 +50,9 @@ class PhraseBook:
 
     @classmethod
     def load(cls, package: str, resource: str) -> PhraseBook:
-        from importlib import resources
+        from codriver.yamlfile import read_yaml
 
-        import yaml
-
-        raw = yaml.safe_load(resources.files(package).joinpath(resource).read_text("utf-8"))
+        raw = read_yaml(package, resource)
         return cls({key: Bilingual.from_mapping(v, f"{resource}: {key}") for key, v in raw.items()})
 
     def __contains__(self, key: object) -> bool:

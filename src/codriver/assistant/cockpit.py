@@ -31,7 +31,7 @@ class CockpitState:
                 f"unknown cockpit path {path!r}: use one of {', '.join(COCKPIT_PATHS)}"
             )
         value = self._values[path]
-        return list(value) if isinstance(value, list) else value
+        return value.copy() if isinstance(value, list) else value
 
     def values(self, prefixes: Iterable[str] = ()) -> dict[str, Value]:
         wanted = tuple(prefixes)
@@ -50,7 +50,7 @@ class CockpitState:
         if problem is not None:
             return problem
         if isinstance(value, list):
-            value = list(value)
+            value = value.copy()
         old = self._values[path]
         if old == value:
             return Applied(path, value, ())

@@ -15,8 +15,6 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
 from codriver.assistant.cockpit import CockpitState
 from codriver.assistant.plan import ToolCall
 from codriver.safety.conditions import Condition
@@ -24,6 +22,7 @@ from codriver.text import Bilingual, Lang
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.clock import SimClock, TimerHandle
 from codriver.vehicle.seats import Seat
+from codriver.yamlfile import load_yaml
 
 Kind = Literal["rule", "reminder", "timer"]
 
@@ -157,7 +156,7 @@ _PHRASES = {
 @cache
 def _triggers() -> dict[str, dict[str, Any]]:
     res = resources.files("codriver.automation").joinpath("data/triggers.yaml")
-    raw: dict[str, dict[str, Any]] = yaml.safe_load(res.read_text(encoding="utf-8"))
+    raw: dict[str, dict[str, Any]] = load_yaml(res.read_text(encoding="utf-8"))
     return raw
 
 

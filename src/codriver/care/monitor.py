@@ -8,14 +8,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from codriver.assistant.plan import ToolCall
 from codriver.care.derived import DERIVED
 from codriver.errors import ConfigError
 from codriver.safety.conditions import Condition
 from codriver.text import Bilingual, Lang
 from codriver.vehicle.catalog import Value
+from codriver.yamlfile import load_yaml
 
 State = Mapping[str, Value | None]
 
@@ -80,7 +79,7 @@ def _load() -> tuple[CareItem, ...]:
 @cache
 def load_care() -> tuple[CareItem, ...]:
     res = resources.files("codriver.care").joinpath("data/care.yaml")
-    raw: dict[str, Any] = yaml.safe_load(res.read_text(encoding="utf-8"))
+    raw: dict[str, Any] = load_yaml(res.read_text(encoding="utf-8"))
     items = []
     for name, spec in raw.items():
         where = f"care.yaml: {name}"

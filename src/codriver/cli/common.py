@@ -7,13 +7,13 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 import typer
-import yaml
 
 from codriver.assistant.result import TurnResult
 from codriver.assistant.session import Assistant
 from codriver.errors import InputError
 from codriver.vehicle.bus import SignalChange
 from codriver.vehicle.catalog import Value
+from codriver.yamlfile import YAMLError, load_yaml
 
 BRAINS = ("local", "llm", "hybrid", "direct")
 
@@ -85,14 +85,20 @@ def parse_assignment(text: str) -> tuple[str, Value]:
     if not sep or not path.strip():
         raise InputError(f"expected SIGNAL=VALUE, got {text!r}")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
+        value = load_yaml(raw) if raw.strip() else ""
+    except YAMLError:
         value = raw
     if isinstance(value, str | bool | int | float):
         return path.strip(), value
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return path.strip(), value
+    if isinstance(value, list) and all(_number(v) for v in value):
+        return path.strip(), [float(v) for v in value]  # a numeric array (cell voltages)
     raise InputError(f"{path.strip()}: cannot use {raw!r} as a signal value")
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def show_value(value: object) -> str:

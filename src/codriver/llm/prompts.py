@@ -10,11 +10,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from codriver.text import Bilingual
 from codriver.tools.base import Tool
 from codriver.vehicle.catalog import Value
+from codriver.yamlfile import load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +35,7 @@ class Prompts:
 
 @cache
 def load_prompts() -> Prompts:
-    raw: dict[str, Any] = yaml.safe_load(
+    raw: dict[str, Any] = load_yaml(
         resources.files("codriver.llm").joinpath("data/prompts.yaml").read_text(encoding="utf-8")
     )
     return Prompts(

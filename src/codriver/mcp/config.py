@@ -25,11 +25,11 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from codriver.errors import ConfigError
 from codriver.text import Bilingual, Lang
+from codriver.yamlfile import YAMLError, load_yaml
 
 Scope = Literal[
     "media",
@@ -192,8 +192,8 @@ def load_apps(path: Path) -> AppsConfig:
     ``[[servers]]``), such as the ``[mcp]`` table of codriver's settings file."""
     try:
         text = path.read_text(encoding="utf-8")
-        raw: Any = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
-    except (OSError, tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raw: Any = tomllib.loads(text) if path.suffix == ".toml" else load_yaml(text)
+    except (OSError, tomllib.TOMLDecodeError, YAMLError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     if isinstance(raw, dict) and isinstance(raw.get("mcp"), dict):
         raw = raw["mcp"]

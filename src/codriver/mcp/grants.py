@@ -20,12 +20,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from codriver.errors import ConfigError
 from codriver.text import Lang
 from codriver.vehicle.seats import Seat
+from codriver.yamlfile import YAMLError, load_yaml
 
 Grant = Literal["read", "cabin", "media", "navigation", "phone", "say"]
 """``read``: signals and look-ups (the manual, the car's status); ``cabin``: climate, body, seats,
@@ -92,9 +92,9 @@ class _Clients(BaseModel):
 def load_clients(path: Path) -> tuple[ClientGrant, ...]:
     """The clients file; every client must end up with a token."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
         clients = _Clients.model_validate(raw).clients
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, YAMLError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())

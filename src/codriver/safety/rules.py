@@ -9,8 +9,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
-
 from codriver.errors import ConfigError
 from codriver.safety.action import ProposedAction, Source
 from codriver.safety.conditions import Condition
@@ -18,6 +16,7 @@ from codriver.safety.motion import Motion, motion
 from codriver.text import Bilingual
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.seats import SEATS
+from codriver.yamlfile import YAMLError, load_yaml
 
 _KEYS = {
     "id", "decision", "motion", "when", "writes", "tools", "args", "speaker", "sources", "scopes",
@@ -75,9 +74,9 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
             text = resources.files("codriver.safety").joinpath("data/rules.yaml").read_text("utf-8")
         else:
             text = path.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
         return tuple(_rule(item, where) for item in raw["rules"])
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+    except (OSError, YAMLError, KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"bad safety rules in {where}: {exc}") from exc
 
 

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, get_args
 
-import yaml
-
 from codriver.assistant.result import Outcome
 from codriver.errors import ScenarioError
 from codriver.scenarios.matchers import Matcher, compile_matcher
 from codriver.vehicle.seats import SEATS, Seat
+from codriver.yamlfile import YAMLError, load_yaml
 
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 
@@ -81,8 +80,8 @@ def scenario_files(paths: Iterable[Path]) -> list[Path]:
 def load_file(path: Path, known: PathIndex) -> tuple[list[Scenario], list[LoadProblem]]:
     """Every scenario in the file; each malformed one becomes a problem naming file and scenario."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raw = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
         return [], [LoadProblem(str(path), f"cannot read YAML: {exc}")]
     items = raw if isinstance(raw, list) else [raw]
     scenarios, problems = [], []

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from codriver.vehicle.seats import Seat
 
-SignalValue = bool | int | float | str | list[str]
+SignalValue = bool | int | float | str | list[str] | list[float]
 CABIN_ID = r"^[A-Za-z0-9_-]{1,40}$"
 MAX_TEXT = 500
 MAX_VALUES = 100

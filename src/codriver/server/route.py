@@ -27,7 +27,7 @@ async def route_summary(assistant: Assistant) -> JsonObject | None:
     if not isinstance(destination, str) or not destination:
         return None
     waypoints = assistant.cockpit.value("Cockpit.Navigation.Waypoints")
-    stops = list(waypoints) if isinstance(waypoints, list) else []
+    stops = [w for w in waypoints if isinstance(w, str)] if isinstance(waypoints, list) else []
     summary: JsonObject = {"destination": destination, "waypoints": stops}
     here = await _position(assistant, "Vehicle.CurrentLocation.")
     target = await _position(assistant, _DEST)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import Literal
-
-import yaml
 
 from codriver.safety.action import Write
 from codriver.services.media import MediaItem, MediaKind, MediaProvider
@@ -15,6 +12,7 @@ from codriver.text import Bilingual, Lang, PhraseBook, detect_lang
 from codriver.tools.base import Effect, ToolContext, Toolset, tool
 from codriver.tools.zones import PHRASES, clamp
 from codriver.vehicle.catalog import Value
+from codriver.yamlfile import read_yaml
 
 MEDIA = "Vehicle.Cabin.Infotainment.Media"
 NAV = "Vehicle.Cabin.Infotainment.Navigation"
@@ -156,8 +154,7 @@ def play_video(
 
 @cache
 def _video_words() -> tuple[re.Pattern[str], tuple[str, ...]]:
-    text = resources.files("codriver.tools").joinpath("data/video_words.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = read_yaml("codriver.tools", "data/video_words.yaml")
     english = "|".join(re.escape(w) for w in sorted(raw["en"], key=len, reverse=True))
     return re.compile(rf"\b({english})\b", re.IGNORECASE), tuple(raw["zh"])
 

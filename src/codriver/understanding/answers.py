@@ -12,13 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Literal
 
-import yaml
 from rapidfuzz import fuzz
 
 from codriver.tools.base import Choice
+from codriver.yamlfile import read_yaml
 
 AnswerKind = Literal["yes", "no", "cancel"]
 _SIMILAR = 80
@@ -38,8 +37,7 @@ class Piece:
 
 @cache
 def _table() -> dict[str, str]:
-    res = resources.files("codriver.understanding").joinpath("data/answers.yaml")
-    raw = yaml.load(res.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    raw = read_yaml("codriver.understanding", "data/answers.yaml", plain=True)
     table: dict[str, str] = {}
     for kind in ("filler", "yes", "no", "cancel"):  # later kinds win a phrase listed twice
         for words in raw[kind].values():

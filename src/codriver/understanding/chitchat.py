@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from codriver.text import Bilingual
+from codriver.yamlfile import load_yaml
 
 FALLBACK = Bilingual(
     "I'm not sure how to help with that. I can handle the climate, windows, seats, lights, "
@@ -19,7 +18,7 @@ FALLBACK = Bilingual(
 @cache
 def _topics() -> list[tuple[tuple[str, ...], Bilingual]]:
     res = resources.files("codriver.understanding").joinpath("data/chitchat.yaml")
-    raw = yaml.safe_load(res.read_text("utf-8"))
+    raw = load_yaml(res.read_text("utf-8"))
     return [
         (
             tuple(str(p).lower() for p in item["phrases"]),

@@ -8,9 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from codriver.errors import ConfigError
+from codriver.yamlfile import load_yaml
 
 KINDS = (
     "switch", "level", "position", "mode", "sunroof", "wipers", "media", "navigation", "phone",
@@ -78,7 +77,7 @@ def load_devices() -> dict[str, DeviceSpec]:
     text = (
         resources.files("codriver.understanding").joinpath("data/devices.yaml").read_text("utf-8")
     )
-    raw: dict[str, Any] = yaml.safe_load(text)
+    raw: dict[str, Any] = load_yaml(text)
     specs = {}
     for name, item in raw.items():
         where = f"devices.yaml: {name}"

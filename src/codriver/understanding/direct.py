@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import shlex
 
-import yaml
-
 from codriver.assistant.plan import Plan, ToolCall, TurnContext, Utterance
+from codriver.yamlfile import YAMLError, load_yaml
 
 YES = {"yes", "y", "ok", "sure", "是", "是的", "好", "好的", "确定", "可以"}
 NO = {"no", "n", "cancel", "不", "不要", "不用", "取消", "算了"}
@@ -48,7 +47,7 @@ def _parse_call(text: str, context: TurnContext) -> ToolCall | None:
         if not sep or not name.isidentifier():
             return None
         try:
-            args[name] = yaml.safe_load(raw) if raw else ""
-        except yaml.YAMLError:
+            args[name] = load_yaml(raw) if raw else ""
+        except YAMLError:
             args[name] = raw
     return ToolCall(words[0], args)

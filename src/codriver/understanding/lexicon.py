@@ -18,10 +18,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import cn2an
-import yaml
-
 from codriver.errors import ConfigError
+from codriver.yamlfile import YAMLError, load_yaml
 
 LANGS = ("en", "zh")
 KINDS = (
@@ -239,6 +237,8 @@ class Lexicon:
                 while j < len(seq) and seq[j][0] in _ZH_NUMERALS:
                     j += 1
             run = "".join(u for u, _, _ in seq[i:j])
+            import cn2an  # a tenth of a second to import: only when a Chinese numeral is said
+
             try:
                 return j - i, float(cn2an.cn2an(run, "smart"))
             except (ValueError, KeyError, IndexError):
@@ -328,8 +328,8 @@ def load_lexicon() -> Lexicon:
 def _read(lang: str) -> Mapping[str, Any]:
     resource = resources.files("codriver.understanding").joinpath(f"data/{lang}/lexicon.yaml")
     try:
-        raw = yaml.load(resource.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    except (OSError, yaml.YAMLError) as exc:
+        raw = load_yaml(resource.read_text(encoding="utf-8"), plain=True)
+    except (OSError, YAMLError) as exc:
         raise ConfigError(f"cannot read the {lang} lexicon: {exc}") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"the {lang} lexicon is not a mapping")

@@ -8,14 +8,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from codriver.assistant.plan import ToolCall
 from codriver.errors import ConfigError
 from codriver.safety.conditions import Condition
 from codriver.text import Bilingual
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.seats import Seat
+from codriver.yamlfile import load_yaml
 
 SPEAKER_ARGS = ("zone", "window", "seat")
 
@@ -32,7 +31,7 @@ class Remedy:
 @cache
 def load_needs() -> dict[str, tuple[Remedy, ...]]:
     text = resources.files("codriver.understanding").joinpath("data/needs.yaml").read_text("utf-8")
-    raw: dict[str, Any] = yaml.safe_load(text)
+    raw: dict[str, Any] = load_yaml(text)
     needs = {}
     for need, options in raw.items():
         try:

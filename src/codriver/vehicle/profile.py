@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
-
-import yaml
 
 from codriver.errors import ConfigError
 from codriver.vehicle.catalog import Catalog, Limit, Rejection, Value
+from codriver.yamlfile import YAMLError, load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +27,21 @@ class VehicleProfile:
 
     @classmethod
     def load(cls, path: Path | None = None, catalog: Catalog | None = None) -> VehicleProfile:
-        """The shipped simulated sedan, or a profile file in the same format."""
+        """The shipped simulated sedan (read once: every simulated car shares it), or a profile
+        file in the same format."""
+        if path is None and catalog is None:
+            return _packaged()
+        return cls._read(path, catalog)
+
+    @classmethod
+    def _read(cls, path: Path | None, catalog: Catalog | None) -> VehicleProfile:
         try:
             if path is None:
                 res = resources.files("codriver.vehicle").joinpath("data/sedan.yaml")
-                raw = yaml.safe_load(res.read_text(encoding="utf-8"))
+                raw = load_yaml(res.read_text(encoding="utf-8"))
             else:
-                raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
+                raw = load_yaml(path.read_text(encoding="utf-8"))
+        except (OSError, YAMLError) as exc:
             raise ConfigError(f"cannot read vehicle profile {path or '(packaged)'}: {exc}") from exc
         if not isinstance(raw, dict):
             raise ConfigError(f"vehicle profile {path or '(packaged)'} is not a mapping")
@@ -43,10 +50,15 @@ class VehicleProfile:
         return cls(
             name=str(raw.get("name", "vehicle")),
             catalog=narrowed,
-            defaults=_defaults(narrowed, raw.get("defaults") or {}),
+            defaults=MappingProxyType(_defaults(narrowed, raw.get("defaults") or {})),
             battery_capacity_kwh=float(raw.get("battery_capacity_kwh", 75.0)),
             consumption_kwh_per_100km=float(raw.get("consumption_kwh_per_100km", 15.0)),
         )
+
+
+@cache
+def _packaged() -> VehicleProfile:
+    return VehicleProfile._read(None, None)
 
 
 def _limits(raw: Mapping[str, Any]) -> list[Limit]:
@@ -70,7 +82,7 @@ def _limits(raw: Mapping[str, Any]) -> list[Limit]:
 def _defaults(catalog: Catalog, raw: Mapping[str, Any]) -> dict[str, Value]:
     values: dict[str, Value] = {}
     for pattern, value in raw.items():
-        paths = [p for p in (s.path for s in catalog) if fnmatchcase(p, str(pattern))]
+        paths = catalog.matching(str(pattern))
         if not paths:
             raise ConfigError(f"default {pattern!r} matches no signal in the catalog")
         for path in paths:

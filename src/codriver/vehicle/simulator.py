@@ -51,6 +51,7 @@ class SimulatedCar:
         self.profile = profile or VehicleProfile.load()
         self.clock = clock or SimClock()
         self._values: dict[str, Value | None] = {spec.path: None for spec in self.catalog}
+        self._arrays = tuple(s.path for s in self.catalog if s.datatype.endswith("[]"))
         self._values.update(self.profile.defaults)
         self._subscriptions: list[_Subscription] = []
         self.clock.on_tick(self._physics)
@@ -73,6 +74,11 @@ class SimulatedCar:
 
     def values(self, prefixes: Iterable[str] = ()) -> dict[str, Value | None]:
         wanted = tuple(prefixes)
+        if not wanted:  # the whole tree, twice a turn: copy the dict, then the few arrays in it
+            everything = dict(self._values)
+            for path in self._arrays:
+                everything[path] = _copy(everything[path])
+            return everything
         return {
             path: _copy(value)
             for path, value in self._values.items()
@@ -168,4 +174,4 @@ class SimulatedCar:
 
 
 def _copy(value: Value | None) -> Value | None:
-    return list(value) if isinstance(value, list) else value
+    return value.copy() if isinstance(value, list) else value

@@ -10,10 +10,9 @@ from functools import cache
 from importlib import resources
 from typing import Protocol
 
-import yaml
-
 from codriver.services.knowledge.bm25 import BM25, Tokenizer
 from codriver.services.knowledge.manual import Section, join, parse
+from codriver.yamlfile import load_yaml
 
 MIN_COVERAGE = 0.45
 """Below this share of a question's weight found in the best section, the manual has no answer."""
@@ -75,7 +74,7 @@ def offline_knowledge() -> OwnersManual:
     """The provider over the owner's manual shipped with codriver (read and indexed once)."""
     data = resources.files(__package__).joinpath("data")
     manuals = {lang: data.joinpath(f"manual.{lang}.md").read_text("utf-8") for lang in ("en", "zh")}
-    stop = yaml.safe_load(data.joinpath("stopwords.yaml").read_text("utf-8"))
+    stop = load_yaml(data.joinpath("stopwords.yaml").read_text("utf-8"))
     return OwnersManual.load(manuals, [*stop["en"], *stop["zh"]])
 
 

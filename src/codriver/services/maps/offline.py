@@ -7,8 +7,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from codriver.services.maps.places import CATEGORIES, Category, LatLon, Place, haversine_m
 from codriver.services.maps.provider import MIN_SCORE, TIE, Match
 from codriver.services.maps.routing import Route, detour_distance_m, estimate_route, road_distance_m
@@ -22,6 +20,7 @@ from codriver.services.maps.search import (
     vocabulary,
 )
 from codriver.text import Lang
+from codriver.yamlfile import load_yaml
 
 DATA_FILES = ("data/shanghai.yaml", "data/munich.yaml")
 ASK_RADIUS_M = 100_000.0
@@ -164,7 +163,7 @@ def packaged_places() -> tuple[Place, ...]:
     places: list[Place] = []
     for name in DATA_FILES:
         text = resources.files("codriver.services.maps").joinpath(name).read_text("utf-8")
-        places.extend(load_places(yaml.safe_load(text), name))
+        places.extend(load_places(load_yaml(text), name))
     return tuple(places)
 
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
 from rapidfuzz import fuzz
 
 from codriver.services.maps.places import CATEGORIES, Category, Place
 from codriver.text import Bilingual
+from codriver.yamlfile import load_yaml
 
 EXACT = 100.0
 CONTAINS_NAME = 90.0
@@ -204,7 +204,7 @@ def pick(answer: str, options: Sequence[Place]) -> Place | None:
 @cache
 def vocabulary() -> Vocabulary:
     """The packaged vocabulary (data/categories.yaml), read once."""
-    raw = yaml.safe_load(
+    raw = load_yaml(
         resources.files("codriver.services.maps")
         .joinpath("data/categories.yaml")
         .read_text("utf-8")

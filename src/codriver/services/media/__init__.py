@@ -11,9 +11,6 @@ from functools import cache
 from importlib import resources
 from typing import Protocol
 
-import cn2an
-import yaml
-
 from codriver.services.media.catalog import (
     SOURCES,
     Entry,
@@ -24,6 +21,7 @@ from codriver.services.media.catalog import (
 )
 from codriver.services.media.names import CONTAINED, NameIndex, normalize
 from codriver.text import Bilingual
+from codriver.yamlfile import load_yaml
 
 # Words around a title that say nothing about which one ("some", "的歌"), ignored when comparing
 # loosely; exact and contained matches see the whole query.
@@ -72,7 +70,7 @@ class OfflineMedia:
 
     @classmethod
     def load(cls, text: str, where: str = "catalog") -> OfflineMedia:
-        return cls(load_catalog(yaml.safe_load(text), where))
+        return cls(load_catalog(load_yaml(text), where))
 
     def resolve(self, query: str, kind: MediaKind | None = None) -> MediaItem | None:
         station = self._tuned(query)
@@ -124,6 +122,8 @@ def _arabic(text: str) -> str:
     """``text`` with Chinese numbers in digits: "FM九十三点四" → "FM93.4"."""
     if not _CHINESE_DIGITS.search(text):
         return text
+    import cn2an  # a tenth of a second to import: only when a title holds a Chinese numeral
+
     with warnings.catch_warnings(), contextlib.suppress(ValueError, KeyError, IndexError):
         warnings.simplefilter("ignore")  # cn2an warns about every run it cannot read
         return str(cn2an.transform(text, "cn2an"))

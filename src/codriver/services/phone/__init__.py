@@ -10,10 +10,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
-import yaml
-
 from codriver.services.media.names import NameIndex
 from codriver.text import Bilingual
+from codriver.yamlfile import load_yaml
 
 # Words around a name in "call my dad", "给王经理的电话" that are not part of it.
 _FILLER = ("my", "the", "please", "for me", "我的", "给", "的电话", "的手机", "电话", "手机", "的")
@@ -69,7 +68,7 @@ class OfflinePhone:
 
     @classmethod
     def load(cls, text: str, where: str = "contacts") -> OfflinePhone:
-        raw = yaml.safe_load(text) or {}
+        raw = load_yaml(text) or {}
         items = enumerate(raw.get("contacts", []), 1)
         return cls(_contact(item, f"{where}: contact {i}") for i, item in items)
 

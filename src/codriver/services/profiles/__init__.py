@@ -7,10 +7,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
 from codriver.errors import ConfigError
 from codriver.text import Bilingual
+from codriver.yamlfile import load_yaml
 
 Preference = Literal["temperature", "seat_heating", "music", "home", "work"]
 
@@ -65,7 +64,7 @@ def offline_profiles() -> Profiles:
 @cache
 def _packaged() -> tuple[dict[str, Profile], dict[str, frozenset[str]]]:
     res = resources.files(__package__).joinpath("data/profiles.yaml")
-    raw: dict[str, Any] = yaml.safe_load(res.read_text(encoding="utf-8"))
+    raw: dict[str, Any] = load_yaml(res.read_text(encoding="utf-8"))
     words = {kind: frozenset(str(w).lower() for w in ws) for kind, ws in raw.pop("words").items()}
     try:
         return {
