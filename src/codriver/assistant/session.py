@@ -107,7 +107,7 @@ class Assistant:
         else:
             plan = await self.brain.plan(utterance, context)
         self._trace.extend(plan.notes)
-        caller = replace(caller, source=plan.source)
+        caller = replace(caller, source=plan.source, grants=plan.grants)
         actions = await self._carry_out(plan, caller, pending)
         result = self._result(plan, actions, utterance.lang, started)
         self.history = [*self.history, Exchange(utterance, plan, result.outcome, result.changes)][
