@@ -33,6 +33,7 @@ from codriver.vehicle.clock import SimClock, TimerHandle
 
 Kind = Literal["rule", "reminder", "timer"]
 Later = Literal["reminder", "timer"]
+_PATHS = {"rule": "Cockpit.Rules", "reminder": "Cockpit.Reminders", "timer": "Cockpit.Timers"}
 READ_OUT = 3
 """Up to this many reminders (or timers) due at once are read out one by one; more are summed up."""
 
@@ -114,7 +115,7 @@ class Automations:
     _due: list[Scheduled] = field(default_factory=list)
     _keys: set[tuple[object, ...]] = field(default_factory=set)
     _counts: dict[str, int] = field(default_factory=lambda: {"reminder": 0, "timer": 0})
-    _stale: bool = False
+    _stale: set[Kind] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # -- what a new one would run into ---------------------------------------------------------
@@ -139,7 +140,9 @@ class Automations:
 
     def same_later(self, kind: Later, text: str, seconds: float) -> bool:
         """Whether the same reminder (or timer) is already due at the same second."""
-        return (kind, text, round(self.clock.now() + seconds)) in self._keys
+        if not math.isfinite(seconds):
+            return False
+        return (kind, text, round(self.clock.now() + max(0.0, seconds))) in self._keys
 
     # -- adding and cancelling -----------------------------------------------------------------
 
@@ -166,7 +169,7 @@ class Automations:
         rule.active = made.holds(state)  # "if it starts raining": not while it already is
         self.rules.append(rule)
         self._keys.add(rule.key)
-        self._publish()
+        self._publish("rule")
         return rule
 
     def add_later(self, kind: Later, text: str, seconds: float) -> Scheduled | None:
@@ -179,7 +182,7 @@ class Automations:
         self.scheduled[item.id] = item
         self._counts[kind] += 1
         self._keys.add(_later_key(item))
-        self._publish()
+        self._publish(kind)
         return item
 
     def cancel(self, kind: Kind | None = None) -> str | None:
@@ -196,7 +199,7 @@ class Automations:
             if item.handle is not None:
                 item.handle.cancel()
             self._forget(item)
-        self._publish()
+        self._publish("rule" if isinstance(item, Rule) else item.kind)
         return item.text
 
     def pending(self) -> list[str]:
@@ -216,7 +219,7 @@ class Automations:
         """What came due since the last drain: reminders and timers (a few read out, many summed
         up), then the rules that fired."""
         if self._stale:
-            self._publish()
+            self._publish(*self._stale)
         due, self._due = self._due, []
         says = [Firing(say=s) for kind in ("reminder", "timer") for s in _announce(kind, due)]
         fired, self.fired = self.fired, []
@@ -226,19 +229,22 @@ class Automations:
         if self.scheduled.get(item.id) is item:
             self._forget(item)
             self._due.append(item)
-            self._stale = True  # published once per drain, not once per item
+            self._stale.add(item.kind)  # published once per drain, not once per item
 
     def _forget(self, item: Scheduled) -> None:
         del self.scheduled[item.id]
         self._counts[item.kind] -= 1
         self._keys.discard(_later_key(item))
 
-    def _publish(self) -> None:
-        self._stale = False
-        later = list(self.scheduled.values())
-        self.cockpit.set("Cockpit.Rules", [r.text for r in self.rules])
-        self.cockpit.set("Cockpit.Reminders", [s.text for s in later if s.kind == "reminder"])
-        self.cockpit.set("Cockpit.Timers", [s.text for s in later if s.kind == "timer"])
+    def _publish(self, *kinds: Kind) -> None:
+        """Show what is pending of ``kinds`` under ``Cockpit.``."""
+        self._stale.difference_update(kinds)
+        for kind in kinds:
+            if kind == "rule":
+                texts = [r.text for r in self.rules]
+            else:
+                texts = [s.text for s in self.scheduled.values() if s.kind == kind]
+            self.cockpit.set(_PATHS[kind], texts)
 
 
 def _announce(kind: Later, due: Iterable[Scheduled]) -> list[Bilingual]:
