@@ -121,7 +121,7 @@ def set_timer(ctx: ToolContext, minutes: float, label: str | None = None) -> Eff
     if store is None:
         return Effect(failed=PHRASES.get("unavailable"))
     problem = _bad_duration(ctx, minutes)
-    text = label or ("" if problem else said_minutes(minutes).en)
+    text = label or ("" if problem else said_minutes(minutes).in_(ctx.lang))
     problem = problem or _too_much(ctx, text) or store.full("timer")
     if problem is not None:
         return Effect(failed=problem)
