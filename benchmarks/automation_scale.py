@@ -3,7 +3,7 @@ then the clock advanced past all of them in one step (all due at once) and, on a
 one step with each timer due at its own second. The caps are raised for the run (a cabin keeps
 100 timers); the reply is one summary whatever N is.
 
-Usage: python benchmarks/automation_scale.py [N ...]   (default: 1000 10000)
+Usage: python benchmarks/automation_scale.py [N ...]   (default: 100 1000 10000)
 """
 
 from __future__ import annotations
@@ -48,4 +48,4 @@ def main(counts: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1000, 10000])
+    main([int(a) for a in sys.argv[1:]] or [100, 1000, 10000])
