@@ -172,6 +172,7 @@ def test_a_yes_given_when_setting_covers_the_gates_question_when_it_fires() -> N
     run(parked.executor.run([unlock_fast], Caller(), confirmed=True))
     fired = run(parked.feed({speed: 50}))
     assert [a.verdict and a.verdict.rule for a in fired.actions] == ["confirm-unlock-while-moving"]
+    assert fired.outcome == "refused"  # nobody is there to say yes: not done, and said so
     assert locks(parked) == [True] * 4
 
 

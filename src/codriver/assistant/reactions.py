@@ -54,7 +54,9 @@ class Reactor:
     async def _fire(self, rule: Rule) -> list[ActionResult]:
         """Carry a rule's actions out as its creator's, through the gate. Where the gate asks for
         a yes the occupant already gave when setting the rule (the question spelled the action
-        out), that yes counts; any other question stays unanswered and the action undone."""
+        out), that yes counts; for any other, the action is not done and the reply says why."""
+        from codriver.automation import PHRASES, describe
+
         caller = replace(rule.origin, automation=rule.text)
         results = []
         for call in rule.calls:
@@ -62,5 +64,8 @@ class Reactor:
             rule_id = result.verdict.rule if result.verdict else None
             if result.status == "asked" and rule_id is not None and rule_id in rule.covers:
                 [result] = await self.executor.run([call], caller, confirmed=True)
+            elif result.status == "asked":  # nobody was asked: not done, and said so
+                said = PHRASES.get("rule.needs_yes", rule=rule.text, action=describe(call))
+                result = replace(result, status="refused", message=said)
             results.append(result)
         return results
