@@ -45,12 +45,20 @@ def test_a_rule_does_not_fire_for_a_condition_already_true_when_made() -> None:
     assert run(assistant.read(WINDOW)) == 100
 
 
-def test_rule_actions_pass_the_safety_gate() -> None:
+def test_rule_actions_pass_the_safety_gate_when_made_and_when_fired() -> None:
     trunk = [{"tool": "set_trunk", "args": {"open": True}}]
-    assistant = offline_assistant(
-        {"Vehicle.Speed": 50}, brain=ScriptedBrain([rule_plan("rain", trunk)])
-    )
-    run(assistant.say("if it rains open the trunk"))
+    made = rule_plan("rain", trunk)
+    assistant = offline_assistant({"Vehicle.Speed": 50}, brain=ScriptedBrain([made]))
+    refused = run(assistant.say("if it rains open the trunk"))
+    assert refused.outcome == "refused"
+    assert refused.actions[0].verdict is not None
+    assert refused.actions[0].verdict.rule == "no-trunk-or-hood-while-moving"
+    assert run(assistant.read("Cockpit.Rules")) == []
+
+    assistant = offline_assistant(brain=ScriptedBrain([made, Plan("confirm")]))
+    assert run(assistant.say("if it rains open the trunk")).outcome == "asked"
+    assert run(assistant.say("yes")).outcome == "done"
+    run(assistant.feed({"Vehicle.Speed": 50}))
     fired = run(assistant.feed({RAIN: 60}))
     assert fired.outcome == "refused"
     assert run(assistant.read("Vehicle.Body.Trunk.Rear.IsOpen")) is False

@@ -8,7 +8,7 @@ scopes, and only when it allows is the service called; its answer comes back as 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from codriver.assistant.cockpit import CockpitState
@@ -18,7 +18,15 @@ from codriver.assistant.result import ActionResult, ActionStatus
 from codriver.safety.action import ProposedAction, Source, Verdict, Write
 from codriver.safety.policy import COCKPIT, SafetyPolicy
 from codriver.text import Bilingual, Lang
-from codriver.tools.base import ArgumentProblem, Consult, Effect, Tool, ToolBox, ToolContext
+from codriver.tools.base import (
+    ArgumentProblem,
+    Consult,
+    Effect,
+    Tool,
+    ToolBox,
+    ToolContext,
+    Trial,
+)
 from codriver.vehicle.bus import SignalChange, VehicleBus
 from codriver.vehicle.catalog import Rejection, Value
 from codriver.vehicle.couplings import consequences
@@ -36,6 +44,12 @@ class Caller:
     gaze: str | None = None
     source: Source = "engine"
     scopes: frozenset[str] = frozenset()
+    grants: frozenset[str] | None = None
+    """An outside agent's grants (a remote MCP client's); None for an occupant."""
+    automation: str | None = None
+    """The rule whose actions these are, carried out for its creator; None in a live turn."""
+    tainted: bool = False
+    """What the proposer read (a third party's answer) may have steered it."""
 
 
 class Executor:
@@ -136,10 +150,14 @@ class Executor:
             self.services,
             consult,
             self.journal,
+            caller=caller,
+            trial=lambda nested: self.trial(nested, caller, state),
         )
         effect = tool.run(ctx, args)
         if effect.failed is not None:
             return ActionResult(call, "failed", effect.failed)
+        if effect.refused is not None:
+            return ActionResult(call, "refused", effect.refused.reason, effect.refused)
         if effect.choices:
             return ActionResult(call, "asked", effect.answer, choices=effect.choices)
         if not effect.writes and effect.after is None:
@@ -153,10 +171,16 @@ class Executor:
             scopes=caller.scopes,
             confirmed=confirmed,
             consequences=_consequences(effect, state),
+            domain=tool.domain,
+            grants=caller.grants,
+            automation=caller.automation,
+            question=effect.confirm,
         )
         verdict = self._gate(call, action, state)
         if isinstance(verdict, ActionResult):
-            return replace(verdict, would=effect.done) if verdict.status == "asked" else verdict
+            if verdict.status == "asked" and effect.confirm is None:  # a tool's own question
+                return replace(verdict, would=effect.done)  # names its actions already
+            return verdict
         return effect, verdict
 
     async def _remote(
@@ -175,15 +199,7 @@ class Executor:
         args = tool.validate(call.args)
         if isinstance(args, ArgumentProblem):
             return ActionResult(call, "failed", Bilingual(args.message, args.message))
-        action = ProposedAction(
-            tool=tool.name,
-            args=args,
-            speaker=caller.speaker,
-            source="plugin",
-            scopes=tool.scopes,
-            confirmed=confirmed,
-        )
-        verdict = self._gate(call, action, state)
+        verdict = self._gate(call, _plugin_action(tool, args, caller, confirmed), state)
         if isinstance(verdict, ActionResult):
             return verdict
         if not call_it:
@@ -193,6 +209,26 @@ class Executor:
             return ActionResult(call, "failed", effect.failed, verdict)
         status: ActionStatus = "answered" if tool.read_only else "done"
         return ActionResult(call, status, effect.answer or effect.done, verdict)
+
+    def trial(self, call: ToolCall, caller: Caller, state: Mapping[str, Value | None]) -> Trial:
+        """How the gate judges ``call`` by ``caller`` in ``state``, nothing written and no service
+        called: a rule's actions are judged so, as its creator's, when it is made."""
+        tool = self.tools.get(call.name)
+        if tool is not None and tool.remote is not None:
+            args = tool.validate(call.args)
+            if isinstance(args, ArgumentProblem):
+                return Trial("failed", Bilingual(args.message, args.message))
+            verdict = self.policy.check(_plugin_action(tool, args, caller, False), state)
+            return Trial(verdict.decision, verdict.reason, verdict.rule, third_party=True)
+        judged = self._judge(call, caller, dict(state), confirmed=False, consult=None)
+        if isinstance(judged, tuple):
+            effect, verdict = judged
+            return Trial("allow", effect.done or effect.answer, verdict.rule, effect.writes)
+        if judged.status in ("refused", "asked") and judged.verdict is not None:
+            return Trial(judged.verdict.decision, judged.message, judged.verdict.rule)
+        if judged.status == "answered":
+            return Trial("allow", judged.message)
+        return Trial("failed", judged.message)  # unknown tool, bad arguments, a choice to make
 
     def _gate(
         self, call: ToolCall, action: ProposedAction, state: dict[str, Value | None]
@@ -235,3 +271,21 @@ def _consequences(effect: Effect, state: dict[str, Value | None]) -> tuple[Write
     car = [(w.path, w.value) for w in effect.writes if not w.path.startswith(COCKPIT)]
     follows = {**consequences(car, state), **effect.reports}
     return tuple(Write(path, value) for path, value in follows.items())
+
+
+def _plugin_action(
+    tool: Tool, args: Mapping[str, object], caller: Caller, confirmed: bool
+) -> ProposedAction:
+    """A third-party tool's call as the gate judges it: a plugin's action with the tool's scopes
+    and no writes, with the outside agent's grants when one is behind it."""
+    return ProposedAction(
+        tool=tool.name,
+        args=args,
+        speaker=caller.speaker,
+        source="plugin",
+        scopes=tool.scopes,
+        confirmed=confirmed,
+        domain=tool.domain,
+        grants=caller.grants,
+        automation=caller.automation,
+    )

@@ -56,7 +56,8 @@ def answer_before_brain(text: str, pending: Pending) -> Plan | None:
     if pending.choices:
         chosen = pick(text, pending.choices)
         if chosen is not None:
-            return Plan("act", (ToolCall(chosen.tool, dict(chosen.args)),))
+            call = ToolCall(chosen.tool, dict(chosen.args))  # as whoever the question was for
+            return Plan("act", (call,), source=pending.caller.source, grants=pending.caller.grants)
         return _ask_again(pending) if kind == "yes" else None
     return Plan("confirm") if kind == "yes" else None
 

@@ -45,6 +45,9 @@ class Plan:
     source: Source = "engine"
     """Who proposed the calls: the on-device engine or an LLM (the safety gate may treat them
     differently, and the trace says so)."""
+    grants: frozenset[str] | None = None
+    """The grants of the outside agent whose turn this is (a remote MCP client's ``say``): the
+    gate holds its calls, and the rules they make, to them. None for an occupant's turn."""
     notes: tuple[TraceEntry, ...] = ()
     """How the brain got there (which brain answered, its confidence, model calls and their
     latency, look-ups it made), for the turn's trace."""

@@ -103,7 +103,7 @@ class Assistant:
             if pending is not None:
                 plan = answer_after_brain(plan, pending)
         self._trace.extend(plan.notes)
-        caller = replace(caller, source=plan.source)
+        caller = replace(caller, source=plan.source, grants=plan.grants)
         actions = await self._carry_out(plan, caller, pending)
         result = self._result(plan, actions, utterance.lang, started)
         self.executor.journal.record(result.changes)

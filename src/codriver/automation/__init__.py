@@ -1,5 +1,26 @@
-"""Automations, reminders and timers."""
+"""Automations, reminders and timers, and how a rule's actions are judged when it is made."""
 
-from codriver.automation.store import Automations, Firing, Rule, make_trigger, trigger_ids
+from codriver.automation.store import (
+    Automations,
+    Caps,
+    Firing,
+    Rule,
+    Scheduled,
+    make_trigger,
+    trigger_ids,
+)
+from codriver.automation.vetting import PHRASES, Vetting, describe, vet
 
-__all__ = ["Automations", "Firing", "Rule", "make_trigger", "trigger_ids"]
+__all__ = [
+    "PHRASES",
+    "Automations",
+    "Caps",
+    "Firing",
+    "Rule",
+    "Scheduled",
+    "Vetting",
+    "describe",
+    "make_trigger",
+    "trigger_ids",
+    "vet",
+]

@@ -1,30 +1,58 @@
 """Automations: rules over signals ("if it rains, close the windows"), reminders and timers.
 
 Rules fire on the rising edge of their condition (it starts raining), as often as it rises, until
-cancelled. Reminders and timers run on the simulated clock. What is pending is published to the
-cockpit state (`Cockpit.Rules`, `Cockpit.Reminders`, `Cockpit.Timers`); what fires is queued for
-the assistant, which carries rule actions out through the safety gate like any other action.
+cancelled. A rule keeps who made it (:class:`~codriver.assistant.executor.Caller`: the proposer, the
+seat, an outside agent's grants, taint) and its actions are carried out as that creator's, through
+the safety gate, each time it fires. Reminders and timers run on the simulated clock. What is
+pending is published to the cockpit state (`Cockpit.Rules`, `Cockpit.Reminders`,
+`Cockpit.Timers`); what fires is queued for the assistant. A cabin keeps at most :class:`Caps`
+of each; an exact duplicate is not stored twice; many items due at once are summed up.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
 from codriver.assistant.cockpit import CockpitState
+from codriver.assistant.executor import Caller
 from codriver.assistant.plan import ToolCall
+from codriver.automation.vetting import PHRASES, join
 from codriver.safety.conditions import Condition
-from codriver.text import Bilingual, Lang
+from codriver.text import Bilingual
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.clock import SimClock, TimerHandle
-from codriver.vehicle.seats import Seat
 from codriver.yamlfile import load_yaml
 
 Kind = Literal["rule", "reminder", "timer"]
+Later = Literal["reminder", "timer"]
+_PATHS = {"rule": "Cockpit.Rules", "reminder": "Cockpit.Reminders", "timer": "Cockpit.Timers"}
+READ_OUT = 3
+"""Up to this many reminders (or timers) due at once are read out one by one; more are summed up."""
+
+
+@dataclass(frozen=True, slots=True)
+class Caps:
+    """How much one cabin keeps (docs/agents.md); past a cap a new one is refused, saying why."""
+
+    rules: int = 50
+    reminders: int = 100
+    timers: int = 100
+    actions: int = 10
+    """Actions in one rule."""
+    chars: int = 200
+    """Characters of a rule's, reminder's or timer's text."""
+    days: int = 7
+    """The longest a reminder or timer runs."""
+
+    def of(self, kind: Kind) -> int:
+        return {"rule": self.rules, "reminder": self.reminders, "timer": self.timers}[kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +74,24 @@ class Rule:
     text: str
     trigger: Trigger
     calls: tuple[ToolCall, ...]
-    speaker: Seat
-    lang: Lang
+    origin: Caller
+    """Who made the rule: its actions are judged as this caller's whenever it fires."""
     warning: Bilingual | None = None
+    covers: frozenset[str] = frozenset()
+    """The gate's confirm rules the occupant said yes to when the rule was set (spelled out)."""
     active: bool = False
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        return _rule_key(self.trigger, self.calls, self.warning is not None, self.origin)
 
 
 @dataclass
 class Scheduled:
     id: int
-    kind: Literal["reminder", "timer"]
+    kind: Later
     text: str
+    due: float
     handle: TimerHandle | None = None
 
 
@@ -72,53 +107,104 @@ class Firing:
 class Automations:
     clock: SimClock
     cockpit: CockpitState
+    caps: Caps = field(default_factory=Caps)
     rules: list[Rule] = field(default_factory=list)
-    scheduled: list[Scheduled] = field(default_factory=list)
+    scheduled: dict[int, Scheduled] = field(default_factory=dict)
     fired: list[Firing] = field(default_factory=list)
+    _due: list[Scheduled] = field(default_factory=list)
+    _keys: set[tuple[object, ...]] = field(default_factory=set)
+    _counts: dict[str, int] = field(default_factory=lambda: {"reminder": 0, "timer": 0})
+    _stale: set[Kind] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    # -- what a new one would run into ---------------------------------------------------------
+
+    def full(self, kind: Kind) -> Bilingual | None:
+        """Why no more of ``kind`` can be added (its cap is reached), or None."""
+        cap = self.caps.of(kind)
+        count = len(self.rules) if kind == "rule" else self._counts[kind]
+        return PHRASES.get(f"full.{kind}", cap=cap) if count >= cap else None
+
+    def same_rule(
+        self,
+        trigger: str,
+        value: float | None,
+        calls: Sequence[ToolCall],
+        warn: bool,
+        origin: Caller,
+    ) -> Rule | None:
+        """The rule that already does exactly this for the same kind of creator, if any."""
+        key = _rule_key(make_trigger(trigger, value), tuple(calls), warn, origin)
+        return next((r for r in self.rules if r.key == key), None) if key in self._keys else None
+
+    def same_later(self, kind: Later, text: str, seconds: float) -> bool:
+        """Whether the same reminder (or timer) is already due at the same second."""
+        if not math.isfinite(seconds):
+            return False
+        return (kind, text, round(self.clock.now() + max(0.0, seconds))) in self._keys
+
+    # -- adding and cancelling -----------------------------------------------------------------
 
     def add_rule(
         self,
         trigger: str,
         value: float | None,
-        calls: Sequence[ToolCall | tuple[str, Mapping[str, object]]],
+        calls: Sequence[ToolCall],
         text: str,
         state: Mapping[str, Value | None],
-        speaker: Seat = "driver",
-        lang: Lang = "en",
+        *,
+        origin: Caller,
         warning: Bilingual | None = None,
-    ) -> Rule:
-        planned = tuple(c if isinstance(c, ToolCall) else ToolCall(c[0], dict(c[1])) for c in calls)
-        rule = Rule(
-            next(self._ids), text, make_trigger(trigger, value), planned, speaker, lang, warning
-        )
-        rule.active = rule.trigger.holds(state)  # "if it starts raining": not while it already is
+        covers: frozenset[str] = frozenset(),
+    ) -> Rule | None:
+        """Keep a rule made by ``origin``; None (nothing kept) when it exists or the cap is hit."""
+        planned = tuple(calls)
+        if self.full("rule") or self.same_rule(
+            trigger, value, planned, warning is not None, origin
+        ):
+            return None
+        made = make_trigger(trigger, value)
+        rule = Rule(next(self._ids), text, made, planned, origin, warning, covers)
+        rule.active = made.holds(state)  # "if it starts raining": not while it already is
         self.rules.append(rule)
-        self._publish()
+        self._keys.add(rule.key)
+        self._publish("rule")
         return rule
 
-    def add_later(self, kind: Literal["reminder", "timer"], text: str, seconds: float) -> None:
-        item = Scheduled(next(self._ids), kind, text)
-        item.handle = self.clock.call_later(seconds, lambda: self._due(item))
-        self.scheduled.append(item)
-        self._publish()
+    def add_later(self, kind: Later, text: str, seconds: float) -> Scheduled | None:
+        """Start a reminder or timer; None (nothing started) when it exists, the cap is hit or
+        ``seconds`` is no length of time."""
+        if not math.isfinite(seconds) or self.full(kind) or self.same_later(kind, text, seconds):
+            return None
+        item = Scheduled(next(self._ids), kind, text, self.clock.now() + max(0.0, seconds))
+        item.handle = self.clock.call_at(item.due, lambda: self._came_due(item))
+        self.scheduled[item.id] = item
+        self._counts[kind] += 1
+        self._keys.add(_later_key(item))
+        self._publish(kind)
+        return item
 
     def cancel(self, kind: Kind | None = None) -> str | None:
         """Cancel the newest automation of ``kind`` (any kind when None); its text, or None."""
-        newest: list[tuple[int, Rule | Scheduled]] = [
-            (r.id, r) for r in self.rules if kind in (None, "rule")
-        ] + [(s.id, s) for s in self.scheduled if kind in (None, s.kind)]
+        newest: list[Rule | Scheduled] = [r for r in self.rules if kind in (None, "rule")]
+        newest += [s for s in self.scheduled.values() if kind in (None, s.kind)]
         if not newest:
             return None
-        _, item = max(newest, key=lambda pair: pair[0])
+        item = max(newest, key=lambda found: found.id)
         if isinstance(item, Rule):
             self.rules.remove(item)
+            self._keys.discard(item.key)
         else:
             if item.handle is not None:
                 item.handle.cancel()
-            self.scheduled.remove(item)
-        self._publish()
+            self._forget(item)
+        self._publish("rule" if isinstance(item, Rule) else item.kind)
         return item.text
+
+    def pending(self) -> list[str]:
+        return [r.text for r in self.rules] + [s.text for s in self.scheduled.values()]
+
+    # -- what fires ----------------------------------------------------------------------------
 
     def check(self, state: Mapping[str, Value | None]) -> None:
         """Queue every rule whose condition has just become true."""
@@ -129,28 +215,60 @@ class Automations:
             rule.active = holds
 
     def drain(self) -> list[Firing]:
+        """What came due since the last drain: reminders and timers (a few read out, many summed
+        up), then the rules that fired."""
+        if self._stale:
+            self._publish(*self._stale)
+        due, self._due = self._due, []
+        says = [Firing(say=s) for kind in ("reminder", "timer") for s in _announce(kind, due)]
         fired, self.fired = self.fired, []
-        return fired
+        return says + fired
 
-    def _due(self, item: Scheduled) -> None:
-        if item in self.scheduled:
-            self.scheduled.remove(item)
-            self._publish()
-            key = "reminder" if item.kind == "reminder" else "timer"
-            self.fired.append(Firing(say=_PHRASES[key].format(text=item.text)))
+    def _came_due(self, item: Scheduled) -> None:
+        if self.scheduled.get(item.id) is item:
+            self._forget(item)
+            self._due.append(item)
+            self._stale.add(item.kind)  # published once per drain, not once per item
 
-    def _publish(self) -> None:
-        self.cockpit.set("Cockpit.Rules", [r.text for r in self.rules])
-        self.cockpit.set(
-            "Cockpit.Reminders", [s.text for s in self.scheduled if s.kind == "reminder"]
-        )
-        self.cockpit.set("Cockpit.Timers", [s.text for s in self.scheduled if s.kind == "timer"])
+    def _forget(self, item: Scheduled) -> None:
+        del self.scheduled[item.id]
+        self._counts[item.kind] -= 1
+        self._keys.discard(_later_key(item))
+
+    def _publish(self, *kinds: Kind) -> None:
+        """Show what is pending of ``kinds`` under ``Cockpit.``."""
+        self._stale.difference_update(kinds)
+        for kind in kinds:
+            if kind == "rule":
+                texts = [r.text for r in self.rules]
+            else:
+                texts = [s.text for s in self.scheduled.values() if s.kind == kind]
+            self.cockpit.set(_PATHS[kind], texts)
 
 
-_PHRASES = {
-    "reminder": Bilingual("Reminder: {text}", "提醒您：{text}"),
-    "timer": Bilingual("Time's up: {text} timer", "时间到了：{text}计时结束"),
-}
+def _announce(kind: Later, due: Iterable[Scheduled]) -> list[Bilingual]:
+    """What to say for the items of ``kind`` that came due at once."""
+    texts = [item.text for item in due if item.kind == kind]
+    if len(texts) <= READ_OUT:
+        return [PHRASES.get(f"due.{kind}", text=text) for text in texts]
+    first = join([Bilingual(t, t) for t in texts[:2]], PHRASES.get("list.sep"))
+    summary = PHRASES.get(f"due.{kind}s", count=len(texts), first=first, rest=len(texts) - 2)
+    return [summary]
+
+
+def _rule_key(
+    trigger: Trigger, calls: tuple[ToolCall, ...], warn: bool, origin: Caller
+) -> tuple[object, ...]:
+    """Rules are the same when they wait for the same thing, do the same and were made by the
+    same kind of creator (an occupant's rule and a remote client's are judged differently)."""
+    actions = json.dumps([[c.name, dict(c.args)] for c in calls], sort_keys=True, default=str)
+    grants = None if origin.grants is None else tuple(sorted(origin.grants))
+    condition = (trigger.id, trigger.condition.tests)
+    return ("rule", condition, actions, warn, origin.source, grants, origin.tainted)
+
+
+def _later_key(item: Scheduled) -> tuple[object, ...]:
+    return (item.kind, item.text, round(item.due))
 
 
 @cache

@@ -77,7 +77,7 @@ class RemoteBrain:
                 needs = DOMAIN_GRANTS.get(tool.domain, "—") if tool else "—"
                 say = PHRASES.get("car.not_granted", tool=call.name, grant=needs)
                 return Plan("answer", say=say, source="remote", notes=plan.notes)
-        return replace(plan, source="remote")
+        return replace(plan, source="remote", grants=client.grants)
 
 
 class CarServer:
@@ -149,7 +149,9 @@ class CarServer:
         if tool is None or tool.remote is not None or not client.allows(tool.domain):
             needs = DOMAIN_GRANTS.get(tool.domain, "—") if tool else "—"
             return _error(PHRASES.get("car.not_granted", tool=name, grant=needs).in_(client.lang))
-        caller = Caller(client.seat, client.lang, source="remote", scopes=client.grants)
+        caller = Caller(
+            client.seat, client.lang, source="remote", scopes=client.grants, grants=client.grants
+        )
         results, _ = await self.assistant.orchestrator.run([ToolCall(name, dict(args))], caller)
         return _action(results[0], client)
 

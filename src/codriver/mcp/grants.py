@@ -18,39 +18,18 @@ import os
 import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from codriver.errors import ConfigError
+from codriver.safety.grants import GRANTS, Grant, domain_grants
 from codriver.text import Lang
 from codriver.vehicle.seats import Seat
 from codriver.yamlfile import YAMLError, load_yaml
 
-Grant = Literal["read", "cabin", "media", "navigation", "phone", "say"]
-"""``read``: signals and look-ups (the manual, the car's status); ``cabin``: climate, body, seats,
-lights, drive mode, rules and reminders; ``media``, ``navigation``, ``phone``: those tools;
-``say``: speak to the assistant as an occupant would (a whole turn, any tool the grants allow)."""
-
-GRANTS: tuple[Grant, ...] = get_args(Grant)
-
-DOMAIN_GRANTS: Mapping[str, Grant] = {
-    "climate": "cabin",
-    "body": "cabin",
-    "seats": "cabin",
-    "lights": "cabin",
-    "drive": "cabin",
-    "system": "cabin",
-    "profile": "cabin",
-    "automation": "cabin",
-    "media": "media",
-    "navigation": "navigation",
-    "energy": "navigation",
-    "phone": "phone",
-    "knowledge": "read",
-    "status": "read",
-}
-"""The grant each tool domain needs; a domain not listed (``apps``) is never served."""
+DOMAIN_GRANTS: Mapping[str, Grant] = domain_grants()
+"""The grant each tool domain needs (``codriver/safety/data/grants.yaml``); a domain not listed
+(``apps``) is never served. The safety gate checks it on every action an outside agent is behind."""
 
 
 class ClientGrant(BaseModel):

@@ -47,6 +47,16 @@ class ProposedAction:
         """Everything that would change: the writes and their consequences."""
         return self.writes + self.consequences
 
+    domain: str = ""
+    """The tool's domain (``climate``, ``phone`` …): what an outside agent needs a grant for."""
+    grants: frozenset[str] | None = None
+    """The grants of the outside agent behind the action (a remote MCP client, directly or
+    through a rule it made); None when an occupant or the assistant itself is behind it."""
+    automation: str | None = None
+    """The rule the action is carried out for when a rule fired (as its creator); None in a turn."""
+    question: Bilingual | None = None
+    """A yes the tool itself needs before the action: a rule's risky actions, spelled out."""
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from codriver.safety.action import ALLOW, ProposedAction, Verdict, Write
+from codriver.safety.grants import check_grants
 from codriver.safety.rules import Rule, load_rules
 from codriver.text import Bilingual
 from codriver.vehicle.catalog import Catalog, Rejection, Value
@@ -33,6 +34,9 @@ class SafetyPolicy:
 
     def check(self, action: ProposedAction, state: Mapping[str, Value | None]) -> Verdict:
         """Allow, refuse (with the reason to speak) or ask for confirmation."""
+        verdict = check_grants(action)
+        if verdict is not None:
+            return verdict
         for write in action.writes:
             verdict = self._check_value(write, action.source, command=True)
             if verdict is not None:
@@ -48,6 +52,8 @@ class SafetyPolicy:
         if not action.confirmed:
             for rule in matching:
                 return Verdict("confirm", rule.id, rule.reason)
+            if action.question is not None:
+                return Verdict("confirm", "confirm-asked-by-tool", action.question)
         return ALLOW
 
     def _check_value(self, write: Write, source: str, *, command: bool) -> Verdict | None:

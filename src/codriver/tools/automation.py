@@ -1,7 +1,14 @@
-"""Automation tools: rules over signals, reminders, timers, and cancelling them."""
+"""Automation tools: rules over signals, reminders, timers, and cancelling them.
+
+A rule keeps who made it and is judged as theirs: when it is made, each of its actions is tried
+at the safety gate for its creator (a refused one refuses the rule) and a risky one needs the
+occupant's yes to a question that spells the actions out; whenever it fires, its actions pass the
+gate again as the creator's. Caps and duplicates: ``codriver.automation.store``."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from typing import Literal
 
 from typing_extensions import TypedDict
@@ -12,8 +19,6 @@ from codriver.tools.base import Effect, ToolContext, Toolset, tool
 Trigger = Literal[
     "rain", "dark", "speed_over", "battery_below", "outside_below", "outside_above", "cabin_above"
 ]
-
-_NO_STORE = Bilingual("Automations aren't available here.", "这里不支持自动化。")
 
 
 class PlannedCall(TypedDict):
@@ -33,7 +38,8 @@ def create_rule(
     warn: bool = False,
 ) -> Effect:
     """Do something whenever a condition becomes true ("if it starts raining, close the windows").
-    The actions pass the safety gate when they run.
+    The actions are judged by the safety gate when the rule is made and each time they run;
+    risky ones (unlocking, opening, calling) need the occupant's yes first.
 
     Args:
         trigger: the condition to wait for.
@@ -42,22 +48,37 @@ def create_rule(
         value: the threshold, for speed, battery and temperature triggers.
         warn: say a warning when it fires (with or without actions).
     """
-    store = ctx.automations
-    if store is None:
-        return Effect(failed=_NO_STORE)
-    calls = tuple((a["tool"], dict(a["args"])) for a in actions)
-    warning = None
-    if warn:
-        from codriver.automation import make_trigger
+    from codriver.assistant.plan import ToolCall
+    from codriver.automation import PHRASES, make_trigger, vet
 
-        said = make_trigger(trigger, value).text
-        warning = Bilingual(f"Heads up: {said.en}.", f"注意：{said.zh}。")
+    store, caller = ctx.automations, ctx.caller
+    if store is None or caller is None or ctx.trial is None:
+        return Effect(failed=PHRASES.get("unavailable"))
+    calls = tuple(ToolCall(a["tool"], dict(a["args"])) for a in actions)
+    problem = _too_much(ctx, text, len(calls)) or store.full("rule")
+    if problem is not None:
+        return Effect(failed=problem)
+    said = make_trigger(trigger, value).text
+    warning = PHRASES.get("rule.warning", trigger=said) if warn else None
+    origin = replace(caller, gaze=None, automation=None)
+    if store.same_rule(trigger, value, calls, warn, origin) is not None:
+        return Effect(answer=PHRASES.get("rule.exists", text=text))
+    vetted = vet(calls, said, ctx.trial, tainted=caller.tainted)
+    if vetted.failed is not None or vetted.refused is not None:
+        return Effect(failed=vetted.failed, refused=vetted.refused)
+    key = "rule.set" if calls else "rule.set_warning"
     return Effect(
-        done=Bilingual(f"OK, I'll do that when {text}", f"好的，已设置：{text}")
-        if not calls
-        else Bilingual("OK, rule set", "好的，规则已设置"),
+        done=PHRASES.get(key, text=text),
+        confirm=vetted.question,
         after=lambda: store.add_rule(
-            trigger, value, calls, text, ctx.state, ctx.speaker, ctx.lang, warning
+            trigger,
+            value,
+            calls,
+            text,
+            ctx.state,
+            origin=origin,
+            warning=warning,
+            covers=vetted.covers,
         ),
     )
 
@@ -70,13 +91,18 @@ def add_reminder(ctx: ToolContext, text: str, minutes: float) -> Effect:
         text: what to remind of, as said.
         minutes: how many minutes from now.
     """
+    from codriver.automation import PHRASES
+
     store = ctx.automations
     if store is None:
-        return Effect(failed=_NO_STORE)
+        return Effect(failed=PHRASES.get("unavailable"))
+    problem = _too_much(ctx, text) or _bad_duration(ctx, minutes) or store.full("reminder")
+    if problem is not None:
+        return Effect(failed=problem)
+    if store.same_later("reminder", text, minutes * 60):
+        return Effect(answer=PHRASES.get("reminder.exists", text=text))
     return Effect(
-        done=Bilingual(
-            f"I'll remind you in {_minutes(minutes)}", f"好的，{_minutes_zh(minutes)}后提醒您"
-        ),
+        done=PHRASES.get("reminder.set", minutes=said_minutes(minutes)),
         after=lambda: store.add_later("reminder", text, minutes * 60),
     )
 
@@ -89,12 +115,20 @@ def set_timer(ctx: ToolContext, minutes: float, label: str | None = None) -> Eff
         minutes: how long, in minutes.
         label: what the timer is for, if said.
     """
+    from codriver.automation import PHRASES
+
     store = ctx.automations
     if store is None:
-        return Effect(failed=_NO_STORE)
-    text = label or _minutes(minutes)
+        return Effect(failed=PHRASES.get("unavailable"))
+    problem = _bad_duration(ctx, minutes)
+    text = label or ("" if problem else said_minutes(minutes).in_(ctx.lang))
+    problem = problem or _too_much(ctx, text) or store.full("timer")
+    if problem is not None:
+        return Effect(failed=problem)
+    if store.same_later("timer", text, minutes * 60):
+        return Effect(answer=PHRASES.get("timer.exists", text=text))
     return Effect(
-        done=Bilingual(f"Timer set for {_minutes(minutes)}", f"已设定{_minutes_zh(minutes)}计时"),
+        done=PHRASES.get("timer.set", minutes=said_minutes(minutes)),
         after=lambda: store.add_later("timer", text, minutes * 60),
     )
 
@@ -108,28 +142,46 @@ def cancel_automation(
     Args:
         kind: which kind to cancel; any cancels the newest of all.
     """
+    from codriver.automation import PHRASES
+
     store = ctx.automations
     if store is None:
-        return Effect(failed=_NO_STORE)
-    pending = [r.text for r in store.rules] + [s.text for s in store.scheduled]
-    if not pending:
-        return Effect(answer=Bilingual("There's nothing to cancel.", "没有可以取消的。"))
+        return Effect(failed=PHRASES.get("unavailable"))
+    if not store.pending():
+        return Effect(answer=PHRASES.get("nothing_to_cancel"))
     return Effect(
-        done=Bilingual("Cancelled", "已取消"),
+        done=PHRASES.get("cancelled"),
         after=lambda: store.cancel(None if kind == "any" else kind),
     )
 
 
-def _minutes(minutes: float) -> str:
+def said_minutes(minutes: float) -> Bilingual:
+    """A duration as said back: "90 s" / "90秒", "5 min" / "5分钟"."""
+    from codriver.automation import PHRASES
+
     if minutes < 1:
-        return f"{round(minutes * 60)} s"
-    return f"{minutes:g} min"
+        return PHRASES.get("seconds", n=round(minutes * 60))
+    return PHRASES.get("minutes", n=f"{minutes:g}")
 
 
-def _minutes_zh(minutes: float) -> str:
-    if minutes < 1:
-        return f"{round(minutes * 60)}秒"
-    return f"{minutes:g}分钟"
+def _too_much(ctx: ToolContext, text: str, actions: int = 0) -> Bilingual | None:
+    from codriver.automation import PHRASES
+
+    caps = ctx.automations.caps
+    if len(text) > caps.chars:
+        return PHRASES.get("too_long", cap=caps.chars)
+    if actions > caps.actions:
+        return PHRASES.get("rule.refused", reason=PHRASES.get("too_many_actions", cap=caps.actions))
+    return None
+
+
+def _bad_duration(ctx: ToolContext, minutes: float) -> Bilingual | None:
+    from codriver.automation import PHRASES
+
+    days = ctx.automations.caps.days
+    if math.isfinite(minutes) and 1 / 60 <= minutes <= days * 24 * 60:
+        return None
+    return PHRASES.get("bad_duration", days=days)
 
 
 AUTOMATION_TOOLS = Toolset("automation", (create_rule, add_reminder, set_timer, cancel_automation))

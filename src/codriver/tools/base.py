@@ -15,15 +15,28 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Protocol, TypeVar, get_args, get_type_hints
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Literal,
+    Protocol,
+    TypeVar,
+    get_args,
+    get_type_hints,
+)
 
 import docstring_parser
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
-from codriver.safety.action import Write
+from codriver.safety.action import Verdict, Write
 from codriver.text import Bilingual, Lang
 from codriver.vehicle.catalog import Catalog, Value
 from codriver.vehicle.seats import Seat
+
+if TYPE_CHECKING:
+    from codriver.assistant.executor import Caller
+    from codriver.assistant.plan import ToolCall
 
 T = TypeVar("T")
 
@@ -54,6 +67,11 @@ class ToolContext:
     """The orchestrator's line to the other agents, where there is one."""
     journal: Any = None
     """What the assistant itself changed (``codriver.assistant.journal.UndoJournal``)."""
+    caller: Caller | None = None
+    """Who is behind the call (the proposer, the seat, an outside agent's grants): what a rule
+    keeps of its creator, to act later as that creator would."""
+    trial: Callable[[ToolCall], Trial] | None = None
+    """How the safety gate would judge another call by the same caller now, nothing done."""
 
     def ask(self, agent: str, question: str, answer: Callable[[], T], **about: object) -> T:
         """Ask another agent (navigation asks energy whether the range suffices). ``answer``
@@ -78,6 +96,20 @@ class ToolContext:
 
 
 @dataclass(frozen=True, slots=True)
+class Trial:
+    """The gate's judgement of a call tried for later: ``allow``, ``refuse`` or ``confirm`` with
+    the rule that decided and its reason (for ``allow``, what it would say when done), or
+    ``failed`` (no such tool, arguments that do not fit); the writes it would make."""
+
+    decision: Literal["allow", "refuse", "confirm", "failed"]
+    reason: Bilingual | None = None
+    rule: str | None = None
+    writes: tuple[Write, ...] = ()
+    third_party: bool = False
+    """A third-party service's tool: calling it is the side effect."""
+
+
+@dataclass(frozen=True, slots=True)
 class Choice:
     """One option of a question a tool asks back: what to call it, and the call that takes it."""
 
@@ -97,6 +129,12 @@ class Effect:
     after: Callable[[], None] | None = field(default=None, compare=False)
     """Run once the gate has allowed the action (register a rule, start a timer)."""
     choices: tuple[Choice, ...] = ()
+    refused: Verdict | None = None
+    """The gate refused part of what the tool proposes, tried beforehand (a rule's action, as its
+    creator's): the whole call is refused with that verdict."""
+    confirm: Bilingual | None = None
+    """A question the occupant must say yes to before this is done (a rule's risky actions,
+    spelled out): the gate asks it, and an outside agent is refused."""
     reports: Mapping[str, Value] = field(default_factory=dict)
     """Sensor values the device reports once the writes are done (what a head unit then shows
     as playing); fed to the car as readings, not commands."""
