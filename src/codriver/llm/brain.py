@@ -3,6 +3,7 @@ every tool, or the team of domain agents), checked call by call before anything 
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from codriver.assistant.plan import Exchange, Plan, TurnContext, Utterance
@@ -21,7 +22,9 @@ HISTORY = 4
 
 class LLMBrain:
     """Plans a turn with a chat model. ``attempt`` raises :class:`ModelUnavailable` (the hybrid
-    brain falls back on it); ``plan`` turns that into a short apology."""
+    brain falls back on it, within its budget); ``plan`` gives the whole turn the same budget
+    (``budget_s``) and turns a model that is down or over the budget into a short apology. A plan
+    is only carried out once it is complete: a turn cut off by the deadline does nothing."""
 
     def __init__(self, model: ChatModel, tools: ToolBox, settings: LLMSettings) -> None:
         self.model = model
@@ -41,12 +44,16 @@ class LLMBrain:
 
     async def plan(self, utterance: Utterance, context: TurnContext) -> Plan:
         started = time.perf_counter()
+        budget = self.settings.budget_s
         try:
-            return await self.attempt(utterance, context)
+            return await asyncio.wait_for(self.attempt(utterance, context), budget)
+        except TimeoutError:
+            why = f"timed out after {budget:g} s (the turn's budget)"
         except ModelUnavailable as exc:
-            ms = (time.perf_counter() - started) * 1000
-            note = TraceEntry("llm", self.model.name, {}, f"unavailable: {exc}", ms)
-            return Plan("answer", say=load_prompts().unavailable, source="llm", notes=(note,))
+            why = f"unavailable: {exc}"
+        ms = (time.perf_counter() - started) * 1000
+        note = TraceEntry("llm", self.model.name, {}, why, ms)
+        return Plan("answer", say=load_prompts().unavailable, source="llm", notes=(note,))
 
     async def attempt(self, utterance: Utterance, context: TurnContext) -> Plan:
         if context.dry_run is None:
