@@ -7,6 +7,7 @@ import asyncio
 import time
 
 from codriver.assistant.plan import Exchange, Plan, TurnContext, Utterance
+from codriver.assistant.speakable import speakable
 from codriver.assistant.trace import TraceEntry
 from codriver.llm.agent import AgentResult, DryRun, LLMAgent
 from codriver.llm.backend import ChatModel, Message, ModelUnavailable
@@ -18,6 +19,8 @@ from codriver.tools.base import ToolBox
 
 HISTORY = 4
 """Earlier exchanges the model sees."""
+MAX_SAY = 600
+"""Characters of the model's reply that are spoken (it is asked for one or two sentences)."""
 
 
 class LLMBrain:
@@ -77,7 +80,7 @@ class LLMBrain:
 def _plan(result: AgentResult) -> Plan:
     prompts = load_prompts()
     notes = tuple(result.notes)
-    say = Bilingual(result.say, result.say) if result.say else None
+    say = _said(result)
     if result.held:
         ask = prompts.confirm_tainted
         say = ask if say is None else Bilingual(f"{say.en} {ask.en}", f"{say.zh}{ask.zh}")
@@ -88,6 +91,22 @@ def _plan(result: AgentResult) -> Plan:
     if say is None:
         say = prompts.unavailable
     return Plan("answer", say=say, offer=tuple(result.held), source="llm", notes=notes)
+
+
+def _said(result: AgentResult) -> Bilingual | None:
+    """The model's reply, speakable, and attributed to the apps it heard from unless it names
+    them itself: an app's claims are the app's, not the assistant's."""
+    if not result.say.strip():
+        return None
+    said = speakable(result.say, MAX_SAY)
+    apps = result.consulted
+    if not apps or any(name in result.say for app in apps for name in (app.en, app.zh)):
+        return said
+    template = load_prompts().attributed
+    return Bilingual(
+        template.en.format(apps=" and ".join(a.en for a in apps), text=said.en),
+        template.zh.format(apps="和".join(a.zh for a in apps), text=said.zh),
+    )
 
 
 def _history(history: tuple[Exchange, ...]) -> list[Message]:
