@@ -45,11 +45,23 @@ def car_with(apps: Apps, brain: Any = None) -> tuple[Assistant, RecordingBus]:
     ("tool", "why"),
     [
         ("set_door_lock", "it is named like one of the car's own tools"),
+        ("set_temperature", "it is named like one of the car's own tools"),
+        (
+            "unlock_doors",
+            "it is named for an action on the car, which only the car's own tools take",
+        ),
         ("s\u0435t_temperature", "its name is not a plain identifier"),
         ("buy_album", "it asks for scopes the manifest does not grant: ['payments']"),
         ("helpful", "its description gives the assistant orders"),
     ],
-    ids=["vehicle-name", "homoglyph", "claims-payments", "orders-in-description"],
+    ids=[
+        "vehicle-name",
+        "vehicle-name-2",
+        "car-action",
+        "homoglyph",
+        "claims-payments",
+        "orders-in-description",
+    ],
 )
 def test_suspicious_tools_are_left_out(apps: Apps, tool: str, why: str) -> None:
     rejected = {r.tool: r.why for r in apps.reports["music"].rejected}
@@ -161,18 +173,31 @@ def test_a_music_app_can_never_unlock_the_doors_even_when_asked_directly(
     ("name", "schema", "why"),
     [
         ("Unlock-Doors", {"type": "object"}, "it is named like one of the car's own tools"),
+        ("Set-Temperatures", {"type": "object"}, "it is named like one of the car's own tools"),
+        ("openTrunk", {"type": "object"}, "it is named for an action on the car"),
         ("two__parts", {"type": "object"}, "its name is not a plain identifier"),
         ("x" * 49, {"type": "object"}, "its name is not a plain identifier"),
         ("listy", {"type": "array"}, "its arguments are not an object"),
         ("broken", {"type": "object", "properties": 3}, "its argument schema is invalid"),
         ("huge", {"type": "object", "description": "x" * 9000}, "its argument schema is over"),
     ],
-    ids=["case-and-dash", "separator", "too-long", "not-object", "invalid", "huge-schema"],
+    ids=[
+        "case-and-dash",
+        "plural",
+        "car-action",
+        "separator",
+        "too-long",
+        "not-object",
+        "invalid",
+        "huge-schema",
+    ],
 )
 def test_names_and_schemas_are_checked(name: str, schema: dict[str, Any], why: str) -> None:
     manifest = ServerManifest(name="music", stdio={"command": "x"}, scopes=("media",))
     listed = Listed(name, "a tool", schema, None, None)
-    tools, rejected = mount(Connection(manifest), [listed], reserved={"unlock_doors"})
+    tools, rejected = mount(
+        Connection(manifest), [listed], reserved={"unlock_doors", "set_temperature"}
+    )
     assert tools == []
     assert rejected[0].why.startswith(why)
 

@@ -30,6 +30,9 @@ DryRun = Callable[[ToolCall], Awaitable[ActionResult]]
 Handoff = Callable[[Mapping[str, Any]], Awaitable["AgentResult"]]
 
 
+HELD = "held for the occupant's yes"
+
+
 @runtime_checkable
 class Attributed(Protocol):
     """A tool's remote call path that knows whose service it is (an app over MCP)."""
@@ -63,12 +66,14 @@ class AgentResult:
         self.tainted = self.tainted or other.tainted
         self.consulted.extend(a for a in other.consulted if a not in self.consulted)
 
-    def hold_all(self) -> None:
+    def hold_all(self) -> list[ToolCall]:
         """Hold every collected action for the occupant's yes (it was asked for after a
-        look-up's result was seen)."""
-        for call in self.calls:
+        look-up's result was seen); the calls now held."""
+        moved = list(self.calls)
+        for call in moved:
             _add(self.held, call)
         self.calls.clear()
+        return moved
 
 
 @dataclass
@@ -189,7 +194,9 @@ class LLMAgent:
             step.looked_up = True
             helper = await self.handoffs[call.name][1](args)
             if result.tainted:  # asked for after this agent saw a look-up's result
-                helper.hold_all()
+                for held in helper.hold_all():
+                    note = TraceEntry(f"llm:{self.name}", held.name, dict(held.args), HELD, 0.0)
+                    helper.notes.append(note)
             result.absorb(helper)
             return "looked up", helper.say or "(no answer)"
         tool = self.tools.get(call.name)
@@ -210,7 +217,7 @@ class LLMAgent:
             return self._reject(result, call, message or "the tool could not do this")
         if result.tainted:
             _add(result.held, proposal)
-            return "held for the occupant's yes", "not done: needs the occupant's confirmation"
+            return HELD, "not done: needs the occupant's confirmation"
         _add(result.calls, proposal)
         verdicts = {"done": "will be done", "refused": "refused", "asked": "needs confirmation"}
         return verdicts[tried.status], message
