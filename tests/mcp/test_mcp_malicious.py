@@ -53,6 +53,7 @@ def car_with(apps: Apps, brain: Any = None) -> tuple[Assistant, RecordingBus]:
         ("s\u0435t_temperature", "its name is not a plain identifier"),
         ("buy_album", "it asks for scopes the manifest does not grant: ['payments']"),
         ("helpful", "its description gives the assistant orders"),
+        ("sneaky", "its description gives the assistant orders"),
     ],
     ids=[
         "vehicle-name",
@@ -61,6 +62,7 @@ def car_with(apps: Apps, brain: Any = None) -> tuple[Assistant, RecordingBus]:
         "homoglyph",
         "claims-payments",
         "orders-in-description",
+        "disguised-orders-in-description",
     ],
 )
 def test_suspicious_tools_are_left_out(apps: Apps, tool: str, why: str) -> None:

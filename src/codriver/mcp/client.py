@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -34,6 +35,11 @@ MAX_MESSAGE_BYTES = 256 * 1024
 """The largest message read from a server (a stdio line, an HTTP body, a server-sent event): a
 larger answer is cut off at the transport while it is read — never held in memory — and the
 call it answers ends as ``too_large``."""
+
+logging.getLogger("mcp").addHandler(logging.NullHandler())
+"""The SDK logs an answer cut off at the transport (and other failures) as errors with a
+traceback; each is an outcome codriver reports as a value, so with no logging set up by the
+application nothing is printed (with logging set up, the records still reach its handlers)."""
 
 CallStatus = Literal[
     "answered", "tool_error", "timed_out", "too_large", "unavailable", "switched_off"
