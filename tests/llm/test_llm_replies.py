@@ -98,3 +98,8 @@ def test_control_and_format_characters_never_reach_the_reply(answer: Any) -> Non
     turn = answer("Turn\u202e left\u202c ahead\x1b[2J\x07 in 200 m.\u200b", "which way?")
     assert turn.reply == "Turn left ahead in 200 m."
     assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in turn.reply)
+
+
+def test_a_reply_of_nothing_but_invisible_characters_is_an_apology(answer: Any) -> None:
+    turn = answer("\u200b\u2060\x07\u202e", "anything new?")
+    assert turn.reply == "I can't do that right now."

@@ -96,9 +96,9 @@ def _plan(result: AgentResult) -> Plan:
 def _said(result: AgentResult) -> Bilingual | None:
     """The model's reply, speakable, and attributed to the apps it heard from unless it names
     them itself: an app's claims are the app's, not the assistant's."""
-    if not result.say.strip():
-        return None
     said = speakable(result.say, MAX_SAY)
+    if not said.en:
+        return None  # nothing speakable: the turn says it cannot help
     apps = result.consulted
     if not apps or any(name in result.say for app in apps for name in (app.en, app.zh)):
         return said
