@@ -99,56 +99,74 @@ async def _read(
 ) -> None:
     """Hand the session one message a line; an over-long line becomes an error for the request
     it answers. At the end of the output the session is told the connection closed."""
-    line = bytearray()
-    over: _Oversized | None = None
+    lines = Lines(pending, max_bytes)
     async with inbound:
         with contextlib.suppress(anyio.EndOfStream, anyio.ClosedResourceError, OSError):
             async for chunk in stdout:
-                start = 0
-                while True:
-                    end = chunk.find(b"\n", start)
-                    piece = chunk[start:] if end < 0 else chunk[start:end]
-                    if over is None and len(line) + len(piece) > max_bytes:
-                        over = _Oversized(bytes(line[:_HEAD]) + piece[:_HEAD])
-                        line.clear()
-                    if over is not None:
-                        over.tail = (over.tail + piece)[-_TAIL:]
-                    else:
-                        line += piece
-                    if end < 0:
-                        break
-                    item = (
-                        _parsed(bytes(line), pending)
-                        if over is None
-                        else over.error(pending, max_bytes)
-                    )
-                    line.clear()
-                    over = None
-                    start = end + 1
-                    if item is not None:
-                        await _hand_over(inbound, item)
+                for item in lines.feed(chunk):
+                    await _hand_over(inbound, item)
 
 
-class _Oversized:
-    """What is kept of a line too long to read: its first and last few hundred bytes."""
+class Lines:
+    """The server's output split into messages, one a line, holding at most ``max_bytes`` of a
+    line: of a longer one only its first and last few hundred bytes are kept, to tell which
+    request it answered (``pending``: the requests sent and not yet answered)."""
 
-    def __init__(self, head: bytes) -> None:
-        self.head = head[:_HEAD]
-        self.tail = b""
+    def __init__(self, pending: list[types.RequestId], max_bytes: int) -> None:
+        self.pending = pending
+        self.max_bytes = max_bytes
+        self._line = bytearray()
+        self._over: tuple[bytes, bytes] | None = None
+        """Head and tail of a line over the limit."""
 
-    def error(self, pending: list[types.RequestId], max_bytes: int) -> Received | None:
-        """An error answer to the request this line answered, when that can be told."""
-        found = _ID_FIRST.search(self.head.decode("utf-8", "replace")) or _ID_LAST.search(
-            self.tail.decode("utf-8", "replace")
+    def feed(self, chunk: bytes) -> list[Received]:
+        """The messages whose lines end in ``chunk``."""
+        items: list[Received] = []
+        start = 0
+        while True:
+            end = chunk.find(b"\n", start)
+            self._take(chunk[start:] if end < 0 else chunk[start:end])
+            if end < 0:
+                return items
+            item = self._ended()
+            if item is not None:
+                items.append(item)
+            start = end + 1
+
+    def _take(self, piece: bytes) -> None:
+        if self._over is None and len(self._line) + len(piece) > self.max_bytes:
+            self._over = ((bytes(self._line[:_HEAD]) + piece[:_HEAD])[:_HEAD], b"")
+            self._line.clear()
+        if self._over is not None:
+            head, tail = self._over
+            self._over = (head, (tail + piece[-_TAIL:])[-_TAIL:])
+        else:
+            self._line += piece
+
+    def _ended(self) -> Received | None:
+        over, self._over = self._over, None
+        if over is None:
+            line = bytes(self._line)
+            self._line.clear()
+            return _parsed(line, self.pending)
+        return self._refused(*over)
+
+    def _refused(self, head: bytes, tail: bytes) -> Received | None:
+        """An error answer to the request an over-long line answered, when that can be told:
+        its id at the start or the end of the line, else the one request awaiting an answer."""
+        found = _ID_FIRST.search(head.decode("utf-8", "replace")) or _ID_LAST.search(
+            tail.decode("utf-8", "replace")
         )
         ids = [_id(found.group(1))] if found else []
-        known = [i for i in ids if i in pending] or (pending[:1] if len(pending) == 1 else [])
+        known = [i for i in ids if i in self.pending]
+        if not known and len(self.pending) == 1:
+            known = self.pending[:1]
         if not known:
             return None  # nobody to tell: the call it belongs to times out
-        pending.remove(known[0])
+        self.pending.remove(known[0])
         error = types.ErrorData(
             code=types.INTERNAL_ERROR,
-            message=f"the answer is over the {max_bytes} {OVER_LIMIT}: it was not read",
+            message=f"the answer is over the {self.max_bytes} {OVER_LIMIT}: it was not read",
         )
         return SessionMessage(types.JSONRPCError(jsonrpc="2.0", id=known[0], error=error))
 
