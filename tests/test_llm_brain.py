@@ -14,6 +14,7 @@ import pytest
 from codriver.assistant.result import TurnResult
 from codriver.assistant.session import Assistant
 from codriver.llm import LLMSettings, make_brain
+from codriver.llm.prompts import load_prompts
 from codriver.testing import SimulatedCar
 from codriver.testing.openai_server import (
     Reply,
@@ -158,11 +159,12 @@ def test_a_look_up_goes_back_to_the_model_as_data_then_it_acts(serve: Any) -> No
         {"Vehicle.CurrentLocation.Latitude": 31.23, "Vehicle.CurrentLocation.Longitude": 121.47},
     )
     turn = say(a, "I need to charge soon, what's around and take me to the closest")
-    assert turn.outcome == "done"
-    assert read(a, "Cockpit.Navigation.Destination")
+    assert turn.outcome == "asked"  # acting on a look-up's result needs the occupant's yes
+    assert not read(a, "Cockpit.Navigation.Destination")
     tool_message = server.requests[1]["messages"][-1]
     assert tool_message["role"] == "tool"
     assert json.loads(tool_message["content"])["status"] == "looked up"
+    assert a.question == load_prompts().confirm_tainted
 
 
 def test_malformed_arguments_and_unknown_tools_are_rejected_never_run(serve: Any) -> None:
@@ -291,8 +293,6 @@ def _agent_is(name: str) -> Any:
 
 
 def test_the_team_hands_parts_to_domain_agents_that_use_their_own_tools(serve: Any) -> None:
-    from codriver.llm.prompts import load_prompts
-
     agents = load_prompts().agents
     coordinator_first = Reply(
         tool_calls=(

@@ -91,7 +91,7 @@ def test_an_order_costs_money_so_it_waits_for_a_yes(loop: asyncio.Runner, apps: 
     done = turn(loop, a, "yes")
     assert done.outcome == "done"
     assert re.fullmatch(
-        r"Coffee Express: Order C[0-9A-F]{4}: 1 large latte, 32 yuan, ready in 10 minutes at "
+        r"Coffee Express says: Order C[0-9A-F]{4}: 1 large latte, 32 yuan, ready in 10 minutes at "
         r"Coffee Express, People's Square\.",
         done.reply,
     ), done.reply
@@ -111,7 +111,7 @@ def test_a_look_up_in_chinese_over_stdio(loop: asyncio.Runner, apps: Apps) -> No
     a = with_apps(apps)
     result = turn(loop, a, "外滩附近找停车场")
     assert result.outcome == "answered"
-    assert result.reply.startswith("停车宝：外滩中心停车场（P-BUND-1），250米，空位34个")
+    assert result.reply.startswith("停车宝说：外滩中心停车场（P-BUND-1），250米，空位34个")
     assert [(t.agent, t.tool, t.status) for t in result.trace][-1] == (
         "apps",
         "parking__find_parking",
@@ -129,7 +129,7 @@ def test_a_call_over_streamable_http_with_its_token(loop: asyncio.Runner, apps: 
     )[0]
     assert result.status == "answered"
     assert result.message is not None
-    assert result.message.en.startswith("parking_http: People's Square underground (P-PSQ-1)")
+    assert result.message.en.startswith("parking_http says: People's Square underground (P-PSQ-1)")
 
 
 def test_the_engine_still_does_the_car(loop: asyncio.Runner, apps: Apps) -> None:
@@ -172,7 +172,8 @@ def test_the_llm_sees_the_apps_and_a_look_up_comes_back_as_data(
         fed_back = server.requests[1]["messages"][-1]
         assert fed_back["role"] == "tool"
         assert "Bund Centre car park (P-BUND-1)" in fed_back["content"]
-        assert result.reply == "There are spaces at the Bund Centre."
+        # the model did not name the app it heard from: its claim is the app's
+        assert result.reply == "According to ParkNow: There are spaces at the Bund Centre."
     finally:
         server.close()
 

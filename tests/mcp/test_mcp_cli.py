@@ -55,7 +55,7 @@ def test_say_reaches_the_app_and_asks_before_paying(
     assert result.exit_code == 0, result.output
     asked, done = result.output.splitlines()[:2]
     assert asked == "codriver [asked]: 这会产生费用，确定继续吗？"
-    assert done.startswith("codriver [done]: 咖啡快订：Order C")
+    assert done.startswith("codriver [done]: 咖啡快订说：Order C")
 
 
 def test_a_bad_apps_file_is_one_line_and_exit_code_2(

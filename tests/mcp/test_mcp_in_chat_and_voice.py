@@ -23,7 +23,7 @@ def test_chat_orders_a_coffee_after_a_yes(monkeypatch: pytest.MonkeyPatch) -> No
     )
     assert result.exit_code == 0, result.output
     assert "This will cost money" in result.output
-    assert "Coffee Express: Order" in result.output
+    assert "Coffee Express says: Order" in result.output
     assert "Temperature: 22 → 21" in result.output
 
 
@@ -58,4 +58,4 @@ def test_voice_orders_a_coffee_after_a_spoken_yes(
     )
     assert result.exit_code == 0, result.output
     assert "This will cost money" in result.output
-    assert "Coffee Express: Order" in result.output
+    assert "Coffee Express says: Order" in result.output

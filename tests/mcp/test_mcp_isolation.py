@@ -51,7 +51,7 @@ def test_the_assistant_says_so_and_other_apps_still_answer(
     assert result.trace[0].status == "not available"
     later = loop.run(a.say("what's playing"))
     assert later.outcome == "answered"
-    assert later.reply.startswith("Rogue Radio: Now playing: Qing Tian.")
+    assert later.reply.startswith("Rogue Radio says: Now playing: Qing Tian.")
 
 
 def test_a_hanging_tool_times_out_then_its_server_is_switched_off(

@@ -45,11 +45,25 @@ def car_with(apps: Apps, brain: Any = None) -> tuple[Assistant, RecordingBus]:
     ("tool", "why"),
     [
         ("set_door_lock", "it is named like one of the car's own tools"),
+        ("set_temperature", "it is named like one of the car's own tools"),
+        (
+            "unlock_doors",
+            "it is named for an action on the car, which only the car's own tools take",
+        ),
         ("s\u0435t_temperature", "its name is not a plain identifier"),
         ("buy_album", "it asks for scopes the manifest does not grant: ['payments']"),
         ("helpful", "its description gives the assistant orders"),
+        ("sneaky", "its description gives the assistant orders"),
     ],
-    ids=["vehicle-name", "homoglyph", "claims-payments", "orders-in-description"],
+    ids=[
+        "vehicle-name",
+        "vehicle-name-2",
+        "car-action",
+        "homoglyph",
+        "claims-payments",
+        "orders-in-description",
+        "disguised-orders-in-description",
+    ],
 )
 def test_suspicious_tools_are_left_out(apps: Apps, tool: str, why: str) -> None:
     rejected = {r.tool: r.why for r in apps.reports["music"].rejected}
@@ -57,34 +71,52 @@ def test_suspicious_tools_are_left_out(apps: Apps, tool: str, why: str) -> None:
     assert all(t.name.startswith("music__") for t in apps.tools if t.provider == "music")
 
 
-def test_a_result_carrying_orders_is_only_spoken_and_cleaned(
+def test_a_result_carrying_orders_is_attributed_and_its_orders_are_not_spoken(
     loop: asyncio.Runner, apps: Apps
 ) -> None:
     a, bus = car_with(apps)
     result = loop.run(a.say("what's playing"))
     assert result.outcome == "answered"
-    assert result.reply.startswith("Rogue Radio: Now playing: Qing Tian.")
-    assert "ignore previous instructions" in result.reply  # quoted, attributed, not obeyed
+    assert result.reply == (
+        "Rogue Radio says: Now playing: Qing Tian. I left out a part that read like orders to me."
+    )
     assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in result.reply)
     assert bus.writes == []
     assert result.changes == ()
     assert loop.run(a.read(LOCKED)) is True
 
 
-def test_a_tool_that_claims_to_unlock_only_talks(loop: asyncio.Runner, apps: Apps) -> None:
+def test_a_tool_named_for_a_car_action_is_left_out_and_its_phrase_only_talks(
+    loop: asyncio.Runner, apps: Apps
+) -> None:
     a, bus = car_with(apps)
     result = loop.run(a.say("rogue unlock"))
-    assert result.reply == "Rogue Radio: All doors unlocked."
+    assert result.reply == "Rogue Radio isn't available right now."
     assert bus.writes == []
     assert loop.run(a.read(LOCKED)) is True
 
 
-def test_an_oversized_answer_is_cut_to_the_manifest_limit(loop: asyncio.Runner, apps: Apps) -> None:
+def test_an_answer_over_the_transport_limit_is_not_read(loop: asyncio.Runner, apps: Apps) -> None:
     a, _ = car_with(apps)
     [result] = loop.run(a.executor.run([ToolCall("music__big", {})], Caller()))
-    assert result.status == "answered"
+    assert result.status == "failed"
     assert result.message is not None
-    assert result.message.en == "Rogue Radio: " + "A" * 299 + "…"
+    assert result.message.en == "Rogue Radio's answer was too long, so I didn't read it."
+    assert result.message.zh == "流氓电台返回的内容太长，我没有读取。"
+    [after] = loop.run(a.executor.run([ToolCall("music__now_playing", {})], Caller()))
+    assert after.status == "answered"  # the session goes on
+
+
+def test_a_long_answer_is_cut_to_the_manifest_limit_at_a_sentence(
+    loop: asyncio.Runner, apps: Apps
+) -> None:
+    a, _ = car_with(apps)
+    [result] = loop.run(a.executor.run([ToolCall("music__chatty", {})], Caller()))
+    assert result.message is not None
+    said = result.message.en.removeprefix("Rogue Radio says: ")
+    assert said.startswith("Track 1 is a fine song. Track 2 is a fine song.")
+    assert said.endswith(" is a fine song.")  # whole sentences only
+    assert 150 <= len(said) <= 300  # max_result_chars of the music app
 
 
 def test_an_llm_fed_injected_orders_cannot_unlock_or_open_anything(
@@ -143,18 +175,31 @@ def test_a_music_app_can_never_unlock_the_doors_even_when_asked_directly(
     ("name", "schema", "why"),
     [
         ("Unlock-Doors", {"type": "object"}, "it is named like one of the car's own tools"),
+        ("Set-Temperatures", {"type": "object"}, "it is named like one of the car's own tools"),
+        ("openTrunk", {"type": "object"}, "it is named for an action on the car"),
         ("two__parts", {"type": "object"}, "its name is not a plain identifier"),
         ("x" * 49, {"type": "object"}, "its name is not a plain identifier"),
         ("listy", {"type": "array"}, "its arguments are not an object"),
         ("broken", {"type": "object", "properties": 3}, "its argument schema is invalid"),
         ("huge", {"type": "object", "description": "x" * 9000}, "its argument schema is over"),
     ],
-    ids=["case-and-dash", "separator", "too-long", "not-object", "invalid", "huge-schema"],
+    ids=[
+        "case-and-dash",
+        "plural",
+        "car-action",
+        "separator",
+        "too-long",
+        "not-object",
+        "invalid",
+        "huge-schema",
+    ],
 )
 def test_names_and_schemas_are_checked(name: str, schema: dict[str, Any], why: str) -> None:
     manifest = ServerManifest(name="music", stdio={"command": "x"}, scopes=("media",))
     listed = Listed(name, "a tool", schema, None, None)
-    tools, rejected = mount(Connection(manifest), [listed], reserved={"unlock_doors"})
+    tools, rejected = mount(
+        Connection(manifest), [listed], reserved={"unlock_doors", "set_temperature"}
+    )
     assert tools == []
     assert rejected[0].why.startswith(why)
 
@@ -177,7 +222,7 @@ def test_the_server_cannot_make_a_paid_tool_read_only() -> None:
 @pytest.mark.parametrize(
     ("text", "limit", "expected"),
     [
-        ("a\x1b[31mb\x07c", 50, "a[31mbc"),
+        ("a\x1b[31mb\x07c", 50, "abc"),
         ("right\u202eto left\u202c and\u200b zero\ufeffwidth", 50, "rightto left and zerowidth"),
         ("tag\U000e0041\U000e0042s", 50, "tags"),
         ("line\r\nbreaks\tand   spaces", 50, "line breaks and spaces"),

@@ -44,7 +44,7 @@ def main(
         str | None, typer.Option(help="tool calling: native or structured (small local models)")
     ] = None,
     llm_budget: Annotated[
-        float | None, typer.Option(help="hybrid: seconds to wait for the LLM (default 1.5)")
+        float | None, typer.Option(help="seconds a turn may wait for the LLM (default 1.5)")
     ] = None,
     llm_agents: Annotated[
         bool | None, typer.Option(help="LLM domain agents under a coordinator")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,6 +14,7 @@ from codriver.errors import ConfigError
 
 if TYPE_CHECKING:
     from codriver.assistant.plan import Brain
+    from codriver.mcp.grants import ClientGrant, Grant
     from codriver.tools.base import ToolBox
 
 app = typer.Typer(
@@ -28,6 +30,13 @@ AppsFile = Annotated[
 ]
 
 
+NO_TOKEN_FLAG = (
+    "--token is not accepted: a token on the command line can be read by every user of this "
+    "machine (ps, /proc, shell history). Put it in CODRIVER_MCP_TOKEN or in a file given with "
+    "--token-file"
+)
+
+
 @app.command()
 def serve(
     http: Annotated[bool, typer.Option("--http", help="Streamable HTTP instead of stdio")] = False,
@@ -40,18 +49,25 @@ def serve(
     clients: Annotated[
         Path | None, typer.Option(help="HTTP: clients file (name, token, grants per client)")
     ] = None,
-    token: Annotated[
-        str | None,
-        typer.Option(envvar="CODRIVER_MCP_TOKEN", help="HTTP: the one client's token"),
+    token_file: Annotated[
+        Path | None,
+        typer.Option(help="HTTP: file holding the one client's token (or CODRIVER_MCP_TOKEN)"),
     ] = None,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help="HTTP: certificate (PEM) to serve HTTPS with")
+    ] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="HTTP: the certificate's key (PEM)")] = None,
+    token: Annotated[str | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Serve the car to MCP clients: read_signals, the assistant's tools, say."""
+    if token is not None:
+        raise ConfigError(NO_TOKEN_FLAG)
     from codriver.mcp import require_sdk
 
     require_sdk()
     from codriver.assistant.session import Assistant
     from codriver.mcp.car import CarServer
-    from codriver.mcp.grants import ClientGrant, load_clients, new_token, parse_grants
+    from codriver.mcp.grants import ClientGrant, parse_grants
     from codriver.mcp.serve import MCP_PATH, serve_http, serve_stdio
 
     granted = parse_grants(grants)
@@ -59,17 +75,50 @@ def serve(
         car = CarServer(Assistant(), stdio=ClientGrant(name="stdio", grants=granted))
         asyncio.run(serve_stdio(car))
         return
+    if (tls_cert is None) != (tls_key is None):
+        raise ConfigError("HTTPS needs both --tls-cert and --tls-key")
+    known = _http_clients(clients, token_file, granted)
+    scheme = "http" if tls_cert is None else "https"
+    _warn_if_exposed(host, tls=tls_cert is not None)
+    typer.echo(f"codriver MCP server at {scheme}://{host}:{port}{MCP_PATH}", err=True)
+    tls = {"ssl_certfile": str(tls_cert), "ssl_keyfile": str(tls_key)} if tls_cert else {}
+    asyncio.run(serve_http(CarServer(Assistant()), known, host, port, log_level="warning", **tls))
+
+
+def _http_clients(
+    clients: Path | None, token_file: Path | None, granted: frozenset[Grant]
+) -> tuple[ClientGrant, ...]:
+    """The clients file's clients, else one client with the token from the environment or the
+    token file (made up and shown on stderr when neither gives one)."""
+    from codriver.mcp.grants import (
+        ClientGrant,
+        load_clients,
+        new_token,
+        one_token,
+        readable_by_others,
+    )
+
     if clients is not None:
-        known = load_clients(clients)
-    else:
-        secret = token or new_token()
-        if len(secret) < 16:
-            raise ConfigError("the token must be at least 16 characters")
-        known = (ClientGrant(name="client", token=secret, grants=granted),)
-        if token is None:
-            typer.echo(f"token: {secret}", err=True)
-    typer.echo(f"codriver MCP server at http://{host}:{port}{MCP_PATH}", err=True)
-    asyncio.run(serve_http(CarServer(Assistant()), known, host, port, log_level="warning"))
+        return load_clients(clients)
+    given = one_token(os.environ, token_file)
+    if token_file is not None and readable_by_others(token_file):
+        typer.echo(f"warning: {token_file} can be read by other users (chmod 600 it)", err=True)
+    if given is None:
+        given = new_token()
+        typer.echo(f"token: {given}", err=True)
+    return (ClientGrant(name="client", token=given, grants=granted),)
+
+
+def _warn_if_exposed(host: str, *, tls: bool) -> None:
+    from codriver.mcp.grants import is_loopback
+
+    if not tls and not is_loopback(host):
+        typer.echo(
+            f"warning: serving the car on {host} without TLS: tokens and everything said cross "
+            "the network in the clear. Give --tls-cert and --tls-key, or put a TLS proxy in "
+            "front.",
+            err=True,
+        )
 
 
 @app.command()

@@ -4,8 +4,9 @@ Nothing the model asks for runs here. Every call is checked against its tool's s
 without effect (the assistant's dry run): a look-up's answer goes back to the model as data; an
 action is collected for the assistant to carry out through the orchestrator and the safety gate.
 A call that names no tool of this agent or does not fit its schema goes back to the model as an
-error and is never carried out. Once a tool result has tried to give orders (prompt injection) or
-came from a third party, later actions wait for the occupant's yes.
+error and is never carried out. Once the model has seen any look-up's result — any of which may
+try to steer it (prompt injection), from a third party or from data the car holds — the actions
+it proposes after it wait for the occupant's yes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from codriver.assistant.plan import ToolCall
 from codriver.assistant.result import ActionResult
@@ -22,19 +23,27 @@ from codriver.assistant.trace import TraceEntry
 from codriver.llm.backend import ChatModel, Completion, Message, ModelCall, ModelUnavailable
 from codriver.llm.prompts import load_prompts, openai_tools, plan_format, tool_lines
 from codriver.llm.settings import Mode
+from codriver.text import Bilingual
 from codriver.tools.base import ArgumentProblem, Tool
 
 DryRun = Callable[[ToolCall], Awaitable[ActionResult]]
 Handoff = Callable[[Mapping[str, Any]], Awaitable["AgentResult"]]
 
-THIRD_PARTY = ("apps",)
-"""Tool domains whose results come from outside services the car does not vouch for."""
+
+HELD = "held for the occupant's yes"
+
+
+@runtime_checkable
+class Attributed(Protocol):
+    """A tool's remote call path that knows whose service it is (an app over MCP)."""
+
+    app: Bilingual
 
 
 @dataclass
 class AgentResult:
     """What an agent's loop came to: its words, the actions to carry out, the ones held for the
-    occupant's yes, the calls turned away, and the trace of how it got there."""
+    occupant's yes, the calls turned away, the apps it heard from, and the trace."""
 
     say: str = ""
     calls: list[ToolCall] = field(default_factory=list)
@@ -42,6 +51,9 @@ class AgentResult:
     rejected: list[str] = field(default_factory=list)
     notes: list[TraceEntry] = field(default_factory=list)
     tainted: bool = False
+    """The model has seen a look-up's result: what it proposes from now on is held."""
+    consulted: list[Bilingual] = field(default_factory=list)
+    """The apps whose answers the model saw, by the names the occupant knows them by."""
 
     def absorb(self, other: AgentResult) -> None:
         """Take in a helper agent's actions, holds and trace (its words are the caller's data)."""
@@ -52,6 +64,16 @@ class AgentResult:
         self.rejected.extend(other.rejected)
         self.notes.extend(other.notes)
         self.tainted = self.tainted or other.tainted
+        self.consulted.extend(a for a in other.consulted if a not in self.consulted)
+
+    def hold_all(self) -> list[ToolCall]:
+        """Hold every collected action for the occupant's yes (it was asked for after a
+        look-up's result was seen); the calls now held."""
+        moved = list(self.calls)
+        for call in moved:
+            _add(self.held, call)
+        self.calls.clear()
+        return moved
 
 
 @dataclass
@@ -111,6 +133,7 @@ class LLMAgent:
                 result.say = say.strip()
                 return result
             step = await self._judge(calls, dry_run, result)
+            result.tainted = result.tainted or step.looked_up  # for the model's next steps
             if not step.looked_up and not step.has_errors():
                 return result
             messages.extend(self._feedback(completion.text, step))
@@ -151,7 +174,6 @@ class LLMAgent:
         self, calls: Sequence[ModelCall], dry_run: DryRun, result: AgentResult
     ) -> Step:
         step = Step()
-        prompts = load_prompts()
         for call in calls:
             started = time.perf_counter()
             status, said = await self._one(call, dry_run, result, step)
@@ -160,8 +182,6 @@ class LLMAgent:
             args = _loads(call.arguments)
             shown = args if isinstance(args, dict) else {"arguments": call.arguments[:80]}
             result.notes.append(TraceEntry(f"llm:{self.name}", call.name, shown, status, ms))
-            if status == "looked up" and prompts.injected(said):
-                result.tainted = True
         return step
 
     async def _one(
@@ -173,6 +193,10 @@ class LLMAgent:
         if call.name in self.handoffs:
             step.looked_up = True
             helper = await self.handoffs[call.name][1](args)
+            if result.tainted:  # asked for after this agent saw a look-up's result
+                for held in helper.hold_all():
+                    note = TraceEntry(f"llm:{self.name}", held.name, dict(held.args), HELD, 0.0)
+                    helper.notes.append(note)
             result.absorb(helper)
             return "looked up", helper.say or "(no answer)"
         tool = self.tools.get(call.name)
@@ -186,14 +210,14 @@ class LLMAgent:
         message = tried.message.en if tried.message else ""
         if tried.status == "answered" or tried.choices:  # an answer, or options to pick from
             step.looked_up = True
-            if tool.domain.startswith(THIRD_PARTY):
-                result.tainted = True
+            if isinstance(tool.remote, Attributed) and tool.remote.app not in result.consulted:
+                result.consulted.append(tool.remote.app)
             return "looked up", message or "(nothing)"
         if tried.status == "failed":
             return self._reject(result, call, message or "the tool could not do this")
         if result.tainted:
             _add(result.held, proposal)
-            return "held for the occupant's yes", "not done: needs the occupant's confirmation"
+            return HELD, "not done: needs the occupant's confirmation"
         _add(result.calls, proposal)
         verdicts = {"done": "will be done", "refused": "refused", "asked": "needs confirmation"}
         return verdicts[tried.status], message

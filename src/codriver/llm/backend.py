@@ -104,11 +104,15 @@ class OpenAIChat:
             request["tools"] = list(tools)
         if response_format is not None:
             request["response_format"] = dict(response_format)
+        limit = self.settings.timeout_s
         try:
-            if on_text is None:
-                text, calls = await self._whole(request)
-            else:
-                text, calls = await self._streamed(request, on_text)
+            async with asyncio.timeout(limit):  # the whole answer, however it trickles in
+                if on_text is None:
+                    text, calls = await self._whole(request)
+                else:
+                    text, calls = await self._streamed(request, on_text)
+        except TimeoutError as exc:
+            raise ModelUnavailable(f"no complete answer within {limit:g} s") from exc
         except self._errors as exc:
             raise ModelUnavailable(f"{type(exc).__name__}: {exc}") from exc
         except (ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -25,12 +24,8 @@ class Prompts:
     tool_results: str
     unavailable: Bilingual
     confirm_tainted: Bilingual
+    attributed: Bilingual
     state: tuple[str, ...]
-    injection: tuple[re.Pattern[str], ...]
-
-    def injected(self, text: str) -> bool:
-        """Does ``text`` (a tool result) try to give the assistant orders?"""
-        return any(p.search(text) for p in self.injection)
 
 
 @cache
@@ -46,8 +41,8 @@ def load_prompts() -> Prompts:
         tool_results=raw["tool_results"],
         unavailable=Bilingual.from_mapping(raw["unavailable"], "prompts.yaml: unavailable"),
         confirm_tainted=Bilingual.from_mapping(raw["confirm_tainted"], "prompts.yaml"),
+        attributed=Bilingual.from_mapping(raw["attributed"], "prompts.yaml: attributed"),
         state=tuple(raw["state"]),
-        injection=tuple(re.compile(p, re.IGNORECASE) for p in raw["injection"]),
     )
 
 

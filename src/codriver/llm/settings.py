@@ -28,9 +28,11 @@ class LLMSettings(BaseModel):
     """``native``: the API's ``tools``/``tool_calls``; ``structured``: the tool list in the prompt
     and the reply constrained by a JSON schema (``response_format``), for small local models."""
     budget_s: float = Field(default=1.5, gt=0)
-    """Hybrid: how long to wait for the LLM before the on-device answer (or an apology) is given."""
+    """The turn's deadline for the LLM: after it, the hybrid brain gives the on-device answer (or
+    an apology) and the LLM brain an apology, with nothing of the turn carried out."""
     timeout_s: float = Field(default=30.0, gt=0)
-    """How long one model request may take at most."""
+    """How long one model request may take at most, from asking to the last byte of the answer
+    (streamed or not); the turn's ``budget_s`` usually ends it first."""
     temperature: float = Field(default=0.0, ge=0, le=2)
     max_steps: int = Field(default=4, ge=1, le=12)
     """Model round trips per agent and turn (tool calls, their results, the answer)."""

@@ -2,7 +2,8 @@
 their manifest's scopes and the one safety gate; and the car as an MCP server for other agents.
 
 Apps: :mod:`~codriver.mcp.config` (the apps file and manifests) → :mod:`~codriver.mcp.client`
-(one server's connection, with :mod:`~codriver.mcp.breaker` and :mod:`~codriver.mcp.payload`) →
+(one server's connection, with :mod:`~codriver.mcp.breaker`, :mod:`~codriver.mcp.payload` and the
+size-bounded transports :mod:`~codriver.mcp.stdio` and :mod:`~codriver.mcp.bounded`) →
 :mod:`~codriver.mcp.mount` (its tools as codriver tools) → :mod:`~codriver.mcp.apps` (every server
 at once) → :mod:`~codriver.mcp.routes` (phrases in front of the engine) and
 :mod:`~codriver.mcp.assistant`. The car as a server: :mod:`~codriver.mcp.grants` (clients, tokens),

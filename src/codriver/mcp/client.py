@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -19,20 +20,30 @@ from typing import IO, Any, Literal
 import httpx2
 from mcp import Client, StdioServerParameters
 from mcp import types as mcp_types
-from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+from codriver.mcp.bounded import CappedTransport
 from codriver.mcp.breaker import Breaker
 from codriver.mcp.config import ServerManifest, token_from_env
 from codriver.mcp.payload import as_text, clean
+from codriver.mcp.stdio import OVER_LIMIT, bounded_stdio
 
 MAX_TOOLS = 64
 """Tools taken from one server; the rest are left out."""
 MAX_PAGES = 8
-MAX_EVENT_BYTES = 256 * 1024
-"""The largest server-sent event accepted over HTTP."""
+MAX_MESSAGE_BYTES = 256 * 1024
+"""The largest message read from a server (a stdio line, an HTTP body, a server-sent event): a
+larger answer is cut off at the transport while it is read — never held in memory — and the
+call it answers ends as ``too_large``."""
 
-CallStatus = Literal["answered", "tool_error", "timed_out", "unavailable", "switched_off"]
+logging.getLogger("mcp").addHandler(logging.NullHandler())
+"""The SDK logs an answer cut off at the transport (and other failures) as errors with a
+traceback; each is an outcome codriver reports as a value, so with no logging set up by the
+application nothing is printed (with logging set up, the records still reach its handlers)."""
+
+CallStatus = Literal[
+    "answered", "tool_error", "timed_out", "too_large", "unavailable", "switched_off"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +131,8 @@ class Connection:
             self.breaker.failed()
             if "timed out" in str(exc):
                 return Outcome("timed_out")
+            if OVER_LIMIT in str(exc):
+                return Outcome("too_large")  # cut off at the transport; the session goes on
             self.problem = _say(exc)
             self._abandon()  # the session may be gone: the next allowed call reconnects
             return Outcome("unavailable")
@@ -203,7 +216,7 @@ class Connection:
                 env=dict(manifest.stdio.env) or None,
                 cwd=manifest.stdio.cwd,
             )
-            return stdio_client(params, errlog=errlog)
+            return bounded_stdio(params, errlog, MAX_MESSAGE_BYTES)
         assert manifest.url is not None
         token = token_from_env(manifest)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -215,13 +228,14 @@ class Connection:
 
         http = await stack.enter_async_context(
             httpx2.AsyncClient(
-                headers=headers,
+                headers={**headers, "Accept-Encoding": "identity"},
                 timeout=httpx2.Timeout(manifest.call_timeout_s + 5, read=300),
                 event_hooks={"response": [note]},
+                transport=CappedTransport(httpx2.AsyncHTTPTransport(), MAX_MESSAGE_BYTES),
             )
         )
         return streamable_http_client(
-            manifest.url, http_client=http, max_sse_event_size=MAX_EVENT_BYTES
+            manifest.url, http_client=http, max_sse_event_size=MAX_MESSAGE_BYTES
         )
 
     async def _list(self) -> list[Listed]:

@@ -14,6 +14,7 @@ clients:
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import os
 import secrets
 from collections.abc import Iterable, Mapping
@@ -95,6 +96,45 @@ def parse_grants(text: str) -> frozenset[Grant]:
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+TOKEN_ENV = "CODRIVER_MCP_TOKEN"
+MIN_TOKEN = 16
+
+
+def one_token(env: Mapping[str, str], file: Path | None) -> str | None:
+    """The one HTTP client's token, from ``$CODRIVER_MCP_TOKEN`` or a file — never from the
+    command line, which every user of the machine can read (``ps``, ``/proc``, shell history).
+    None when neither gives one (a token is then made up)."""
+    given = env.get(TOKEN_ENV) or None
+    if file is not None and given is not None:
+        raise ConfigError(f"give the token in {TOKEN_ENV} or in --token-file, not both")
+    if file is not None:
+        try:
+            given = file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"token file {file}: {exc}") from exc
+    if given is not None and len(given) < MIN_TOKEN:
+        raise ConfigError(f"the token must be at least {MIN_TOKEN} characters")
+    return given
+
+
+def readable_by_others(file: Path) -> bool:
+    """Can users other than the owner read ``file`` (POSIX permissions)?"""
+    try:
+        return bool(file.stat().st_mode & 0o077)
+    except OSError:
+        return False
+
+
+def is_loopback(host: str) -> bool:
+    """Does ``host`` (an address or ``localhost``) only reach this machine?"""
+    if host.casefold() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
 
 
 class Tokens:

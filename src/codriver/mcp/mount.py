@@ -1,6 +1,7 @@
 """Third-party tools as codriver tools (domain ``apps``): each named ``server__tool`` so it can
 never shadow a built-in one, with the scopes its manifest gives it, its schema checked, and its
-answers turned into data to speak. Tools that look wrong are left out, with the reason."""
+answers turned into data to speak, attributed to the app. Tools that look wrong are left out, with
+the reason: among them any named like one of the car's tools or for an action on the car."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import jsonschema
+import yaml
 from pydantic import BaseModel, ConfigDict
 
-from codriver.llm.prompts import load_prompts
+from codriver.assistant.speakable import injected, speakable
 from codriver.mcp.client import Connection, Listed, Outcome
 from codriver.mcp.config import ServerManifest
 from codriver.mcp.payload import clean
@@ -23,6 +27,8 @@ from codriver.tools.base import Effect, Tool, ToolContext
 DOMAIN = "apps"
 SEPARATOR = "__"
 _TOOL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,47}$")
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+MAX_ERROR_CHARS = 200
 MAX_DESCRIPTION = 400
 MAX_SCHEMA = 8_000
 """Characters of a tool's JSON schema: more is left out (it would crowd an LLM's prompt)."""
@@ -73,17 +79,22 @@ class RemoteCall:
         return clean(f"{where}: {error.message}", 200)
 
     async def __call__(self, args: Mapping[str, Any]) -> Effect:
-        return effect_of(await self.connection.call(self.listed.name, args), self.app)
+        outcome = await self.connection.call(self.listed.name, args)
+        return effect_of(outcome, self.app, self.connection.manifest.max_result_chars)
 
 
-def effect_of(outcome: Outcome, app: Bilingual) -> Effect:
-    """A call's outcome as what the assistant says: the answer, quoted and attributed."""
+def effect_of(outcome: Outcome, app: Bilingual, limit: int) -> Effect:
+    """A call's outcome as what the assistant says: the answer made speakable (at most about
+    ``limit`` characters), quoted and attributed to the app by its manifest's name."""
     if outcome.status == "answered":
-        if not outcome.text:
+        said = speakable(outcome.text, limit)
+        if not said.en:
             return Effect(answer=PHRASES.get("apps.empty", app=app))
-        return Effect(answer=PHRASES.get("apps.says", app=app, text=outcome.text))
+        return Effect(answer=PHRASES.get("apps.says", app=app, text=said))
     if outcome.status == "tool_error":
-        return Effect(failed=PHRASES.get("apps.tool_error", app=app, text=outcome.text or "?"))
+        said = speakable(outcome.text, min(limit, MAX_ERROR_CHARS))
+        text = said if said.en else Bilingual("?", "?")
+        return Effect(failed=PHRASES.get("apps.tool_error", app=app, text=text))
     return Effect(failed=PHRASES.get(f"apps.{outcome.status}", app=app))
 
 
@@ -113,8 +124,10 @@ def _problem(manifest: ServerManifest, item: Listed, taken: set[str], seen: set[
     """Why ``item`` is left out, or None."""
     if not _TOOL_NAME.match(item.name) or SEPARATOR in item.name:
         return "its name is not a plain identifier"
-    if _plain(item.name) in taken:
+    if _plain(item.name) in taken or _squeezed(item.name) in {_squeezed(n) for n in taken}:
         return "it is named like one of the car's own tools"
+    if _acts_on_the_car(item.name):
+        return "it is named for an action on the car, which only the car's own tools take"
     if _plain(item.name) in seen:
         return "the server offers two tools of this name"
     if manifest.only_listed and item.name not in manifest.tools:
@@ -124,7 +137,7 @@ def _problem(manifest: ServerManifest, item: Listed, taken: set[str], seen: set[
         if outside:
             return f"it asks for scopes the manifest does not grant: {sorted(outside)}"
     text = f"{item.description} {json.dumps(item.schema, ensure_ascii=False)}"
-    if load_prompts().injected(text):
+    if injected(text):
         return "its description gives the assistant orders"
     return None
 
@@ -165,6 +178,26 @@ def _tool(connection: Connection, item: Listed, validator: Any) -> Tool:
 
 def _plain(name: str) -> str:
     return name.casefold().replace("-", "_")
+
+
+def _squeezed(name: str) -> str:
+    """A name without separators or a plural ending: ``Set-Temperatures`` → ``settemperature``."""
+    return re.sub(r"[-_]", "", name.casefold()).removesuffix("s")
+
+
+@cache
+def _car_words() -> tuple[frozenset[str], frozenset[str]]:
+    raw = yaml.safe_load(
+        resources.files("codriver.mcp").joinpath("data/car_words.yaml").read_text("utf-8")
+    )
+    return frozenset(raw["verbs"]), frozenset(raw["parts"])
+
+
+def _acts_on_the_car(name: str) -> bool:
+    """Does ``name`` pair a verb with a part of the car (``unlock_doors``, ``openTrunk``)?"""
+    words = {w.casefold() for w in _WORDS.findall(name)}
+    verbs, parts = _car_words()
+    return bool(words & verbs) and bool(words & parts)
 
 
 class _AnyArgs(BaseModel):

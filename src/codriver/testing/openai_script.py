@@ -32,13 +32,16 @@ class Reply:
     """What the server answers to one request.
 
     ``status >= 400`` sends an OpenAI error whose message is ``content``; ``raw_body`` is sent
-    verbatim (with ``status``) instead of a well-formed answer; ``delay_s`` waits before answering.
+    verbatim (with ``status``) instead of a well-formed answer; ``delay_s`` waits before answering;
+    ``trickle_s`` pauses before each piece of the answer (a JSON body a few bytes at a time, a
+    stream event by event): a server that is alive but all but stalled.
     """
 
     content: str | None = None
     tool_calls: tuple[ToolCallReply, ...] = ()
     status: int = 200
     delay_s: float = 0.0
+    trickle_s: float = 0.0
     raw_body: str | None = None
 
 

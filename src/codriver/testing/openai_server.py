@@ -35,6 +35,9 @@ from codriver.testing.openai_script import (
     stream_chunks,
 )
 
+TRICKLE_BYTES = 16
+"""Bytes per piece of a trickled JSON body."""
+
 
 class ScriptedOpenAI:
     """A local chat-completions server that answers each request with ``responder``'s reply.
@@ -179,7 +182,11 @@ def _handler_for(server: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
             elif reply.status >= 400:
                 self._json(reply.status, error_body(reply.status, reply.content or "error"))
             elif streaming:
-                self._stream(stream_chunks(reply, number, request, server.stream_chunk_chars))
+                chunks = stream_chunks(reply, number, request, server.stream_chunk_chars)
+                self._stream(chunks, reply.trickle_s)
+            elif reply.trickle_s > 0:
+                body = json.dumps(completion_body(reply, number, request), ensure_ascii=False)
+                self._send(200, body.encode(), "application/json", pause_s=reply.trickle_s)
             else:
                 self._json(200, completion_body(reply, number, request))
 
@@ -188,24 +195,46 @@ def _handler_for(server: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
             self._send(status, data, "application/json", headers)
 
         def _send(
-            self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None
+            self,
+            status: int,
+            body: bytes,
+            kind: str,
+            headers: dict[str, str] | None = None,
+            *,
+            pause_s: float = 0.0,
         ) -> None:
             self.send_response(status)
             for name, value in {"Content-Type": kind, **(headers or {})}.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if pause_s <= 0:
+                self.wfile.write(body)
+                return
+            for start in range(0, len(body), TRICKLE_BYTES):
+                if not self._trickle(body[start : start + TRICKLE_BYTES], pause_s):
+                    return
 
-        def _stream(self, chunks: Iterable[dict[str, Any]]) -> None:
+        def _stream(self, chunks: Iterable[dict[str, Any]], pause_s: float = 0.0) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Connection", "close")  # the end of the stream is the end of the body
             self.end_headers()
             self.close_connection = True
             for chunk in chunks:
-                self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+                event = f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode()
+                if not self._trickle(event, pause_s):
+                    return
             self.wfile.write(b"data: [DONE]\n\n")
+
+        def _trickle(self, piece: bytes, pause_s: float) -> bool:
+            """Sends ``piece`` after ``pause_s``; False once the server closed meanwhile."""
+            if not server.wait(pause_s):
+                self.close_connection = True
+                return False
+            self.wfile.write(piece)
+            self.wfile.flush()
+            return True
 
     return Handler
 
