@@ -14,7 +14,8 @@ from codriver.errors import ConfigError
 
 if TYPE_CHECKING:
     from codriver.assistant.plan import Brain
-    from codriver.mcp.grants import ClientGrant, Grant
+    from codriver.mcp.grants import ClientGrant
+    from codriver.safety.grants import Grant
     from codriver.tools.base import ToolBox
 
 app = typer.Typer(
