@@ -404,3 +404,12 @@ def test_help_shows_no_placeholder_for_the_brain(command: str) -> None:
     text = help_text(command)
     assert "default: hybrid when an LLM is configured, else local" in text
     assert "[default: default]" not in text
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "-5", "soon"])
+def test_chat_refuses_a_wait_that_is_no_span_of_time_and_the_clock_runs_on(seconds: str) -> None:
+    lines = [f":wait {seconds}", "set_timer minutes=5", ":wait 600", ":get Cockpit.Timers", ":quit"]
+    result = runner.invoke(app, ["chat", "--brain", "direct"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "error: " in result.stderr
+    assert "Cockpit.Timers = []" in result.stdout  # the timer fired: time still passes
