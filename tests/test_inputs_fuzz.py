@@ -25,7 +25,7 @@ from codriver.testing import offline_assistant
 from codriver.text import Lang
 from codriver.understanding import LocalBrain
 
-EXAMPLES = int(os.environ.get("CODRIVER_FUZZ_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("CODRIVER_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
