@@ -349,3 +349,13 @@ def test_the_pending_question_is_public_until_answered() -> None:
     assert assistant.question is not None
     asyncio.run(assistant.say("no"))
     assert assistant.question is None
+
+
+@pytest.mark.parametrize("seconds", [float("nan"), float("inf"), -1.0], ids=["nan", "inf", "back"])
+def test_time_passes_only_by_a_finite_positive_span(seconds: float) -> None:
+    """nan or inf would stop the simulated clock for good: an input error, nothing changed."""
+    assistant = offline_assistant()
+    start = assistant.clock.now()
+    with pytest.raises(InputError):
+        asyncio.run(assistant.advance(seconds))
+    assert assistant.clock.now() == start

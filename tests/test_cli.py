@@ -19,6 +19,8 @@ from codriver.tools import default_toolbox
 WriteYaml = Callable[[str, str], Path]
 runner = CliRunner()
 VOLUME = "Vehicle.Cabin.Infotainment.Media.Volume"
+MODE = "Vehicle.Powertrain.Transmission.PerformanceMode"
+NUMERALS = "三" * 309  # raised OverflowError in the number reader
 
 PASSING = """
 id: turns-it-up
@@ -106,6 +108,8 @@ BAD_SAY: dict[str, list[str | bytes]] = {
     "unknown-signal": ["say", "set_volume level=50", "--set", "Vehicle.Sped=3"],
     "wrong-type-value": ["say", "set_volume level=50", "--set", "Vehicle.Speed=fast"],
     "out-of-range-value": ["say", "set_volume level=50", "--set", f"{VOLUME}=300"],
+    "out-of-range-sensor": ["say", "set_volume level=50", "--set", "Vehicle.Speed=999"],
+    "not-an-allowed-value": ["say", "hi", "--set", f"{MODE}=TURBO"],
     "not-an-assignment": ["say", "set_volume level=50", "--set", "Vehicle.Speed"],
     "unknown-cockpit-path": ["say", "set_volume level=50", "--set", "Cockpit.Nothing=x"],
     "unknown-gaze": ["say", "set_volume level=50", "--gaze", "Vehicle.Cabin.Roof"],
@@ -131,13 +135,64 @@ def test_bad_input_is_one_clear_line_and_exit_2(args: list[str | bytes]) -> None
         (["say", "hi", "--from", "trunk"], "trunk"),
         (["say", "hi", "--set", "Vehicle.Sped=3"], "Vehicle.Speed"),
         (["say", "hi", "--set", "Vehicle.Speed=fast"], "number"),
+        (["say", "hi", "--set", "Vehicle.Speed=999"], "not 999"),
+        (["say", "hi", "--set", "Vehicle.Speed=-300"], "not -300"),
+        (["say", "hi", "--set", "Vehicle.Exterior.AirTemperature=200"], "not 200"),
+        (["say", "hi", "--set", "Vehicle.Speed=.inf"], "finite"),
+        (["say", "hi", "--set", f"{MODE}=TURBO"], "SPORT"),
     ],
-    ids=["empty", "seat", "did-you-mean", "wrong-type"],
+    ids=[
+        "empty",
+        "seat",
+        "did-you-mean",
+        "wrong-type",
+        "speed-too-high",
+        "speed-too-low",
+        "outside-too-hot",
+        "not-finite",
+        "not-allowed",
+    ],
 )
 def test_bad_input_messages_say_what_is_wrong(args: list[str], words: str) -> None:
     result = runner.invoke(app, args)
     assert isinstance(result.exception, CodriverError)
     assert words in str(result.exception)
+
+
+def test_a_value_within_the_car_s_range_is_set() -> None:
+    result = runner.invoke(app, ["say", "hi", "--set", "Vehicle.Speed=-8", "--json"])
+    assert result.exit_code == 0, result.output  # reversing
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["say", NUMERALS],
+        ["say", "一二三四五六七八九十百千万" * 30, "--json"],
+        ["parse", NUMERALS],
+        ["parse", "空调调到" + "9" * 400 + "度", "--json"],
+    ],
+    ids=["say", "say-json", "parse", "parse-json"],
+)
+def test_long_runs_of_numerals_are_a_turn_not_a_crash(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.exception) == (0, None), result.output
+
+
+def test_scenarios_with_long_runs_of_numerals_run_to_the_count(write_yaml: WriteYaml) -> None:
+    path = write_yaml(
+        "numerals.yaml",
+        f"""
+        id: numerals-no-one-says
+        lang: zh
+        turns:
+          - say: "{NUMERALS}"
+            expect: {{outcome: answered}}
+        """,
+    )
+    result = runner.invoke(app, ["scenarios", str(path), "--brain", "local"])
+    assert (result.exit_code, result.exception) == (0, None), result.output
+    assert result.stdout.strip().splitlines()[-1] == "1 passed, 0 failed"
 
 
 def test_scenarios_print_fail_lines_and_the_closing_count(write_yaml: WriteYaml) -> None:
@@ -320,3 +375,41 @@ def test_signals_shows_values_and_accepted_ranges() -> None:
 def test_signals_under_an_unknown_prefix_is_an_error() -> None:
     result = runner.invoke(app, ["signals", "Vehicle.Nope"])
     assert isinstance(result.exception, CodriverError)
+
+
+def help_text(*command: str) -> str:
+    """The help of ``codriver COMMAND``, with the frame and line breaks taken out."""
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    return " ".join(result.stdout.replace("│", " ").split())
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ((), "spoken replies out (extra [voice])"),
+        ((), "(needs the [server] extra)"),
+        (("voice",), "(extra [voice])"),
+        (("serve",), "(needs the [server] extra)"),
+        (("chat",), "default: [mcp] of the settings"),
+    ],
+    ids=["main-voice", "main-server", "voice", "serve", "chat-apps"],
+)
+def test_help_names_the_extras_in_brackets(command: tuple[str, ...], words: str) -> None:
+    assert words in help_text(*command)
+
+
+@pytest.mark.parametrize("command", ["chat", "say", "voice", "scenarios"])
+def test_help_shows_no_placeholder_for_the_brain(command: str) -> None:
+    text = help_text(command)
+    assert "default: hybrid when an LLM is configured, else local" in text
+    assert "[default: default]" not in text
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "-5", "soon"])
+def test_chat_refuses_a_wait_that_is_no_span_of_time_and_the_clock_runs_on(seconds: str) -> None:
+    lines = [f":wait {seconds}", "set_timer minutes=5", ":wait 600", ":get Cockpit.Timers", ":quit"]
+    result = runner.invoke(app, ["chat", "--brain", "direct"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "error: " in result.stderr
+    assert "Cockpit.Timers = []" in result.stdout  # the timer fired: time still passes

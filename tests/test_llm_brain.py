@@ -69,6 +69,8 @@ def call(tool_name: str, /, **args: object) -> ToolCallReply:
 
 @pytest.fixture
 def serve() -> Iterator[Any]:
+    # the brain's client
+    pytest.importorskip("openai", reason="the [llm] extra (openai) is not installed")
     servers: list[ScriptedOpenAI] = []
 
     def start(responder: Responder) -> ScriptedOpenAI:

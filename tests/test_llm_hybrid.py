@@ -20,6 +20,8 @@ DRIVER_TEMP = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"
 
 @pytest.fixture
 def server() -> Iterator[ScriptedOpenAI]:
+    """A scripted model server; the brain talks to it through the openai SDK."""
+    pytest.importorskip("openai", reason="the [llm] extra (openai) is not installed")
     with ScriptedOpenAI(replies([]), model="qwen-plus", api_key="k") as running:
         yield running
 

@@ -41,6 +41,8 @@ def test_file_then_environment_then_flags(tmp_path: Path) -> None:
 
 
 def test_a_configured_llm_makes_hybrid_the_default() -> None:
+    # the hybrid brain's client
+    pytest.importorskip("openai", reason="the [llm] extra (openai) is not installed")
     settings = load_settings({"preset": "ollama"}, env={}, file=NO_FILE)
     assert isinstance(make_brain(None, settings), HybridBrain)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-np = pytest.importorskip("numpy")
+np = pytest.importorskip("numpy", reason="the [voice] extra is not installed")
 
 from codriver.testing import offline_assistant  # noqa: E402
 from codriver.testing.voice import (  # noqa: E402

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("mcp", reason="the [mcp] extra is not installed")
+# the SDK: a bare "mcp" would also find this folder, tests/mcp
+pytest.importorskip("mcp.client.stdio", reason="the [mcp] extra is not installed")
 
 from codriver.assistant.result import TurnResult
 from codriver.assistant.session import Assistant
@@ -143,6 +144,8 @@ def test_the_engine_still_does_the_car(loop: asyncio.Runner, apps: Apps) -> None
 
 
 def llm_assistant(apps: Apps, server: ScriptedOpenAI, kind: str = "llm") -> Assistant:
+    # the brain's client
+    pytest.importorskip("openai", reason="the [llm] extra (openai) is not installed")
     settings = LLMSettings(
         base_url=server.base_url, model="qwen-plus", api_key="t", timeout_s=5, budget_s=5
     )

@@ -10,7 +10,8 @@ from typing import Any, ClassVar
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-pytest.importorskip("mcp", reason="the [mcp] extra is not installed")
+# the SDK: a bare "mcp" would also find this folder, tests/mcp
+pytest.importorskip("mcp.client.stdio", reason="the [mcp] extra is not installed")
 
 from codriver.assistant.plan import Plan, TurnContext, Utterance
 from codriver.errors import ConfigError

@@ -6,6 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+# the SDK: a bare "mcp" would also find this folder, tests/mcp
+pytest.importorskip("mcp.client.stdio", reason="the [mcp] extra is not installed")
+
 from typer.testing import CliRunner
 
 from codriver.cli.main import app
@@ -30,8 +34,8 @@ def test_chat_orders_a_coffee_after_a_yes(monkeypatch: pytest.MonkeyPatch) -> No
 def test_voice_orders_a_coffee_after_a_spoken_yes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    np = pytest.importorskip("numpy")
-    pytest.importorskip("piper")
+    np = pytest.importorskip("numpy", reason="the [voice] extra is not installed")
+    pytest.importorskip("piper", reason="the [voice] extra is not installed")
     from codriver.testing.voice import silence
     from codriver.voice.audio import to_rate, write_wav
     from codriver.voice.engines.piper import PiperSynthesizer

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("fastapi", reason="the [server] extra is not installed")
+# the SDK: a bare "mcp" would also find this folder, tests/mcp
+pytest.importorskip("mcp.client.stdio", reason="the [mcp] extra is not installed")
 
 from fastapi.testclient import TestClient
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("mcp", reason="the [mcp] extra is not installed")
+# the SDK: a bare "mcp" would also find this folder, tests/mcp
+pytest.importorskip("mcp.client.stdio", reason="the [mcp] extra is not installed")
 
 from codriver.assistant.executor import Caller
 from codriver.assistant.plan import ToolCall

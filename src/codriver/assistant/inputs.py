@@ -3,6 +3,7 @@ changing nothing."""
 
 from __future__ import annotations
 
+import math
 import unicodedata
 
 from codriver.errors import InputError
@@ -31,6 +32,24 @@ def clean_utterance(text: object) -> str:
     if bad:
         raise InputError(f"the utterance holds {len(bad)} control or invalid characters")
     return " ".join(text.split())
+
+
+def clean_seconds(value: object) -> float:
+    """A span of time to let pass, in seconds; :class:`InputError` unless it is a finite
+    number ≥ 0 (``nan`` or ``inf`` would stop the simulated clock for good)."""
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            raise InputError(f"expected seconds (a number), not {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"expected seconds (a number), not {value!r}")
+    seconds = float(value)
+    if not math.isfinite(seconds):
+        raise InputError(f"time passes by a finite number of seconds, not {value!r}")
+    if seconds < 0:
+        raise InputError("time cannot go backwards")
+    return seconds
 
 
 def _is_garbage(ch: str) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from codriver.assistant.cockpit import CockpitState
 from codriver.assistant.executor import Caller, Executor
-from codriver.assistant.inputs import clean_utterance
+from codriver.assistant.inputs import clean_seconds, clean_utterance
 from codriver.assistant.pending import (
     Pending,
     answer_after_brain,
@@ -193,8 +193,7 @@ class Assistant:
 
     async def advance(self, seconds: float) -> TurnResult:
         """Let simulated time pass; timers, rules and care fire as it does."""
-        if seconds < 0:
-            raise InputError("time cannot go backwards")
+        seconds = clean_seconds(seconds)
         started = time.perf_counter()
         await self._prime()
         changes: list[SignalChange] = []

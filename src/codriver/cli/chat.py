@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from codriver.assistant.inputs import clean_seconds
 from codriver.assistant.session import Assistant
 from codriver.cli.common import echo_turn, open_assistant, parse_assignment, show_value
 from codriver.errors import CodriverError
@@ -79,12 +80,7 @@ def _command(
         echo_turn(runner.run(assistant.feed({path: value})))
         typer.echo(f"  {path} = {show_value(runner.run(assistant.read(path)))}")
     elif name == "wait":
-        try:
-            seconds = float(arg)
-        except ValueError:
-            typer.secho("error: :wait needs seconds", fg=typer.colors.RED, err=True)
-            return False
-        echo_turn(runner.run(assistant.advance(seconds)))
+        echo_turn(runner.run(assistant.advance(clean_seconds(arg))))
     elif name == "get":
         values = runner.run(assistant.snapshot([arg] if arg else []))
         if not values:

@@ -27,6 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # "[voice]" names an extra: rich markup would swallow it
 )
 app.add_typer(mcp_app, name="mcp")
 
@@ -74,6 +75,7 @@ Brain = Annotated[
         "--brain",
         help="local (on-device), llm, hybrid, or direct; default: hybrid when an LLM is "
         "configured, else local",
+        show_default=False,  # the help says what the default is; its placeholder means nothing
     ),
 ]
 Speaker = Annotated[
@@ -224,7 +226,7 @@ def scenarios(
         bool, typer.Option(help="record the scenarios that pass now in --baseline")
     ] = False,
 ) -> None:
-    """Run drive scenarios (FORMAT.md v1.1); ends with 'N passed, N failed'."""
+    """Run drive scenarios (format: docs/scenarios.md); ends with 'N passed, N failed'."""
     from codriver.cli.scenarios import run_scenarios
 
     if update_baseline and baseline is None:

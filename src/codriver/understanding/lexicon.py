@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from codriver.errors import ConfigError
+from codriver.numbers import read_number
 from codriver.yamlfile import YAMLError, load_yaml
 
 LANGS = ("en", "zh")
@@ -31,8 +32,6 @@ _UNIT = re.compile(
 )
 _PUNCT = set(",，.。!！?？;；、:：…")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_ZH_NUMERALS = set("零〇一二两三四五六七八九十百千万")
-_DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,59 +220,7 @@ class Lexicon:
         return False
 
     def _number(self, seq: list[tuple[str, int, int]], i: int) -> tuple[int, float | None]:
-        unit = seq[i][0]
-        if _DIGITS.match(unit):
-            if seq[i + 1 : i + 2] and seq[i + 1][0] == "点" and seq[i + 2 : i + 3]:
-                tail = seq[i + 2][0]
-                if tail.isdigit():
-                    return 3, float(f"{unit}.{tail}")  # "21点5"
-            return 1, float(unit)
-        if unit in _ZH_NUMERALS:
-            j = i
-            while j < len(seq) and seq[j][0] in _ZH_NUMERALS:
-                j += 1
-            if j + 1 < len(seq) and seq[j][0] == "点" and seq[j + 1][0] in _ZH_NUMERALS:
-                j += 1  # "二十一点五": a decimal point
-                while j < len(seq) and seq[j][0] in _ZH_NUMERALS:
-                    j += 1
-            run = "".join(u for u, _, _ in seq[i:j])
-            import cn2an  # a tenth of a second to import: only when a Chinese numeral is said
-
-            try:
-                return j - i, float(cn2an.cn2an(run, "smart"))
-            except (ValueError, KeyError, IndexError):
-                return 0, None
-        parts = unit.split("-")
-        if len(parts) > 1 and all(p in self.number_words for p in parts):
-            return _english_number([(" ".join(parts), 0, 0)], 0, 1)
-        if unit in self.number_words:
-            j = i
-            while j < len(seq) and seq[j][0] in self.number_words:
-                j += 1
-            return _english_number(seq, i, j)
-        return 0, None
-
-
-def _english_number(seq: list[tuple[str, int, int]], i: int, j: int) -> tuple[int, float | None]:
-    """The longest run of English number words from ``i`` that reads as a number
-    ("twenty two", "forty-five", "twenty one point five")."""
-    from text_to_num import text2num
-
-    while j > i:
-        words = [u for u, _, _ in seq[i:j]]
-        spoken = " ".join(words)
-        whole, _, decimals = spoken.partition(" point ")
-        try:
-            value = float(text2num(whole, "en"))
-            if decimals:
-                digits = "".join(str(text2num(d, "en")) for d in decimals.split())
-                value = float(f"{int(value)}.{digits}")
-            if words[-1] != "point":
-                return j - i, value
-        except ValueError:
-            pass
-        j -= 1
-    return 0, None
+        return read_number(seq, i, self.number_words)
 
 
 _MIN_SOUNDALIKE = 2

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
-import warnings
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Protocol
 
+from codriver.numbers import to_digits
 from codriver.services.media.catalog import (
     SOURCES,
     Entry,
@@ -120,14 +119,7 @@ class OfflineMedia:
 
 def _arabic(text: str) -> str:
     """``text`` with Chinese numbers in digits: "FM九十三点四" → "FM93.4"."""
-    if not _CHINESE_DIGITS.search(text):
-        return text
-    import cn2an  # a tenth of a second to import: only when a title holds a Chinese numeral
-
-    with warnings.catch_warnings(), contextlib.suppress(ValueError, KeyError, IndexError):
-        warnings.simplefilter("ignore")  # cn2an warns about every run it cannot read
-        return str(cn2an.transform(text, "cn2an"))
-    return text
+    return to_digits(text) if _CHINESE_DIGITS.search(text) else text
 
 
 def offline_media() -> OfflineMedia:
