@@ -18,7 +18,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +36,7 @@ def main() -> int:
     if args.replay:
         return replay(args.replay)
 
-    from codriver.testing.fuzz import FuzzOptions, run
+    from codriver.testing.fuzz import FuzzOptions, run, summary
 
     last = [time.monotonic()]
 
@@ -62,27 +61,6 @@ def main() -> int:
         args.json.write_text(json.dumps(data, indent=1, ensure_ascii=True) + "\n")
     print(summary(data))
     return 0 if report.ok else 1
-
-
-def summary(data: dict[str, Any]) -> str:
-    """The report in a few lines per invariant, with each reproducer's steps."""
-    lines = [
-        f"{data['turns']:,} turns in {data['sessions']:,} sessions, {data['seconds']} s "
-        f"({data['turns_per_s']} turns/s, {data['turns_per_cpu_s']} per processor-second, "
-        f"{data['workers']} workers, seed {data['seed']}); {data['input_errors']:,} refused as "
-        f"input; slowest turn {data['slowest_turn_ms']} ms: {data['slowest_turn'][:120]}",
-        f"violations: {data['violations']:,}",
-    ]
-    for invariant, found in data["by_invariant"].items():
-        lines.append(f"\n{invariant}: {found['count']:,}")
-        for signature, count in list(found["groups"].items())[:8]:
-            lines.append(f"  {count:>7,}  {signature}")
-        for case in found["reproducers"]:
-            lines.append(f"  reproducer ({case['signature']}): {case['detail'][:200]}")
-            lines.append(f"    start {json.dumps(case['start'], ensure_ascii=False)}")
-            for step in case["steps"]:
-                lines.append(f"    {json.dumps(step, ensure_ascii=False)[:200]}")
-    return "\n".join(lines)
 
 
 def replay(path: Path) -> int:

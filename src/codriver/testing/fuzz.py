@@ -16,6 +16,7 @@ smallest starting state that still break it) in the shape of a drive scenario.
 from __future__ import annotations
 
 import asyncio
+import json
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -198,7 +199,8 @@ def reproducer(
             {
                 "outcome": t.outcome,
                 "reply": t.reply[:300],
-                "changes": [f"{p}: {t.before.get(p)!r} → {v!r}" for p, v in _changed(t)],
+                "changed": [f"{p}: {t.before.get(p)!r} → {v!r}" for p, v in _changed(t)],
+                "reported": [f"{c.path}: {c.old!r} → {c.new!r}" for c in t.reported][:8],
             }
             for t in turns
         ],
@@ -207,3 +209,23 @@ def reproducer(
 
 def _changed(turn: Any) -> list[tuple[str, Any]]:
     return [(p, v) for p, v in turn.after.items() if turn.before.get(p) != v][:8]
+
+
+def summary(data: dict[str, Any]) -> str:
+    """A report (:meth:`Report.to_dict`) in a few lines per invariant, with each reproducer."""
+    lines = [
+        f"{data['turns']:,} turns in {data['sessions']:,} sessions, {data['seconds']} s "
+        f"({data['turns_per_s']} turns/s, {data['turns_per_cpu_s']} per processor-second, "
+        f"{data['workers']} workers, seed {data['seed']}); {data['input_errors']:,} refused as "
+        f"input; slowest turn {data['slowest_turn_ms']} ms: {data['slowest_turn'][:120]}",
+        f"violations: {data['violations']:,}",
+    ]
+    for invariant, found in data["by_invariant"].items():
+        lines.append(f"\n{invariant}: {found['count']:,}")
+        for signature, count in list(found["groups"].items())[:8]:
+            lines.append(f"  {count:>7,}  {signature}")
+        for case in found["reproducers"]:
+            lines.append(f"  reproducer ({case['signature']}): {case['detail'][:300]}")
+            lines.append(f"    start {json.dumps(case['start'], ensure_ascii=False)}")
+            lines.extend(f"    {json.dumps(s, ensure_ascii=False)[:200]}" for s in case["steps"])
+    return "\n".join(lines)

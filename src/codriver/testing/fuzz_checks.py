@@ -8,7 +8,8 @@
   but on a clear yes to a question that named the unlocking.
 - ``catalog-range``: every value within its catalog range (finite, the right type).
 - ``no-action-changed``: a refused or answered turn, or one refused as input, changes nothing.
-- ``question-changed``: a question changes nothing.
+- ``question-changed``: a question an occupant asks changes nothing (``worded``: a question by its
+  words; ``marked``: a request with a question mark, "open the trunk?").
 - ``unreported-change``: every change is listed in the turn's result (a world update's own
   values aside).
 
@@ -27,7 +28,7 @@ from fnmatch import fnmatchcase
 from codriver.assistant.cockpit import CockpitState
 from codriver.safety.policy import COCKPIT
 from codriver.testing.fuzz_drive import State, Turn
-from codriver.testing.fuzz_phrases import is_question, is_yes, names
+from codriver.testing.fuzz_phrases import is_yes, names, question_kind
 from codriver.testing.fuzz_steps import Call, Feed, Say, Wait
 from codriver.vehicle.catalog import Catalog, Rejection, Value
 
@@ -102,7 +103,7 @@ def judge(turn: Turn, ctx: Context) -> list[Violation]:
     state = {**turn.before, **fed}
     moving = motion(state)
     if moving is not None:
-        found.extend(_moving(changes, state, moving, who, _confirmed(turn, "unlock"), kind))
+        found.extend(_moving(turn, changes, state, moving))
     found.extend(_ranges(diff, ctx.catalog))
     found.extend(_quiet(turn, diff, who, kind))
     found.extend(_unreported(turn, diff, kind, who))
@@ -186,16 +187,18 @@ _MOVING: tuple[tuple[str, _Check], ...] = (
 )
 
 
-def _moving(
-    changes: list[Change], state: State, moving: str, who: str, confirmed: bool, kind: str
-) -> Iterator[Violation]:
+def _moving(turn: Turn, changes: list[Change], state: State, moving: str) -> Iterator[Violation]:
+    who, kind = turn.step.proposer, type(turn.step).__name__.lower()
+    confirmed = _confirmed(turn, "unlock")
+    # after a question that named the unlocking (a garbled or other answer), or without one
+    asked = "after-unlock-question" if names(turn.question, "unlock") else "unasked"
     for change in changes:
         for name, check in _MOVING:
             if check(change, state):
                 yield Violation(name, f"{name}|{moving}|{who}|{kind}", _show(change))
         if unlocks(change) and not confirmed:
             name = "moving-unlock-unconfirmed"
-            yield Violation(name, f"{name}|{moving}|{who}|{kind}", _show(change))
+            yield Violation(name, f"{name}|{moving}|{who}|{kind}|{asked}", _show(change))
 
 
 def _confirmed(turn: Turn, action: str) -> bool:
@@ -227,9 +230,10 @@ def _quiet(turn: Turn, diff: Mapping[str, Change], who: str, kind: str) -> Itera
     if turn.outcome in QUIET:
         name = "no-action-changed"
         yield Violation(name, f"{name}|{turn.outcome}|{who}|{kind}", shown)
-    if isinstance(turn.step, Say) and is_question(turn.step.text):
+    asked = question_kind(turn.step.text) if isinstance(turn.step, Say) else None
+    if asked is not None and who in ("occupant", "remote"):
         name = "question-changed"
-        yield Violation(name, f"{name}|{who}|{_areas(diff)}", shown)
+        yield Violation(name, f"{name}|{asked}|{who}|{_areas(diff)}", shown)
     if isinstance(turn.step, Call):
         for status, changes in turn.actions:
             if status != "done" and status != "failed" and changes:

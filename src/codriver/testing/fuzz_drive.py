@@ -14,6 +14,7 @@ import json
 import time
 import traceback
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
@@ -52,6 +53,8 @@ class Shared:
 @cache
 def shared() -> Shared:
     profile = VehicleProfile.load()
+    with suppress(ImportError):  # a remote client's turn needs the [mcp] extra
+        import codriver.mcp.car  # noqa: F401  (imported here, not inside a timed turn)
     return Shared(profile, SafetyPolicy(profile.catalog), default_toolbox())
 
 
@@ -124,7 +127,10 @@ class StepBrain:
         return await self._remote(step, utterance, context)
 
     async def _remote(self, step: Say, utterance: Utterance, context: TurnContext) -> Plan:
-        from codriver.mcp.car import CURRENT, RemoteBrain
+        try:
+            from codriver.mcp.car import CURRENT, RemoteBrain
+        except ImportError:  # without the [mcp] extra there is no remote turn to play
+            return Plan("silent", source="remote")
 
         client = ClientGrant(name="fuzz", grants=frozenset(step.grants))  # type: ignore[arg-type]
         token = CURRENT.set(client)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codriver.assistant.inputs import MAX_UTTERANCE_CHARS
 from codriver.mcp.grants import GRANTS
 from codriver.testing.fuzz_args import tool_call
 from codriver.testing.fuzz_mutate import mutate, near_cap, random_unicode
@@ -157,7 +158,10 @@ class _Gen:
         rng, lang, words = self.rng, self.lang(), phrases()
         item = rng.choice(words.risky)
         wrapper = rng.choice(words.wrappers[form][lang])
-        text = wrapper.replace("{a}", rng.choice(item.phrasings[lang]))
+        said = item.phrasings[lang]
+        if form in ("negated", "deferred"):  # one clause: "别我要下车，开门" ends in an order
+            said = tuple(p for p in said if not any(c in p for c in ",，")) or said
+        text = wrapper.replace("{a}", rng.choice(said))
         while "{s}" in text:
             text = text.replace("{s}", rng.choice(words.safe[lang]), 1)
         if form in ("negated", "deferred"):
@@ -190,6 +194,10 @@ class _Gen:
             tail = rng.choice(item.phrasings[lang])
             text = near_cap(rng, pieces, lang)
             return [self.say(text[: max(0, len(text) - len(tail) - 2)] + " " + tail)]
+        if rng.random() < 0.3:  # one long run of numerals, maybe after a verb
+            run = rng.choice(phrases().mutations.numbers["runs"]) * MAX_UTTERANCE_CHARS
+            head = rng.choice(("", "调到", "set it to ", "音量"))
+            return [self.say((head + run)[: rng.randint(250, MAX_UTTERANCE_CHARS)])]
         if self.corpus.utterances and rng.random() < 0.5:
             pieces = [u.text for u in rng.sample(self.corpus.utterances, 5)]
         return [self.say(near_cap(rng, pieces, lang))]

@@ -8,12 +8,13 @@ question changes nothing, and only a clear yes to a question that named an unloc
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -197,13 +198,24 @@ def names(question: str, action: str) -> bool:
 def is_question(text: str) -> bool:
     """A question about the car, not a request: every clause asks (a polite "can you open the
     window?" or "能不能打开车窗" is a request)."""
+    return question_kind(text) is not None
+
+
+def question_kind(text: str) -> Literal["worded", "marked"] | None:
+    """``worded``: a question by its words (what, is the…, 吗, 哪, 有没有, A不A); ``marked``: a
+    request that only its question mark makes a question ("open the trunk?"); None: no
+    question."""
     reading = phrases().reading
-    clauses = [c.strip() for c in reading.clause_split.split(text) if c.strip()]
-    whole = text.strip()
+    whole = unicodedata.normalize("NFKC", text).strip()
+    clauses = [c.strip() for c in reading.clause_split.split(whole) if c.strip()]
     if not clauses:
-        return False
+        return None
     ends = whole.endswith(reading.question_end)
-    return all(_asks(c, reading, ends and c is clauses[-1]) for c in clauses)
+    if all(_asks(c, reading, False) for c in clauses):
+        return "worded"
+    if all(_asks(c, reading, ends and c is clauses[-1]) for c in clauses):
+        return "marked"
+    return None
 
 
 def _asks(clause: str, reading: Reading, marked: bool) -> bool:

@@ -207,9 +207,12 @@ async def shrink(
                 i += size
         if not removed:
             size //= 2
-    given = list(start.given)
-    for item in list(given):
-        trial_start = replace(start, given=tuple(g for g in given if g != item))
-        if time.monotonic() < deadline and await holds(trial_start, [*kept, last]):
-            given.remove(item)
-    return replace(start, given=tuple(given)), (*kept, last), True
+    for item in [*start.given, *start.unknown]:
+        smaller = replace(
+            start,
+            given=tuple(g for g in start.given if g != item),
+            unknown=tuple(u for u in start.unknown if u != item),
+        )
+        if time.monotonic() < deadline and await holds(smaller, [*kept, last]):
+            start = smaller
+    return start, (*kept, last), True
