@@ -27,6 +27,7 @@ from codriver.errors import InputError
 from codriver.llm.backend import Completion, Message, ModelCall
 from codriver.mcp.grants import ClientGrant
 from codriver.safety.policy import SafetyPolicy
+from codriver.testing import ScriptedBrain
 from codriver.testing.fuzz_steps import Call, Feed, PlanSpec, Say, Start, Step, Wait
 from codriver.text import Bilingual
 from codriver.tools import default_toolbox
@@ -123,7 +124,7 @@ class StepBrain:
             self.model.script = list(step.model)
             return await self.llm.plan(utterance, context)
         if step.brain == "plan" and step.plan is not None:
-            return _plan(step.plan)
+            return await ScriptedBrain([_plan(step.plan)]).plan(utterance, context)
         return await self._remote(step, utterance, context)
 
     async def _remote(self, step: Say, utterance: Utterance, context: TurnContext) -> Plan:
