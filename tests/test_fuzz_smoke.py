@@ -49,7 +49,7 @@ def test_a_bounded_fuzz_run_breaks_no_invariant() -> None:
         ({"Vehicle.Speed": None}, "speed-unknown"),
         (
             {"Vehicle.Speed": 0, "Vehicle.Powertrain.Transmission.SelectedGear": 127},
-            "stopped-in-gear-127",
+            "stopped-in-D",
         ),
         ({"Vehicle.Speed": 0}, "gear-unknown"),
         ({"Vehicle.Speed": 30, "Vehicle.Powertrain.Transmission.SelectedGear": 127}, "forward"),

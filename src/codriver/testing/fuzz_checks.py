@@ -15,8 +15,12 @@
 
 Beyond the list, from the same issue: ``negation-acted`` and ``deferred-acted-now`` (a request
 said with "don't"/"别" or put off to later did the thing now), ``third-party-unlock`` (an LLM, a
-remote client, a plugin or a rule one of them made unlocked the car without the occupant's yes)
-and ``llm-door-open-unconfirmed`` (an LLM opened a door or the trunk without it).
+remote client, a plugin or a rule one of them made unlocked the car without the occupant's yes to
+a question that named the unlocking — a yes to "Shall I make it cosy?" is none) and
+``llm-door-open-unconfirmed`` (an LLM opened a door or the trunk without such a yes).
+
+Groups (signatures) name the invariant, why the car counted as moving, whose proposal it was
+(``llm-offer``: an occupant's answer to a question an LLM left pending) and the kind of turn.
 """
 
 from __future__ import annotations
@@ -83,14 +87,18 @@ def motion(state: State) -> str | None:
     if gear is None:
         return "gear-unknown"
     if gear != PARK:
-        return f"stopped-in-gear-{gear}"
+        name = _GEARS.get(gear) if isinstance(gear, int) else None
+        return f"stopped-in-{name or gear}"
     return None
+
+
+_GEARS = {127: "D", 0: "N", -1: "R"}
 
 
 def judge(turn: Turn, ctx: Context) -> list[Violation]:
     """Every invariant the turn broke."""
     step = turn.step
-    who = step.proposer
+    who = turn.who or step.proposer
     kind = type(step).__name__.lower()
     if turn.outcome == "crash":
         return [Violation("crash", f"crash|{_crash_site(turn.error)}", turn.error)]
@@ -109,12 +117,13 @@ def judge(turn: Turn, ctx: Context) -> list[Violation]:
     found.extend(_unreported(turn, diff, kind, who))
     found.extend(_forbidden(turn, changes))
     found.extend(_third_party(turn, changes, ctx, who, kind))
-    if who in ("llm", "remote", "plugin") and any(p.startswith(_AUTOMATIONS) for p in diff):
+    if who.split("-")[0] in _THIRD_PARTIES and any(p.startswith(_AUTOMATIONS) for p in diff):
         ctx.third_party_automation = True
     return found
 
 
 _AUTOMATIONS = ("Cockpit.Rules", "Cockpit.Timers", "Cockpit.Reminders")
+_THIRD_PARTIES = ("llm", "remote", "plugin")
 
 
 def _diff(before: State, after: State, fed: Mapping[str, object]) -> dict[str, Change]:
@@ -188,7 +197,7 @@ _MOVING: tuple[tuple[str, _Check], ...] = (
 
 
 def _moving(turn: Turn, changes: list[Change], state: State, moving: str) -> Iterator[Violation]:
-    who, kind = turn.step.proposer, type(turn.step).__name__.lower()
+    who, kind = turn.who or turn.step.proposer, type(turn.step).__name__.lower()
     confirmed = _confirmed(turn, "unlock")
     # after a question that named the unlocking (a garbled or other answer), or without one
     asked = "after-unlock-question" if names(turn.question, "unlock") else "unasked"
@@ -231,7 +240,7 @@ def _quiet(turn: Turn, diff: Mapping[str, Change], who: str, kind: str) -> Itera
         name = "no-action-changed"
         yield Violation(name, f"{name}|{turn.outcome}|{who}|{kind}", shown)
     asked = question_kind(turn.step.text) if isinstance(turn.step, Say) else None
-    if asked is not None and who in ("occupant", "remote"):
+    if asked is not None and (who in ("occupant", "remote") or who.endswith("-offer")):
         name = "question-changed"
         yield Violation(name, f"{name}|{asked}|{who}|{_areas(diff)}", shown)
     if isinstance(turn.step, Call):
@@ -268,13 +277,13 @@ def _third_party(
     turn: Turn, changes: list[Change], ctx: Context, who: str, kind: str
 ) -> Iterator[Violation]:
     by_rule = who == "automation" and ctx.third_party_automation
-    if who not in ("llm", "remote", "plugin") and not by_rule:
+    if who.split("-")[0] not in _THIRD_PARTIES and not by_rule:
         return
     for c in changes:
         if unlocks(c) and not _confirmed(turn, "unlock"):
             name = "third-party-unlock"
             yield Violation(name, f"{name}|{who}|{kind}", _show(c))
-        if who == "llm" and _llm_opened(c, {}) and not _confirmed(turn, "open"):
+        if who.startswith("llm") and _llm_opened(c, {}) and not _confirmed(turn, "open"):
             name = "llm-door-open-unconfirmed"
             yield Violation(name, f"{name}|{kind}", _show(c))
 

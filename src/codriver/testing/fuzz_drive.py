@@ -74,6 +74,9 @@ class Turn:
     """Each action's status and changes."""
     question: str = ""
     """The question pending before the turn, both languages."""
+    who: str = ""
+    """Whose proposal the turn carried out: the step's proposer, or, when an occupant answers
+    a question a third party left pending, ``llm-offer`` (``remote-offer``…)."""
     seconds: float = 0.0
     error: str = ""
     reply: str = ""
@@ -163,6 +166,8 @@ class Drive:
     assistant: Assistant
     brain: StepBrain
     turns: list[Turn] = field(default_factory=list)
+    asker: str = ""
+    """Who left the pending question (empty when none is pending)."""
 
     @classmethod
     async def begin(cls, start: Start) -> Drive:
@@ -195,7 +200,11 @@ class Drive:
             turn = Turn(step, before, before, outcome="crash", error=_trace(exc))
         seconds = time.perf_counter() - started
         after = await assistant.snapshot()
-        turn = replace(turn, after=after, seconds=seconds, question=question)
+        who: str = step.proposer
+        if who == "occupant" and asked is not None and self.asker not in ("", "occupant"):
+            who = f"{self.asker}-offer"
+        turn = replace(turn, after=after, seconds=seconds, question=question, who=who)
+        self.asker = who if assistant.question is not None else ""
         self.turns.append(turn)
         return turn
 
