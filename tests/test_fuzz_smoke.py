@@ -89,6 +89,14 @@ def test_a_question_that_changed_the_car_and_a_value_out_of_range() -> None:
     assert {"question-changed", "catalog-range", "no-action-changed"} <= found
 
 
+def test_what_a_remote_clients_rule_does_later_is_judged_by_its_grants() -> None:
+    call = "Cockpit.Phone.Call"
+    ctx = Context(shared().profile.catalog, creators={"remote"}, creator_grants={"cabin"})
+    turn = Turn(Wait(600.0), {call: ""}, {call: "110"}, outcome="answered")  # type: ignore[arg-type]
+    found = judge(turn, ctx)
+    assert "remote-beyond-grants|phone|wait-rule" in {v.signature for v in found}
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [

@@ -114,6 +114,7 @@ class Phrases:
     risky_calls: tuple[tuple[str, Mapping[str, object]], ...]
     risky_writes: Mapping[str, Value]
     strings: tuple[str, ...]
+    grant_paths: tuple[tuple[str, str], ...]
 
 
 def _langs(raw: Mapping[str, Any]) -> dict[Lang, tuple[str, ...]]:
@@ -170,6 +171,7 @@ def phrases() -> Phrases:
         risky_calls=tuple((str(name), dict(args)) for name, args in raw["risky_calls"]),
         risky_writes=dict(raw["risky_writes"]),
         strings=tuple(raw["strings"]),
+        grant_paths=tuple((str(glob), str(grant)) for glob, grant in raw["grant_paths"]),
     )
 
 
@@ -187,6 +189,11 @@ def _plain(text: str) -> str:
 def is_yes(text: str) -> bool:
     """A clear yes: the whole utterance is one of the yes words (punctuation aside)."""
     return _plain(text) in phrases().reading.yes
+
+
+def grant_for(path: str) -> str:
+    """The grant a remote client needs to change ``path``."""
+    return next(g for glob, g in phrases().grant_paths if fnmatchcase(path, glob))
 
 
 def names(question: str, action: str) -> bool:
