@@ -104,7 +104,17 @@ _GEARS = {127: "D", 0: "N", -1: "R"}
 
 
 def judge(turn: Turn, ctx: Context) -> list[Violation]:
-    """Every invariant the turn broke."""
+    """Every invariant the turn broke, once per group (the changes that broke it, together)."""
+    merged: dict[str, list[Violation]] = {}
+    for v in _judge(turn, ctx):
+        merged.setdefault(v.signature, []).append(v)
+    return [
+        Violation(vs[0].invariant, sig, "; ".join(dict.fromkeys(v.detail for v in vs)))
+        for sig, vs in merged.items()
+    ]
+
+
+def _judge(turn: Turn, ctx: Context) -> list[Violation]:
     step = turn.step
     who = turn.who or step.proposer
     kind = type(step).__name__.lower()
