@@ -64,7 +64,8 @@ def main() -> int:
 
 
 def replay(path: Path) -> int:
-    """Replay every reproducer in a report; 1 when any still breaks its invariant."""
+    """Replay every reproducer in a report; 1 when any still breaks its invariant (in any
+    group: the groups may have been named differently when the report was written)."""
     from codriver.testing.fuzz_run import last_violations
     from codriver.testing.fuzz_steps import start_from_json, step_from_json
 
@@ -74,10 +75,11 @@ def replay(path: Path) -> int:
         for case in found["reproducers"]:
             start = start_from_json(case["start"])
             steps = [step_from_json(s) for s in case["steps"]]
-            now = asyncio.run(last_violations(start, steps))
-            still = any(v.signature == case["signature"] for v in now)
-            broken += still
-            print(f"{'BROKEN' if still else 'fixed '}  {invariant}  {case['signature']}")
+            now = [
+                v for v in asyncio.run(last_violations(start, steps)) if v.invariant == invariant
+            ]
+            broken += bool(now)
+            print(f"{'BROKEN' if now else 'fixed '}  {case['signature']}")
     return 1 if broken else 0
 
 
