@@ -119,13 +119,14 @@ def _worker(job: tuple[int, Sequence[int], tuple[Path, ...]]) -> Tally:
     return play_chunk(seed, indices, _corpus(paths))
 
 
-def sessions_for(seed: int, turns: int) -> int:
-    """How many sessions make up at least ``turns`` turns."""
-    total, count = 0, 0
+def sessions_for(seed: int, turns: int, first: int = 0) -> int:
+    """The index after the last of the sessions from ``first`` on that make up at least
+    ``turns`` turns."""
+    total, index = 0, first
     while total < turns:
-        total += session_length(seed, count)
-        count += 1
-    return count
+        total += session_length(seed, index)
+        index += 1
+    return index
 
 
 def run(options: FuzzOptions) -> Report:
@@ -133,16 +134,18 @@ def run(options: FuzzOptions) -> Report:
     started = time.perf_counter()
     _corpus(options.scenarios)
     shared()
-    count = sessions_for(options.seed, options.turns)
-    jobs = [
-        (options.seed, range(i, min(i + CHUNK_SESSIONS, count)), options.scenarios)
-        for i in range(0, count, CHUNK_SESSIONS)
-    ]
-    tally = Tally()
-    for part in _map(_worker, jobs, options.workers):
-        tally.add(part)
-        if options.progress is not None:
-            options.progress(tally.turns, options.turns)
+    tally, first = Tally(), 0
+    while tally.turns < options.turns:  # a crash ends its session early: top up with more
+        last = sessions_for(options.seed, options.turns - tally.turns, first)
+        jobs = [
+            (options.seed, range(i, min(i + CHUNK_SESSIONS, last)), options.scenarios)
+            for i in range(first, last, CHUNK_SESSIONS)
+        ]
+        for part in _map(_worker, jobs, options.workers):
+            tally.add(part)
+            if options.progress is not None:
+                options.progress(tally.turns, options.turns)
+        first = last
     seconds = time.perf_counter() - started
     report = Report(options, tally, seconds)
     chosen = _choose(tally, options.examples)
