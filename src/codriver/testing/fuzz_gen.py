@@ -107,9 +107,11 @@ def generate(seed: int, index: int, corpus: Corpus, tools: ToolBox) -> Session:
     menu = _menu(rng.choice(_FLAVOURS))
     gen = _Gen(rng, lang, corpus, tools)
     steps: list[Step] = []
-    while len(steps) < session_length(seed, index):
-        steps.extend(rng.choices(list(menu), weights=list(menu.values()))[0](gen))
-    return Session(seed, index, gen.start(), tuple(steps[: session_length(seed, index)]))
+    length = session_length(seed, index)
+    picks, weights = list(menu), list(menu.values())
+    while len(steps) < length:
+        steps.extend(rng.choices(picks, weights=weights)[0](gen))
+    return Session(seed, index, gen.start(), tuple(steps[:length]))
 
 
 class _Gen:
