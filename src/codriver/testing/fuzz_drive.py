@@ -28,6 +28,7 @@ from codriver.llm.backend import Completion, Message, ModelCall
 from codriver.mcp.grants import ClientGrant
 from codriver.safety.policy import SafetyPolicy
 from codriver.testing import ScriptedBrain
+from codriver.testing.fuzz_phrases import is_yes
 from codriver.testing.fuzz_steps import Call, Feed, PlanSpec, Say, Start, Step, Wait
 from codriver.text import Bilingual
 from codriver.tools import default_toolbox
@@ -75,8 +76,9 @@ class Turn:
     question: str = ""
     """The question pending before the turn, both languages."""
     who: str = ""
-    """Whose proposal the turn carried out: the step's proposer, or, when an occupant answers
-    a question a third party left pending, ``llm-offer`` (``remote-offer``…)."""
+    """Whose proposal the turn carried out: the step's proposer, or, when an occupant says a
+    clear yes to a question a third party (or care) left pending, ``llm-offer``
+    (``remote-offer``, ``automation-offer``)."""
     seconds: float = 0.0
     error: str = ""
     reply: str = ""
@@ -201,8 +203,9 @@ class Drive:
         seconds = time.perf_counter() - started
         after = await assistant.snapshot()
         who: str = step.proposer
-        if who == "occupant" and asked is not None and self.asker not in ("", "occupant"):
-            who = f"{self.asker}-offer"
+        yes = isinstance(step, Say) and is_yes(step.text)
+        if who == "occupant" and yes and asked is not None and self.asker not in ("", "occupant"):
+            who = f"{self.asker.removesuffix('-offer')}-offer"
         turn = replace(turn, after=after, seconds=seconds, question=question, who=who)
         self.asker = who if assistant.question is not None else ""
         self.turns.append(turn)
