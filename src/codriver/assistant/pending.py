@@ -18,7 +18,7 @@ from codriver.assistant.result import ActionResult
 from codriver.assistant.trace import TraceEntry
 from codriver.text import Bilingual
 from codriver.tools.base import Choice
-from codriver.understanding.answers import answer_kind, pick
+from codriver.understanding.answers import answer_kind, pick, starts_with_yes
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +62,12 @@ def answer_before_brain(text: str, pending: Pending) -> Plan | None:
     return Plan("confirm") if kind == "yes" else None
 
 
-def answer_after_brain(plan: Plan, pending: Pending) -> Plan:
+def answer_after_brain(text: str, plan: Plan, pending: Pending) -> Plan:
     """The brain's plan for an utterance that was no plain answer: a new request is carried out
     (and the question dropped); for a choice, anything else asks again."""
     if not pending.choices:
+        if plan.kind == "confirm" and pending.confirmed and not starts_with_yes(text):
+            return _ask_again(pending)  # what the gate holds is released by a clear yes only
         return plan
     if plan.kind == "decline":
         return plan
@@ -84,4 +86,5 @@ def asks_again(plan: Plan) -> bool:
 
 def _ask_again(pending: Pending) -> Plan:
     question = pending.question or Bilingual("", "")
-    return Plan("ask", say=phrase("ask_again", question=question), notes=(ASKED_AGAIN,))
+    key = "ask_again_choice" if pending.choices else "ask_again_confirm"
+    return Plan("ask", say=phrase(key, question=question), notes=(ASKED_AGAIN,))

@@ -101,7 +101,7 @@ class Assistant:
         if plan is None:
             plan = await self.brain.plan(utterance, context)
             if pending is not None:
-                plan = answer_after_brain(plan, pending)
+                plan = answer_after_brain(clean, plan, pending)
         self._trace.extend(plan.notes)
         caller = replace(caller, source=plan.source, grants=plan.grants)
         actions = await self._carry_out(plan, caller, pending)

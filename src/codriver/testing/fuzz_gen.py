@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from codriver.assistant.inputs import MAX_UTTERANCE_CHARS
-from codriver.mcp.grants import GRANTS
+from codriver.safety.grants import GRANTS
 from codriver.testing.fuzz_args import tool_call
 from codriver.testing.fuzz_mutate import mutate, near_cap, random_unicode
 from codriver.testing.fuzz_phrases import phrases

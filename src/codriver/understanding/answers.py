@@ -94,6 +94,12 @@ def answer_kind(text: str) -> AnswerKind | None:
     return None
 
 
+def starts_with_yes(text: str) -> bool:
+    """The utterance opens with a yes ("yes, unlock them", "好的，开吧")."""
+    said = [p for p in segment(text) if p.kind != "filler"]
+    return bool(said) and said[0].kind == "yes"
+
+
 def pick(text: str, choices: Sequence[Choice]) -> Choice | None:
     """The option the answer names by place or by name; None when it names none clearly."""
     if not choices:
