@@ -197,12 +197,20 @@ class Assistant:
         started = time.perf_counter()
         await self._prime()
         changes: list[SignalChange] = []
+        ours: list[SignalChange] = []  # the assistant's own lists, as timers and reminders end
         subscription = self.bus.subscribe(changes.append)
+        unsubscribe = self.cockpit.subscribe(ours.append)
         try:
             await self.clock.advance(seconds)
+            subscription.cancel()
+            result = await self._react(tuple(changes), started)
         finally:
             subscription.cancel()
-        return await self._react(tuple(changes), started)
+            unsubscribe()
+        listed = {id(c) for c in result.changes}
+        return replace(
+            result, changes=result.changes + tuple(c for c in ours if id(c) not in listed)
+        )
 
     async def _prime(self) -> None:
         """The state before the first world change is known: nothing in it is news to care."""
