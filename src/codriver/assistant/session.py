@@ -202,10 +202,11 @@ class Assistant:
         unsubscribe = self.cockpit.subscribe(ours.append)
         try:
             await self.clock.advance(seconds)
-            subscription.cancel()
-            result = await self._react(tuple(changes), started)
         finally:
             subscription.cancel()
+        try:
+            result = await self._react(tuple(changes), started)
+        finally:
             unsubscribe()
         listed = {id(c) for c in result.changes}
         return replace(
