@@ -81,6 +81,8 @@ def plan_rule(
          if tokens[i].kind == "number"),
         None,
     )  # fmt: skip
+    if trigger in _COMPARATORS and value_at is None:
+        return None  # "when we're going home": no threshold, no rule
     chinese = any("\u4e00" <= ch <= "\u9fff" for ch in tokens[trigger_at].text)
     if not marked and not (chinese and trigger in _COMPARATORS and value_at is not None):
         return None  # "车速超过八十就…" marks itself; "switch over to 94.7" is no rule

@@ -14,7 +14,7 @@ from codriver.errors import ConfigError
 
 KINDS = (
     "switch", "level", "position", "mode", "sunroof", "wipers", "media", "navigation", "phone",
-    "gear", "status", "automation", "trip", "profile", "nearby",
+    "gear", "status", "automation", "trip", "profile", "nearby", "absent",
 )  # fmt: skip
 
 
