@@ -25,6 +25,7 @@ def fill(template: Frame, frame: Frame, text: str) -> Frame:
         modes=frame.modes or template.modes,
         query=frame.query or free_text(frame, text) or template.query,
         zones=frame.zones or template.zones,
+        actions=frame.actions or template.actions,
     )
 
 

@@ -63,6 +63,8 @@ class DeviceSpec:
     part_of: str | None = None
     zones: tuple[str, ...] = ()
     down_reclines: bool = False
+    needs_verb: bool = False
+    """Named alone ("the trunk"), it is asked about, not opened: guessing could be the opposite."""
 
 
 def _ref(raw: object, where: str) -> ToolRef | None:
