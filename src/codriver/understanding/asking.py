@@ -34,6 +34,8 @@ _ACTION_TOPICS = {
     "call": "phone",
 }  # fmt: skip
 _TEMPERATURE_UNITS = ("degree", "celsius", "fahrenheit")
+_FELT = ("hot", "cold", "very_cold")
+"""Needs that, asked about ("车里热不热"), ask for the temperature."""
 _SEATS = ("driver", "passenger", "rear_left", "rear_right", "front", "rear")
 
 
@@ -105,7 +107,8 @@ class AskingMixin:
 
 def _temperature_topic(frame: Frame, device: str | None) -> str | None:
     """ "车里现在多少度", "how hot is it in here": the cabin; "空调开的多少度": the set point."""
-    asked = "temperature" in frame.asked or frame.unit in _TEMPERATURE_UNITS
+    felt = any(n in _FELT for n in frame.needs)
+    asked = "temperature" in frame.asked or frame.unit in _TEMPERATURE_UNITS or felt
     if not asked:
         return None
     if device is None:

@@ -7,6 +7,7 @@ action after "turn on the A/C", a second number after "driver 23").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from codriver.understanding.lexicon import QueryWords, Token
@@ -75,6 +76,7 @@ class Frame:
 
 
 _PARTICLES = {"up", "down", "往上", "往下"}
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 def build_frames(
@@ -264,6 +266,8 @@ def _apply_values(frame: Frame, token: Token) -> None:
             continue
         frame.unit = frame.unit or unit
     for color in token.ids("color"):
+        if _CJK_CHAR.fullmatch(token.text) and not (frame.device or frame.actions):
+            continue  # one character alone is often part of a name ("小红", "红颜")
         frame.color = color
     frame.modes.extend(token.ids("mode"))
 

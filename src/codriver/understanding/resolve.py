@@ -100,9 +100,7 @@ def _verbless(frame: Frame, spec: DeviceSpec) -> bool:
         return False
     if frame.actions or frame.has_value or frame.qual not in (None, "little") or frame.modes:
         return False  # "把后备箱弄一下": "一下" says how long, not what to do
-    if frame.cues & {"more", "too", "correction", "undo"}:
-        return False
-    return True
+    return not frame.cues & {"more", "too", "correction", "undo"}
 
 
 def _polarity(frame: Frame) -> bool | None:

@@ -15,19 +15,13 @@ form that asks for an action ("could you close the sunroof?", "…好不好") is
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from codriver.assistant.plan import SentenceKind
-from codriver.errors import ConfigError
 from codriver.understanding.chitchat import asks_for_talk, chitchat
-from codriver.understanding.lexicon import LANGS, Token
+from codriver.understanding.lexicon import Token
+from codriver.understanding.sentence_words import Phrases, Words, sentence_words
 
 _SENTENCE_END = set(".?!;。？！；")
 OPEN_SLOT = ("play", "navigate", "call", "add_stop", "trip", "nearby")
@@ -79,116 +73,45 @@ class Reading:
         return [t for t in tokens if not any(s <= t.start < e for s, e in self.masked)]
 
 
-class _Phrases:
-    """A list of phrases matched in lowered text: whole words for Latin ones, anywhere for
-    Chinese ones; the longest first."""
-
-    def __init__(self, phrases: Iterable[str]) -> None:
-        parts = []
-        for phrase in sorted(set(phrases), key=len, reverse=True):
-            body = re.escape(phrase)
-            if phrase[:1].isascii() and phrase[:1].isalnum():
-                body = r"(?<![a-z0-9'’])" + body
-            if phrase[-1:].isascii() and phrase[-1:].isalnum():
-                body += r"(?![a-z0-9'’])"
-            parts.append(body)
-        self._re = re.compile("|".join(parts)) if parts else None
-        self._end = re.compile(f"(?:{'|'.join(parts)})$") if parts else None
-
-    def spans(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-        if self._re is None:
-            return []
-        stop = len(text) if end is None else end
-        return [m.span() for m in self._re.finditer(text, start, stop)]
-
-    def at(self, text: str, position: int, end: int) -> bool:
-        return self._re is not None and self._re.match(text, position, end) is not None
-
-    def ends(self, text: str) -> bool:
-        return self._end is not None and self._end.search(text) is not None
-
-
-@dataclass(frozen=True, slots=True)
-class _Words:
-    ends: _Phrases
-    opens: _Phrases
-    asks: _Phrases
-    embeds: _Phrases
-    request: _Phrases
-    indefinite: _Phrases
-    elsewhere: _Phrases
-    past: _Phrases
-    others: _Phrases
-    habit: _Phrases
-    abuse: _Phrases
-    courtesy: _Phrases
-    delay: _Phrases
-    a_not_a: re.Pattern[str] | None
-    negators: str
-
-
-@cache
-def _words() -> _Words:
-    """Both languages' sentence words (an utterance may mix them)."""
-    merged: dict[str, list[str]] = {}
-    for lang in LANGS:
-        for key, items in _flat(_read(lang)):
-            merged.setdefault(key, []).extend(items)
-    negators = "".join(merged.pop("a_not_a", []))
-    pattern = rf"([\u3400-\u9fff])[{re.escape(negators)}]\1"
-    fields = set(_Words.__dataclass_fields__) - {"a_not_a", "negators"}
-    missing = fields - set(merged)
-    if missing:
-        raise ConfigError(f"sentence words: missing {', '.join(sorted(missing))}")
-    phrases = {f: _Phrases(merged[f]) for f in fields}
-    return _Words(**phrases, a_not_a=re.compile(pattern) if negators else None, negators=negators)
-
-
-def _flat(raw: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
-    """The lists of one language file, the question's sub-lists by their own names; "inverted"
-    becomes every auxiliary before every subject ("did" + "I"), added to ``opens``."""
-    out: list[tuple[str, list[str]]] = []
-    for key, value in raw.items():
-        if key != "question":
-            out.append((key, [str(v) for v in value or []]))
-            continue
-        for sub, items in (value or {}).items():
-            if sub == "inverted":
-                pairs = [f"{a} {s}" for g in items for a in g["aux"] for s in g["subjects"]]
-                out.append(("opens", pairs))
-            else:
-                out.append((sub, [str(v) for v in items or []]))
-    return out
-
-
-def _read(lang: str) -> Mapping[str, Any]:
-    resource = resources.files("codriver.understanding").joinpath(f"data/{lang}/sentence.yaml")
-    try:
-        raw = yaml.safe_load(resource.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read the {lang} sentence words: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(f"the {lang} sentence words are not a mapping")
-    return raw
-
-
 def read_sentences(text: str, tokens: list[Token]) -> Reading:
     """The clauses of lowered ``text`` (as scanned into ``tokens``) with their kinds."""
-    words = _words()
-    masked = tuple(words.abuse.spans(text))
+    scan = _Scan(text, tokens, sentence_words())
+    insults = scan.find(scan.words.abuse, 0, len(text))
+    masked = list(insults)
     clauses: list[Clause] = []
     for start, end in _sentences(text, tokens):
         inside = [t for t in tokens if start <= t.start < end]
-        later = _later(text, inside, words)
-        whole = text[start:end].rstrip(" 　.。!！;；,，、…")
-        asked = words.ends.ends(whole)
+        later = _later(scan, inside, start, end)
+        tag = scan.words.ends.ends(text[start:end].rstrip(" 　.。!！;；,，、…"))
+        if tag is not None and any(c.isalnum() for c in text[start + tag[0] : start + tag[1]]):
+            masked.append((start + tag[0], start + tag[1]))  # "…, right?": no zone in it
         for c_start, c_end in _clauses(inside, start, end):
             part = [t for t in inside if c_start <= t.start < c_end]
-            clause = _clause(text, part, c_start, c_end, masked, asked, words)
-            if clause is not None:
-                later_here = later and clause.kind in ("command", "need")
-                clauses.append(Clause(clause.kind, c_start, c_end, later_here, clause.abuse))
-    return Reading(tuple(clauses), masked)
+            abuse = any(c_start <= s < c_end for s, _ in insults)
+            kind = _clause(scan, part, c_start, c_end, masked, asked=tag is not None)
+            if kind is None and abuse:
+                kind = "chitchat"  # nothing but an insult
+            if kind is not None:
+                late = later and kind in ("command", "need")
+                clauses.append(Clause(kind, c_start, c_end, late, abuse))
+    return Reading(tuple(clauses), tuple(masked))
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """The utterance as the classifier reads it: text, tokens, where words start, the words."""
+
+    text: str
+    tokens: list[Token]
+    words: Words
+
+    @property
+    def starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
+
+    def find(self, phrases: Phrases, start: int, end: int) -> list[tuple[int, int]]:
+        """Where ``phrases`` occur in ``[start, end)``, each beginning where a word does."""
+        return phrases.spans(self.text, [s for s in self.starts if start <= s < end], end)
 
 
 def _sentences(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
@@ -213,39 +136,36 @@ def _clauses(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]
 
 
 def _clause(
-    text: str,
+    scan: _Scan,
     tokens: list[Token],
     start: int,
     end: int,
-    masked: tuple[tuple[int, int], ...],
+    masked: list[tuple[int, int]],
+    *,
     asked: bool,
-    words: _Words,
-) -> Clause | None:
-    abuse = any(start <= s < end for s, _ in masked)
+) -> SentenceKind | None:
+    """The clause's kind; None for one that says nothing of its own (a bare "yes", "undo")."""
     live = [t for t in tokens if not any(s <= t.start < e for s, e in masked)]
     content = [t for t in live if t.kind in ("raw", "number") or _has_content(t)]
-    if not content and not (asked and live):
-        return Clause("chitchat", start, end, abuse=True) if abuse else None
-    kind = _kind(text, live, start, end, asked, words)
-    return Clause(kind, start, end, abuse=abuse)
+    if content or (asked and live):
+        return _kind(scan, live, start, end, asked)
+    return None
 
 
-def _kind(
-    text: str, tokens: list[Token], start: int, end: int, asked: bool, words: _Words
-) -> SentenceKind:
+def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -> SentenceKind:
+    words, text = scan.words, scan.text
     verb = next((t.start for t in tokens if t.ids("action")), end)
     places = any(set(t.ids("action")) & set(OPEN_SLOT) for t in tokens)
-    if not places and _elsewhere(text, start, end, words):
+    if not places and _elsewhere(scan, start, end):
         return "elsewhere"
     if any(set(t.ids("action")) & set(_ASKING_VERBS) for t in tokens):
         return "question"  # "how far is it to …", "附近有没有停车场": verbs that only ask
     if asks_for_talk(text[start:end]):
         return "chitchat"  # "tell me a story about a dragon who plays music"
-    if any(s <= verb for s, _ in words.embeds.spans(text, start, end)):
+    if any(s <= verb for s, _ in scan.find(words.embeds, start, end)):
         return "question"  # "check whether the windows are closed", "帮我看看车门锁好了没有"
-    if not words.request.spans(text, start, end) and _asks(text, tokens, start, end, words):
-        return "question"
-    if asked and not words.request.spans(text, start, end):
+    polite = bool(scan.find(words.request, start, end))
+    if not polite and (asked or _asks(scan, tokens, start, end)):
         return "question"
     if any(t.ids("need") for t in tokens) and not any(t.ids("action") for t in tokens):
         return "need"
@@ -254,14 +174,16 @@ def _kind(
     return "chitchat" if chitchat(text[start:end]) is not None else "nonsense"
 
 
-def _asks(text: str, tokens: list[Token], start: int, end: int, words: _Words) -> bool:
+def _asks(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
     """A question of its own: a fronted question word, an in-place one that is no indefinite
-    ("来几首" asks nothing), or an A-not-A verb."""
+    ("来几首" asks nothing), or an A-not-A verb ("锁没锁")."""
+    words, text = scan.words, scan.text
     lead = next((t.start for t in tokens if not _lead_filler(t)), end)
     if words.opens.at(text, lead, end):
         return True
-    loose = words.indefinite.spans(text, start, end)
-    for s, e in words.asks.spans(text, start, end):
+    asking = _within(tokens, lambda t: t.has("question"))  # "都有哪些": 哪些 inside the word
+    loose = words.indefinite.spans(text, _within(tokens, lambda t: not t.ids("device")), end)
+    for s, e in words.asks.spans(text, asking, end):
         if not any(ls <= s and e <= le for ls, le in loose):
             return True
     if words.a_not_a is not None:
@@ -271,25 +193,26 @@ def _asks(text: str, tokens: list[Token], start: int, end: int, words: _Words) -
     return False
 
 
-def _elsewhere(text: str, start: int, end: int, words: _Words) -> bool:
+def _elsewhere(scan: _Scan, start: int, end: int) -> bool:
     """Talk about another place, a memory, or someone else's habits."""
-    if words.elsewhere.spans(text, start, end) or words.past.spans(text, start, end):
+    words = scan.words
+    if scan.find(words.elsewhere, start, end) or scan.find(words.past, start, end):
         return True
-    return bool(words.others.spans(text, start, end) and words.habit.spans(text, start, end))
+    return bool(scan.find(words.others, start, end) and scan.find(words.habit, start, end))
 
 
-def _later(text: str, tokens: list[Token], words: _Words) -> bool:
+def _later(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
     """The sentence asks for something on a condition ("once …", "如果…", "…以后") or after a
     delay ("in 20 minutes", "过30分钟")."""
-    polite = words.courtesy.spans(text)
+    polite = scan.find(scan.words.courtesy, start, end)
     for token in tokens:
         if token.ids("when") and not any(s <= token.start < e for s, e in polite):
             return True
-    return any(_delayed(text, tokens, i, words) for i in range(len(tokens)))
+    return any(_delayed(scan, tokens, i) for i in range(len(tokens)))
 
 
-def _delayed(text: str, tokens: list[Token], i: int, words: _Words) -> bool:
-    """A duration at ``i`` ("20 minutes", "半小时") with a delay word beside it."""
+def _delayed(scan: _Scan, tokens: list[Token], i: int) -> bool:
+    """A duration at ``i`` ("20 minutes", "半小时") with a delay word right beside it."""
     token = tokens[i]
     if token.has("time", "half_hour"):
         span = (token.start, token.end)
@@ -297,11 +220,19 @@ def _delayed(text: str, tokens: list[Token], i: int, words: _Words) -> bool:
         span = (token.start, tokens[i + 1].end)
     else:
         return False
-    before = text[max(0, span[0] - 12) : span[0]].rstrip()
-    after = text[span[1] : span[1] + 12].lstrip()
-    near_before = [e for s, e in words.delay.spans(before) if e == len(before)]
-    near_after = [s for s, e in words.delay.spans(after) if s == 0]
-    return bool(near_before or near_after)
+    before = scan.text[max(0, span[0] - 12) : span[0]].rstrip()
+    after = scan.text[span[1] : span[1] + 12].lstrip()
+    delay = scan.words.delay
+    return any(e == len(before) for _, e in delay.anywhere(before)) or any(
+        s == 0 for s, _ in delay.anywhere(after)
+    )
+
+
+def _within(tokens: list[Token], inside: Callable[[Token], bool]) -> list[int]:
+    """Where words start, and every position inside the words ``inside`` accepts ("放点什么":
+    the indefinite 点什么 begins inside 放点; never inside a device's name, "空调几度")."""
+    inner = [p for t in tokens if inside(t) for p in range(t.start + 1, t.end)]
+    return sorted({*(t.start for t in tokens), *inner})
 
 
 def _has_content(token: Token) -> bool:
