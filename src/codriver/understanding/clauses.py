@@ -96,8 +96,9 @@ def inherit(frame: Frame, previous: Frame | None) -> Frame:
     but "don't …, just the fan" asks for the opposite of what was refused."""
     if previous is None or frame.actions or frame.has_value:
         return frame
-    if not (frame.device or frame.zones or frame.deictic or frame.modes or frame.qual):
-        return frame  # "…, I'm fine": nothing named, nothing to do again
+    zones = [z for z in frame.zones if z != "mine" or not frame.unknown]
+    if not (frame.device or zones or frame.deictic or frame.modes or frame.qual or frame.cues):
+        return frame  # "…, I'm fine", "…，我眯一会儿": nothing named, nothing to do again
     if "negation" in previous.cues and "only" not in frame.cues:
         return frame  # what was refused is not asked for again
     if "only" in frame.cues and "negation" in previous.cues:

@@ -268,6 +268,10 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         if negated and (frame.actions or frame.has_value or frame.needs):
             result.asides.append(REPLIES.get("leave_it"))  # "never open the sunroof"
             return []
+        absent = frame.device and self.devices[frame.device].kind == "absent"
+        if frame.needs and absent and not frame.actions:
+            says.append(_absent(str(frame.device)))  # "屏幕太亮了": the screen, not the cabin
+            return []
         if frame.needs and not (frame.device and frame.actions) and not frame.question:
             return _remedy(frame, utt, scope, says, result)
         frame = inherit(frame, previous)

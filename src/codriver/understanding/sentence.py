@@ -155,8 +155,7 @@ def _clause(
 def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -> SentenceKind:
     words, text = scan.words, scan.text
     verb = next((t.start for t in tokens if t.ids("action")), end)
-    places = any(set(t.ids("action")) & set(OPEN_SLOT) for t in tokens)
-    if not places and _elsewhere(scan, start, end):
+    if _elsewhere(scan, tokens, start, end):
         return "elsewhere"
     if any(set(t.ids("action")) & set(_ASKING_VERBS) for t in tokens):
         return "question"  # "how far is it to …", "附近有没有停车场": verbs that only ask
@@ -193,18 +192,27 @@ def _asks(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
     return False
 
 
-def _elsewhere(scan: _Scan, start: int, end: int) -> bool:
-    """Talk about another place, a memory, or someone else's habits."""
-    words = scan.words
-    if scan.find(words.elsewhere, start, end) or scan.find(words.past, start, end):
+def _elsewhere(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
+    """Talk about another place, someone else's car, a memory, or someone else's habits. A verb
+    that takes a place or a name keeps its object ("导航到我家", "play what we heard yesterday")."""
+    words, text = scan.words, scan.text
+    verb = next((t.start for t in tokens if set(t.ids("action")) & set(OPEN_SLOT)), end)
+    if verb == end and scan.find(words.elsewhere, start, end):
         return True
-    return bool(scan.find(words.others, start, end) and scan.find(words.habit, start, end))
+    others = [(s, e) for s, e in scan.find(words.others, start, end) if s < verb]
+    if any(words.owned.at(text, e, end) for _, e in others):
+        return True  # "my mum's car", "我妈的车"
+    if any(s < verb for s, _ in scan.find(words.past, start, end)):
+        return True
+    return bool(others and scan.find(words.habit, start, end))
 
 
 def _later(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
     """The sentence asks for something on a condition ("once …", "如果…", "…以后") or after a
     delay ("in 20 minutes", "过30分钟")."""
     polite = scan.find(scan.words.courtesy, start, end)
+    if scan.find(scan.words.soon, start, end):
+        return True  # "in a bit", "待会儿"
     for token in tokens:
         if token.ids("when") and not any(s <= token.start < e for s, e in polite):
             return True

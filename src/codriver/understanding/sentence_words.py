@@ -27,7 +27,7 @@ class Phrases:
             if phrase[:1].isascii() and phrase[:1].isalnum():
                 body = r"(?<![a-z0-9'’])" + body
             if phrase[-1:].isascii() and phrase[-1:].isalnum():
-                body += r"(?![a-z0-9'’])"
+                body += r"(?![a-z0-9]|['’](?!s\b))"  # a whole word, or one with "'s"
             parts.append(body)
         self._re = re.compile("|".join(parts)) if parts else None
         self._end = re.compile(f"(?:{'|'.join(parts)})$") if parts else None
@@ -63,6 +63,8 @@ class Words:
     past: Phrases
     others: Phrases
     habit: Phrases
+    owned: Phrases
+    soon: Phrases
     abuse: Phrases
     courtesy: Phrases
     delay: Phrases
