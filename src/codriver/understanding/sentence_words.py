@@ -17,38 +17,56 @@ from codriver.understanding.lexicon import LANGS
 
 
 class Phrases:
-    """A list of phrases matched in lowered text: whole words for Latin ones, anywhere for
-    Chinese ones; the longest first."""
+    """A list of phrases matched in lowered text: whole words for Latin ones (a trailing "'s"
+    allowed: "my mum's car"), anywhere for Chinese ones; the longest first. A set per length,
+    so building is instant and matching costs a look-up per distinct length."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
-        parts = []
-        for phrase in sorted(set(phrases), key=len, reverse=True):
-            body = re.escape(phrase)
-            if phrase[:1].isascii() and phrase[:1].isalnum():
-                body = r"(?<![a-z0-9'’])" + body
-            if phrase[-1:].isascii() and phrase[-1:].isalnum():
-                body += r"(?![a-z0-9]|['’](?!s\b))"  # a whole word, or one with "'s"
-            parts.append(body)
-        self._re = re.compile("|".join(parts)) if parts else None
-        self._end = re.compile(f"(?:{'|'.join(parts)})$") if parts else None
+        self._phrases = frozenset(p for p in phrases if p)
+        self._lengths = sorted({len(p) for p in self._phrases}, reverse=True)
+
+    def _match(self, text: str, start: int, end: int) -> int | None:
+        """The end of the longest phrase at ``start`` (within ``end``), or None."""
+        first = text[start : start + 1]
+        if start > 0 and first.isascii() and first.isalnum() and _word(text[start - 1]):
+            return None  # inside a word
+        for size in self._lengths:
+            stop = start + size
+            if stop <= end and text[start:stop] in self._phrases and _ends_word(text, stop, end):
+                return stop
+        return None
 
     def spans(self, text: str, starts: Iterable[int], end: int) -> list[tuple[int, int]]:
         """The longest phrase at each of ``starts`` (where words begin), up to ``end``."""
-        if self._re is None:
-            return []
-        found = (self._re.match(text, s, end) for s in starts)
-        return [m.span() for m in found if m is not None]
+        found = ((s, self._match(text, s, end)) for s in starts)
+        return [(s, e) for s, e in found if e is not None]
 
     def anywhere(self, text: str) -> list[tuple[int, int]]:
-        return [] if self._re is None else [m.span() for m in self._re.finditer(text)]
+        return self.spans(text, range(len(text)), len(text))
 
     def at(self, text: str, position: int, end: int) -> bool:
-        return self._re is not None and self._re.match(text, position, end) is not None
+        return position < end and self._match(text, position, end) is not None
 
     def ends(self, text: str) -> tuple[int, int] | None:
         """The span of the phrase ``text`` ends with, if any."""
-        found = None if self._end is None else self._end.search(text)
-        return None if found is None else found.span()
+        for size in self._lengths:
+            start = len(text) - size
+            if start >= 0 and self._match(text, start, len(text)) == len(text):
+                return start, len(text)
+        return None
+
+
+def _word(char: str) -> bool:
+    """A character of a Latin word (digits and apostrophes too)."""
+    return (char.isascii() and (char.isalnum() or char == "'")) or char == "’"
+
+
+def _ends_word(text: str, stop: int, end: int) -> bool:
+    """Whether a phrase ending at ``stop`` ends a word there (or before an "'s")."""
+    if stop >= end or not _word(text[stop - 1]) or not _word(text[stop]):
+        return True
+    possessive = text[stop] in "'’" and text[stop + 1 : stop + 2] == "s"
+    return possessive and (stop + 2 >= len(text) or not _word(text[stop + 2]))
 
 
 @dataclass(frozen=True, slots=True)
