@@ -169,3 +169,18 @@ def test_every_topic_answers_in_both_languages(topic: str, lang: str) -> None:
     effect = vehicle_status.run(ToolContext(state, lang=lang), {"topic": topic, "zone": None})
     assert effect.answer is not None and not effect.writes
     assert effect.answer.in_(lang)  # type: ignore[arg-type]
+
+
+def test_an_llm_plan_for_what_the_engine_read_as_a_question_changes_nothing() -> None:
+    """Hybrid: the engine cannot answer, the LLM is asked and plans a write; it is not run."""
+    from codriver.llm import LLMSettings, make_brain
+    from codriver.testing.openai_server import Reply, ScriptedOpenAI, ToolCallReply, replies
+
+    opened = Reply(tool_calls=(ToolCallReply("set_door", {"open": True, "door": "driver"}),))
+    with ScriptedOpenAI(replies([opened]), model="m", api_key="k") as server:
+        settings = LLMSettings(base_url=server.base_url, model="m", api_key="k", timeout_s=5)
+        assistant = offline_assistant(brain=make_brain("hybrid", settings))
+        result = asyncio.run(assistant.say("is the glovebox shut?"))
+        assert server.requests, "the LLM was asked"
+    assert result.changes == ()
+    assert result.outcome == "answered"
