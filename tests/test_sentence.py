@@ -80,6 +80,23 @@ def test_a_request_on_a_condition_or_for_later_is_marked(text: str) -> None:
     assert any(c.later for c in reading.clauses)
 
 
+SCOPES = {
+    "en-delay-in-its-own-clause": ("pause the music for now, play it again later", [False, True]),
+    "zh-delay-in-its-own-clause": ("先把音乐关了，一会儿再听", [False, True]),
+    "en-delay-said-first": ("in a bit, turn off the AC", [True, True]),
+    "zh-condition-said-first": ("上了高速以后，把窗户关上", [True, True]),
+}
+
+
+@pytest.mark.parametrize(("text", "later"), SCOPES.values(), ids=SCOPES.keys())
+def test_a_delay_holds_for_its_clause_a_condition_for_what_follows(
+    text: str, later: list[bool]
+) -> None:
+    lowered = lower(text)
+    reading = read_sentences(lowered, load_lexicon().scan(lowered))
+    assert [c.later for c in reading.clauses] == later
+
+
 @pytest.mark.parametrize("text", ["if you could, open the window", "开了三个小时，腰好酸"])
 def test_courtesy_and_a_past_duration_are_no_condition(text: str) -> None:
     lowered = lower(text)

@@ -56,10 +56,11 @@ class AskingMixin:
         previous: Frame | None,
         utt: Utterance,
         scope: Scope,
-        says: list[Bilingual],
+        unanswered: list[Bilingual],
         acted: list[tuple[Frame, str, list[ToolCall]]],
     ) -> list[ToolCall]:
-        """The look-up that answers the question ``frame`` asks; never a change to the car."""
+        """The look-up that answers the question ``frame`` asks; never a change to the car.
+        What cannot be answered goes to ``unanswered``, said when nothing else is."""
         device = self._asked_device(frame, previous, utt)
         topic = _temperature_topic(frame, device)
         spec = self.devices.get(device or "")
@@ -68,14 +69,14 @@ class AskingMixin:
             name_from_free_text(asked, spec.name, utt.text)  # "到苏州有多少公里": the place
             found = resolve(asked, spec, scope)
             if isinstance(found, Need):
-                says.append(REPLIES.get("cannot_tell"))
+                unanswered.append(REPLIES.get("cannot_tell"))
                 return []
             acted.append((frame, spec.name, []))
             return found
         if topic is None and spec is not None:
             topic = spec.topic if spec.kind == "status" else spec.status
         if topic is None:
-            says.append(REPLIES.get("cannot_tell" if _about_the_car(frame) else "off_topic"))
+            unanswered.append(REPLIES.get("cannot_tell" if _about_the_car(frame) else "off_topic"))
             return []
         if device is not None:
             acted.append((frame, device, []))

@@ -224,7 +224,7 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         if clause is None:
             return None
         if clause.kind == "question":
-            return self._ask(frame, previous, utt, scope, says, acted)
+            return self._ask(frame, previous, utt, scope, result.asides, acted)
         if clause.later:
             if REPLIES.get("later") not in says:
                 says.append(REPLIES.get("later"))  # "once we're going 120 …": not now

@@ -51,12 +51,10 @@ class Reading:
     masked: tuple[tuple[int, int], ...] = ()
 
     def at(self, position: int) -> Clause | None:
-        """The clause that holds the character at ``position``; None for a clause that says
-        nothing of its own kind (a bare "yes", "undo", "too")."""
-        for clause in self.clauses:
-            if clause.start <= position < clause.end:
-                return clause
-        return None
+        """The clause a frame starting at ``position`` belongs to: the one that holds it, or —
+        when it starts in words with no kind of their own ("一会儿再|听") — the next one; None
+        when no clause follows (a bare "yes", "undo", "too")."""
+        return next((c for c in self.clauses if position < c.end), None)
 
     @property
     def kind(self) -> SentenceKind:
@@ -81,19 +79,23 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
     clauses: list[Clause] = []
     for start, end in _sentences(text, tokens):
         inside = [t for t in tokens if start <= t.start < end]
-        later = _later(scan, inside, start, end)
         tag = scan.words.ends.ends(text[start:end].rstrip(" 　.。!！;；,，、…"))
         if tag is not None and any(c.isalnum() for c in text[start + tag[0] : start + tag[1]]):
             masked.append((start + tag[0], start + tag[1]))  # "…, right?": no zone in it
+        carried = False  # a condition, or a delay said on its own, holds for what follows
         for c_start, c_end in _clauses(inside, start, end):
             part = [t for t in inside if c_start <= t.start < c_end]
             abuse = any(c_start <= s < c_end for s, _ in insults)
             kind = _clause(scan, part, c_start, c_end, masked, asked=tag is not None)
             if kind is None and abuse:
                 kind = "chitchat"  # nothing but an insult
+            own = _later(scan, part, c_start, c_end)
+            requests = kind in ("command", "need")
             if kind is not None:
-                late = later and kind in ("command", "need")
+                late = requests and (own is not None or carried)
                 clauses.append(Clause(kind, c_start, c_end, late, abuse))
+            asks_for = any(t.ids("action") or t.ids("device") for t in part)
+            carried = carried or own == "condition" or (own is not None and not asks_for)
     return Reading(tuple(clauses), tuple(masked))
 
 
@@ -207,16 +209,16 @@ def _elsewhere(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
     return bool(others and scan.find(words.habit, start, end))
 
 
-def _later(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
-    """The sentence asks for something on a condition ("once …", "如果…", "…以后") or after a
-    delay ("in 20 minutes", "过30分钟")."""
+def _later(scan: _Scan, tokens: list[Token], start: int, end: int) -> str | None:
+    """ "condition" for a clause said on a condition ("once …", "如果…", "…以后"); "delay" for
+    one said for later ("in 20 minutes", "过30分钟", "in a bit", "待会儿"); else None."""
     polite = scan.find(scan.words.courtesy, start, end)
-    if scan.find(scan.words.soon, start, end):
-        return True  # "in a bit", "待会儿"
     for token in tokens:
         if token.ids("when") and not any(s <= token.start < e for s, e in polite):
-            return True
-    return any(_delayed(scan, tokens, i) for i in range(len(tokens)))
+            return "condition"
+    if scan.find(scan.words.soon, start, end):
+        return "delay"
+    return "delay" if any(_delayed(scan, tokens, i) for i in range(len(tokens))) else None
 
 
 def _delayed(scan: _Scan, tokens: list[Token], i: int) -> bool:
