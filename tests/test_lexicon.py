@@ -74,3 +74,19 @@ def test_scan_cost_is_linear_in_the_utterance() -> None:
     assert lexicon.longest <= 12
     tokens = lexicon.scan(lower("打开车窗" * 50))
     assert len(tokens) == 100
+
+
+WORDS = {
+    "stop-playback": ("停止播放", "device.media,action.pause"),
+    "cancel-playback": ("取消播放", "device.media,action.pause"),
+    "hood": ("机盖", "device.hood"),
+    "secure": ("secure", "action.lock"),
+    "never": ("never", "dialogue.negation"),
+    "tyres": ("胎压", "device.tyres"),
+    "right-now-is-no-zone": ("right now", "filler.filler"),
+}
+
+
+@pytest.mark.parametrize(("text", "tags"), WORDS.values(), ids=WORDS.keys())
+def test_words_people_use_for_the_car(text: str, tags: str) -> None:
+    assert scan(text) == [(text, tags)]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from codriver.assistant.result import ActionResult
 
 PlanKind = Literal["act", "answer", "ask", "confirm", "decline", "not_understood", "silent"]
+SentenceKind = Literal["question", "command", "need", "elsewhere", "chitchat", "nonsense"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,9 @@ class Plan:
     notes: tuple[TraceEntry, ...] = ()
     """How the brain got there (which brain answered, its confidence, model calls and their
     latency, look-ups it made), for the turn's trace."""
+    sentence: SentenceKind | None = None
+    """What kind of sentence the brain read the utterance as, where it tells: a ``question`` is
+    answered from the state, and the assistant runs no call for it that would change anything."""
 
 
 @dataclass(frozen=True, slots=True)

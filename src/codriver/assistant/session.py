@@ -104,6 +104,8 @@ class Assistant:
                 plan = answer_after_brain(clean, plan, pending)
         self._trace.extend(plan.notes)
         caller = replace(caller, source=plan.source, grants=plan.grants)
+        if plan.sentence == "question":
+            plan = await self._answers_only(plan, caller)
         actions = await self._carry_out(plan, caller, pending)
         result = self._result(plan, actions, utterance.lang, started)
         self.executor.journal.record(result.changes)
@@ -127,6 +129,21 @@ class Assistant:
             actions = []
         self._pending = pending_after(plan, actions, caller) or self._pending
         return actions
+
+    async def _answers_only(self, plan: Plan, caller: Caller) -> Plan:
+        """A question is answered, never acted on: whatever brain planned it, a call that would
+        change anything (tried first, changing nothing) is dropped, and the reply says so."""
+        kept = []
+        for call in plan.calls:
+            tried = await self.executor.dry_run(call, caller)
+            if tried.status in ("answered", "failed") or (
+                tried.status == "asked" and tried.choices
+            ):
+                kept.append(call)
+        if len(kept) == len(plan.calls):
+            return plan
+        say = plan.say or (None if kept else phrase("question_not_acted"))
+        return replace(plan, calls=tuple(kept), say=say)
 
     async def _run(
         self, calls: tuple[ToolCall, ...], caller: Caller, *, confirmed: bool = False

@@ -74,6 +74,8 @@ class HybridBrain:
             note = TraceEntry("hybrid", "llm", {}, f"fell back: {why}", ms)
             return _noted(fallback, handed, note)
         ms = (time.perf_counter() - asked) * 1000
+        # what the engine read as a question stays one, whoever plans it
+        planned = replace(planned, sentence=planned.sentence or local.sentence)
         return _noted(planned, handed, TraceEntry("hybrid", "llm", {}, "answered", ms))
 
     def _fallback(self, local: Plan) -> Plan:

@@ -1,63 +1,44 @@
-"""Status tools: answer questions about the car from its current state, acting on nothing."""
+"""Status tools: answer questions about the car from its current state, acting on nothing.
+
+The answers by topic live beside this module: the cabin (climate, seats, lights, sound) in
+``status_cabin``, the body (doors, locks, windows, openings, tyres) in ``status_body``; energy,
+motion, the route, what is playing and the automations here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 
 from codriver.text import Bilingual
 from codriver.tools.base import Effect, ToolContext, Toolset, tool
-from codriver.tools.zones import PHRASES
-from codriver.vehicle.seats import SEATS, hvac_station, seat_branch
+from codriver.tools.status_body import BODY_ANSWERS
+from codriver.tools.status_cabin import CABIN_ANSWERS, Answer, num, set_temperature
+from codriver.tools.zones import PHRASES, Zone
 
 Topic = Literal[
     "set_temperature", "cabin_temperature", "outside_temperature", "battery", "range", "locks",
     "windows", "media", "navigation", "speed", "trunk", "doors", "sunroof", "automations",
+    "fan", "ac", "recirculation", "defrost_front", "defrost_rear", "seat_climate", "massage",
+    "recline", "headlights", "high_beam", "fog", "hazard", "dome", "ambient", "mirror_heat",
+    "volume", "wipers", "drive_mode", "hood", "frunk", "charge_port", "mirrors", "tyres",
 ]  # fmt: skip
 
 
 @tool("status")
-def vehicle_status(ctx: ToolContext, topic: Topic) -> Effect:
-    """Tell the occupant something about the car: temperatures, battery, range, locks, windows,
-    what is playing, the route or the speed.
+def vehicle_status(ctx: ToolContext, topic: Topic, zone: Zone | None = None) -> Effect:
+    """Tell the occupant something about the car: temperatures, climate, seats, lights, doors,
+    locks, windows, openings, tyres, battery, range, what is playing, the route or the speed.
 
     Args:
         topic: what the occupant asked about.
+        zone: the seat or row asked about, where the topic has one; omitted, the speaker's own
+            seat (or, for doors, locks and windows, all of them).
     """
-    answer: Bilingual = _ANSWERS[topic](ctx)
+    answer: Bilingual = _ANSWERS[topic](ctx, zone)
     return Effect(answer=answer)
 
 
-def _num(ctx: ToolContext, path: str) -> str:
-    value = ctx.number(path)
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
-def _set_temperature(ctx: ToolContext) -> Bilingual:
-    value = _num(ctx, f"Vehicle.Cabin.HVAC.Station.{hvac_station(ctx.speaker)}.Temperature")
-    return PHRASES.get("status.set_temperature", value=value)
-
-
-def _locks(ctx: ToolContext) -> Bilingual:
-    doors = [p for p in ctx.state if p.startswith("Vehicle.Cabin.Door.") and p.endswith("IsLocked")]
-    unlocked = [p for p in doors if ctx.state.get(p) is False]
-    return PHRASES.get("status.unlocked" if unlocked else "status.locked")
-
-
-def _windows(ctx: ToolContext) -> Bilingual:
-    open_ = [
-        s for s in SEATS if ctx.number(f"Vehicle.Cabin.Door.{seat_branch(s)}.Window.Position") > 0
-    ]
-    if not open_:
-        return PHRASES.get("status.windows_closed")
-    names = [PHRASES.get(f"window.{s}") for s in open_]
-    return PHRASES.get(
-        "status.windows_open",
-        windows=Bilingual(", ".join(n.en for n in names), "、".join(n.zh for n in names)),
-    )
-
-
-def _media(ctx: ToolContext) -> Bilingual:
+def _media(ctx: ToolContext, zone: Zone | None) -> Bilingual:
     artist = ctx.state.get("Vehicle.Cabin.Infotainment.Media.Played.Artist")
     track = ctx.state.get("Vehicle.Cabin.Infotainment.Media.Played.Track")
     query = ctx.state.get("Cockpit.Media.Query")
@@ -70,29 +51,14 @@ def _media(ctx: ToolContext) -> Bilingual:
     return PHRASES.get("status.no_media")
 
 
-def _navigation(ctx: ToolContext) -> Bilingual:
+def _navigation(ctx: ToolContext, zone: Zone | None) -> Bilingual:
     place = ctx.state.get("Cockpit.Navigation.Destination")
     if place:
         return PHRASES.get("status.navigation", place=place)
     return PHRASES.get("nav.no_route")
 
 
-def _open_or_closed(path: str, name: str) -> Callable[[ToolContext], Bilingual]:
-    def answer(ctx: ToolContext) -> Bilingual:
-        is_open = ctx.number(path) != 0
-        return PHRASES.get(
-            "status.is_open" if is_open else "status.is_closed", item=PHRASES.get(name)
-        )
-
-    return answer
-
-
-def _doors(ctx: ToolContext) -> Bilingual:
-    opened = [s for s in SEATS if ctx.state.get(f"Vehicle.Cabin.Door.{seat_branch(s)}.IsOpen")]
-    return PHRASES.get("status.doors_open" if opened else "status.doors_closed")
-
-
-def _automations(ctx: ToolContext) -> Bilingual:
+def _automations(ctx: ToolContext, zone: Zone | None) -> Bilingual:
     items = {
         kind: [str(t) for t in ctx.state.get(f"Cockpit.{kind}") or []]  # type: ignore[union-attr]
         for kind in ("Rules", "Reminders", "Timers")
@@ -105,31 +71,36 @@ def _automations(ctx: ToolContext) -> Bilingual:
     return Bilingual(en, zh)
 
 
-_ANSWERS: dict[str, Callable[[ToolContext], Bilingual]] = {
-    "automations": _automations,
-    "trunk": _open_or_closed("Vehicle.Body.Trunk.Rear.Position", "trunk.rear"),
-    "sunroof": _open_or_closed("Vehicle.Cabin.Sunroof.Position", "item.sunroof"),
-    "doors": _doors,
-    "set_temperature": _set_temperature,
-    "cabin_temperature": lambda ctx: PHRASES.get(
-        "status.cabin_temperature", value=_num(ctx, "Vehicle.Cabin.HVAC.AmbientAirTemperature")
-    ),
-    "outside_temperature": lambda ctx: PHRASES.get(
-        "status.outside_temperature", value=_num(ctx, "Vehicle.Exterior.AirTemperature")
-    ),
-    "battery": lambda ctx: PHRASES.get(
+def _battery(ctx: ToolContext, zone: Zone | None) -> Bilingual:
+    return PHRASES.get(
         "status.battery",
-        value=_num(ctx, "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed"),
+        value=num(ctx, "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed"),
         km=int(ctx.number("Vehicle.Powertrain.Range") / 1000),
+    )
+
+
+def _reading(key: str, path: str) -> Answer:
+    return lambda ctx, zone: PHRASES.get(key, value=num(ctx, path))
+
+
+_ANSWERS: dict[str, Answer] = {
+    **CABIN_ANSWERS,
+    **BODY_ANSWERS,
+    "automations": _automations,
+    "set_temperature": set_temperature,
+    "cabin_temperature": _reading(
+        "status.cabin_temperature", "Vehicle.Cabin.HVAC.AmbientAirTemperature"
     ),
-    "range": lambda ctx: PHRASES.get(
+    "outside_temperature": _reading(
+        "status.outside_temperature", "Vehicle.Exterior.AirTemperature"
+    ),
+    "battery": _battery,
+    "range": lambda ctx, zone: PHRASES.get(
         "status.range", km=int(ctx.number("Vehicle.Powertrain.Range") / 1000)
     ),
-    "locks": _locks,
-    "windows": _windows,
     "media": _media,
     "navigation": _navigation,
-    "speed": lambda ctx: PHRASES.get("status.speed", value=_num(ctx, "Vehicle.Speed")),
+    "speed": _reading("status.speed", "Vehicle.Speed"),
 }
 
 STATUS_TOOLS = Toolset("status", (vehicle_status,))

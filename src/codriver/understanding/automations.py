@@ -81,6 +81,8 @@ def plan_rule(
          if tokens[i].kind == "number"),
         None,
     )  # fmt: skip
+    if trigger in _COMPARATORS and value_at is None:
+        return None  # "when we're going home": no threshold, no rule
     chinese = any("\u4e00" <= ch <= "\u9fff" for ch in tokens[trigger_at].text)
     if not marked and not (chinese and trigger in _COMPARATORS and value_at is not None):
         return None  # "车速超过八十就…" marks itself; "switch over to 94.7" is no rule
@@ -90,8 +92,9 @@ def plan_rule(
         if value_at + 1 < len(tokens) and tokens[value_at + 1].ids("unit"):
             condition.add(value_at + 1)
     rest = [t for i, t in enumerate(tokens) if i not in condition]
-    warn = any(t.has("action", "warn") for t in rest)
-    action = understand([t for t in rest if not t.has("action", "warn")])
+    alerts = [t for t in rest if t.has("action", "warn") or t.has("action", "remind")]
+    warn = bool(alerts)  # "…就提醒我": a warning when it comes true
+    action = understand([t for t in rest if t not in alerts])
     if not action.calls and not warn:
         return None
     value = tokens[value_at].number if value_at is not None else None

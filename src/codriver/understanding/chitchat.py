@@ -16,13 +16,14 @@ FALLBACK = Bilingual(
 
 
 @cache
-def _topics() -> list[tuple[tuple[str, ...], Bilingual]]:
+def _topics() -> list[tuple[tuple[str, ...], Bilingual, bool]]:
     res = resources.files("codriver.understanding").joinpath("data/chitchat.yaml")
     raw = load_yaml(res.read_text("utf-8"))
     return [
         (
             tuple(str(p).lower() for p in item["phrases"]),
             Bilingual.from_mapping(item["reply"], f"chitchat.yaml: {name}"),
+            bool(item.get("whole", False)),
         )
         for name, item in raw.items()
     ]
@@ -30,7 +31,12 @@ def _topics() -> list[tuple[tuple[str, ...], Bilingual]]:
 
 def chitchat(text: str) -> Bilingual | None:
     """The reply to small talk in ``text`` (lowered), or None when it is not small talk."""
-    for phrases, reply in _topics():
+    for phrases, reply, _ in _topics():
         if any(p in text for p in phrases):
             return reply
     return None
+
+
+def asks_for_talk(text: str) -> bool:
+    """Whether ``text`` (lowered) asks for talk — a joke, a story — rather than for the car."""
+    return any(whole and any(p in text for p in phrases) for phrases, _, whole in _topics())

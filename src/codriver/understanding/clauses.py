@@ -25,6 +25,7 @@ def fill(template: Frame, frame: Frame, text: str) -> Frame:
         modes=frame.modes or template.modes,
         query=frame.query or free_text(frame, text) or template.query,
         zones=frame.zones or template.zones,
+        actions=frame.actions or template.actions,
     )
 
 
@@ -32,6 +33,16 @@ def free_text(frame: Frame, text: str) -> str | None:
     if frame.free is None:
         return None
     return trim_query(text[frame.free[0] : frame.free[1]], load_lexicon().query_words) or None
+
+
+def name_from_free_text(frame: Frame, device: str | None, text: str) -> None:
+    """ "调到FM101.7", "some classical music would be nice": what to play, said without a verb;
+    "到苏州有多少公里": the place a trip question is about, said before the question."""
+    if frame.query:
+        return
+    verbless = frame.action in (None, "set", "on", "remember")
+    if (device in ("media", "profile") and verbless) or frame.action == "trip":
+        frame.query = free_text(frame, text)
 
 
 def borrow_name(frame: Frame, before: Frame, text: str) -> None:
@@ -54,14 +65,6 @@ def topic(frame: Frame) -> bool:
 def reason(frame: Frame) -> bool:
     """A clause that states a need and asks for nothing itself."""
     return bool(frame.needs) and not frame.actions and not frame.has_value
-
-
-def asks(frame: Frame) -> bool:
-    """Whether the frame is a question about a device's state rather than a request."""
-    if frame.has_value:
-        return False
-    strong = [a for a in frame.actions if a != "set"]
-    return frame.asks_status or (frame.question and not strong)
 
 
 def cues_only(frame: Frame) -> bool:
@@ -93,6 +96,11 @@ def inherit(frame: Frame, previous: Frame | None) -> Frame:
     but "don't …, just the fan" asks for the opposite of what was refused."""
     if previous is None or frame.actions or frame.has_value:
         return frame
+    zones = [z for z in frame.zones if z != "mine" or not frame.unknown]
+    if not (frame.device or zones or frame.deictic or frame.modes or frame.qual or frame.cues):
+        return frame  # "…, I'm fine", "…，我眯一会儿": nothing named, nothing to do again
+    if "negation" in previous.cues and "only" not in frame.cues:
+        return frame  # what was refused is not asked for again
     if "only" in frame.cues and "negation" in previous.cues:
         return replace(frame, actions=("on",))
     if "only" in frame.cues and direction(previous) == "down":

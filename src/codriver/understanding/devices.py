@@ -13,7 +13,7 @@ from codriver.yamlfile import load_yaml
 
 KINDS = (
     "switch", "level", "position", "mode", "sunroof", "wipers", "media", "navigation", "phone",
-    "gear", "status", "automation", "trip", "profile", "nearby",
+    "gear", "status", "automation", "trip", "profile", "nearby", "absent",
 )  # fmt: skip
 
 
@@ -62,6 +62,8 @@ class DeviceSpec:
     part_of: str | None = None
     zones: tuple[str, ...] = ()
     down_reclines: bool = False
+    needs_verb: bool = False
+    """Named alone ("the trunk"), it is asked about, not opened: guessing could be the opposite."""
 
 
 def _ref(raw: object, where: str) -> ToolRef | None:

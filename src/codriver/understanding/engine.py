@@ -10,17 +10,17 @@ from dataclasses import dataclass, field, replace
 
 from codriver.assistant.plan import Plan, ToolCall, TurnContext, Utterance
 from codriver.text import Bilingual
+from codriver.understanding.asking import REPLIES, AskingMixin
 from codriver.understanding.automations import plan_rule, plan_timing
 from codriver.understanding.chitchat import FALLBACK, chitchat
 from codriver.understanding.clauses import (
-    asks,
     awaited,
     borrow_name,
     cues_only,
     fill,
-    free_text,
     inherit,
     join,
+    name_from_free_text,
     reason,
     strongest,
     sync,
@@ -28,12 +28,13 @@ from codriver.understanding.clauses import (
 )
 from codriver.understanding.devices import load_devices
 from codriver.understanding.dialogue import DialogueMixin, amend
-from codriver.understanding.frames import OPEN_SLOT, Frame, build_frames
+from codriver.understanding.frames import Frame, build_frames
 from codriver.understanding.inference import InferenceMixin
 from codriver.understanding.lexicon import Token, load_lexicon, lower
 from codriver.understanding.needs import remedy_for
 from codriver.understanding.questions import ask_for
 from codriver.understanding.resolve import Need, Scope, resolve
+from codriver.understanding.sentence import OPEN_SLOT, Reading, read_sentences
 
 
 @dataclass
@@ -46,6 +47,10 @@ class Interpretation:
     devices: list[str | None] = field(default_factory=list)
     ambiguous: list[str] = field(default_factory=list)
     offer: list[ToolCall] = field(default_factory=list)
+    reading: Reading = field(default_factory=Reading)
+    """What kind of sentence each clause is (``sentence.py``)."""
+    asides: list[Bilingual] = field(default_factory=list)
+    """What to say when nothing else is done or said: why a clause was left alone."""
 
 
 @dataclass
@@ -56,7 +61,7 @@ class _Memory:
     awaiting: tuple[Frame, str, str] | None = None
 
 
-class LocalBrain(InferenceMixin, DialogueMixin):
+class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
     """The default brain: no network, no model, the same answer every time."""
 
     def __init__(self) -> None:
@@ -70,20 +75,28 @@ class LocalBrain(InferenceMixin, DialogueMixin):
 
     def understand(self, utterance: Utterance, context: TurnContext) -> Interpretation:
         text = lower(utterance.text)
-        tokens = self.lexicon.scan(text)
-        frames = self._frames(tokens, utterance.text)
-        result = Interpretation(utterance.lang, frames, Plan("silent"))
-        automation = plan_timing(tokens, utterance.text) or plan_rule(
-            tokens, utterance.text, lambda part: self._later(part, utterance, context)
-        )
-        if automation is not None:
-            result.plan = automation
-            return result
-        result.plan = self._plan(utterance, context, frames, text, result)
+        scanned = self.lexicon.scan(text)
+        reading = read_sentences(text, scanned)
+        tokens = reading.unmasked(scanned)  # an insult asks for nothing ("go to hell")
+        frames = self._frames(tokens, utterance.text, reading)
+        result = Interpretation(utterance.lang, frames, Plan("silent"), reading=reading)
+        automation = None
+        if reading.kind != "question":
+            automation = plan_timing(tokens, utterance.text) or plan_rule(
+                tokens, utterance.text, lambda part: self._later(part, utterance, context)
+            )
+        plan = automation or self._plan(utterance, context, frames, text, result)
+        result.plan = replace(plan, sentence=reading.kind)
         return result
 
-    def _frames(self, tokens: list[Token], text: str) -> list[Frame]:
-        return build_frames(tokens, text, self.parts, self.lexicon.query_words)
+    def _frames(
+        self, tokens: list[Token], text: str, reading: Reading | None = None
+    ) -> list[Frame]:
+        frames = build_frames(tokens, text, self.parts, self.lexicon.query_words)
+        for frame in frames:
+            frame.sentence = reading.at(frame.at) if reading is not None else None
+            frame.question = frame.sentence is not None and frame.sentence.kind == "question"
+        return frames
 
     def _later(self, tokens: list[Token], utterance: Utterance, context: TurnContext) -> Plan:
         """The plan for part of an utterance, to be carried out later (a rule's action)."""
@@ -105,7 +118,7 @@ class LocalBrain(InferenceMixin, DialogueMixin):
     ) -> Plan:
         words = sum(f.words for f in frames) or 1
         confidence = 1.0 - sum(f.unknown for f in frames) / words
-        answer = self._answer_pending(ctx, frames)
+        answer = None if result.reading.kind == "question" else self._answer_pending(ctx, frames)
         if answer is not None:
             return answer
         scope = Scope(ctx.state, utt.speaker)
@@ -118,6 +131,13 @@ class LocalBrain(InferenceMixin, DialogueMixin):
         frames = asking_about_trip(frames)
         reasons: list[Frame] = []
         for index, frame in enumerate(frames):
+            if frame.question:  # "开到苏州的话，到了还剩多少电": the place is named before
+                frame = _completed(frame, frames[index - 1] if index else None, None, utt.text)
+            kept = self._by_kind(frame, previous, utt, scope, says, acted, result)
+            if kept is not None:
+                calls.extend(kept)  # a question's look-up, or nothing for talk that asks nothing
+                previous = frame if frame.device else previous
+                continue
             if topic(frame) and any(not f.device and f.actions for f in frames[index + 1 :]):
                 previous = frame  # "后视镜上全是水珠，加热一下": the device, then what to do
                 continue
@@ -137,6 +157,8 @@ class LocalBrain(InferenceMixin, DialogueMixin):
                 frame_calls = self._frame(frame, previous, utt, scope, says, needs, acted, result)
             calls.extend(frame_calls)
             previous = frame if frame.device or frame.actions else previous
+        if any(c.abuse for c in result.reading.clauses):
+            result.asides.append(REPLIES.get("abuse"))
         if not calls:
             for frame in reasons:
                 calls.extend(self._frame(frame, None, utt, scope, says, needs, acted, result))
@@ -176,12 +198,42 @@ class LocalBrain(InferenceMixin, DialogueMixin):
             return Plan("ask", say=ask_for(need), confidence=confidence)
         if says:
             return Plan("answer", say=join(says), confidence=confidence)
+        if result.asides:
+            return Plan("answer", say=result.asides[0], confidence=confidence)
         talk = chitchat(text)
         if talk is not None:
             return Plan("answer", say=talk, confidence=confidence)
         if frames and all(cues_only(f) for f in frames) and any("no" in f.cues for f in frames):
             return Plan("decline", confidence=confidence)
         return Plan("not_understood", say=FALLBACK, confidence=min(confidence, 0.3))
+
+    def _by_kind(
+        self,
+        frame: Frame,
+        previous: Frame | None,
+        utt: Utterance,
+        scope: Scope,
+        says: list[Bilingual],
+        acted: list[tuple[Frame, str, list[ToolCall]]],
+        result: Interpretation,
+    ) -> list[ToolCall] | None:
+        """What the clause's kind makes of the frame: a question's look-up; nothing for talk
+        about elsewhere, chitchat, nonsense or a request for later; None for a request, which
+        the devices then carry out."""
+        clause = frame.sentence
+        if clause is None:
+            return None
+        if clause.kind == "question":
+            return self._ask(frame, previous, utt, scope, result.asides, acted)
+        if clause.later:
+            if REPLIES.get("later") not in says:
+                says.append(REPLIES.get("later"))  # "once we're going 120 …": not now
+            return []
+        if clause.kind in ("command", "need") or (clause.kind == "nonsense" and not clause.abuse):
+            return None  # unknown words may still answer a question the engine asked
+        if clause.kind == "elsewhere":
+            result.asides.append(REPLIES.get("elsewhere"))
+        return []
 
     def _answer_pending(self, ctx: TurnContext, frames: list[Frame]) -> Plan | None:
         """A yes or no to the question pending ("yes, take me there", "不用了，我自己找"), or a
@@ -214,6 +266,11 @@ class LocalBrain(InferenceMixin, DialogueMixin):
     ) -> list[ToolCall]:
         negated = "negation" in frame.cues and "only" not in frame.cues
         if negated and (frame.actions or frame.has_value or frame.needs):
+            result.asides.append(REPLIES.get("leave_it"))  # "never open the sunroof"
+            return []
+        absent = frame.device and self.devices[frame.device].kind == "absent"
+        if frame.needs and absent and not frame.actions:
+            says.append(_absent(str(frame.device)))  # "屏幕太亮了": the screen, not the cabin
             return []
         if frame.needs and not (frame.device and frame.actions) and not frame.question:
             return _remedy(frame, utt, scope, says, result)
@@ -221,16 +278,14 @@ class LocalBrain(InferenceMixin, DialogueMixin):
         if frame.action in OPEN_SLOT and not frame.query and frame.modes:
             frame.actions = tuple(a for a in frame.actions if a not in OPEN_SLOT)  # "go to eco"
         device = self._device(frame, previous, utt, scope)
-        _name_from_free_text(frame, device, utt.text)
-        if device is not None and asks(frame):
-            topic = self.devices[device].status
-            if topic is not None:
-                acted.append((frame, device, []))
-                return [ToolCall("vehicle_status", {"topic": topic})]
+        name_from_free_text(frame, device, utt.text)
         result.devices.append(device)
         if device is None:
             if frame.has_value or frame.actions:
                 result.ambiguous.append("device")
+            return []
+        if self.devices[device].kind == "absent":
+            says.append(_absent(device))  # "dim the screen": declined by name, not misread
             return []
         if "sync" in frame.actions and device == "temperature":
             resolved: list[ToolCall] | Need = sync(frame, scope)
@@ -241,6 +296,11 @@ class LocalBrain(InferenceMixin, DialogueMixin):
             return []
         acted.append((frame, device, resolved))
         return resolved
+
+
+def _absent(device: str) -> Bilingual:
+    key = f"absent.{device}"
+    return REPLIES.get(key) if key in REPLIES else REPLIES.get("absent")
 
 
 def _completed(
@@ -264,16 +324,6 @@ def _remedy(
     if say is not None:
         says.append(say)
     return calls
-
-
-def _name_from_free_text(frame: Frame, device: str | None, text: str) -> None:
-    """ "调到FM101.7", "some classical music would be nice": what to play, said without a verb;
-    "到苏州有多少公里": the place a trip question is about, said before the question."""
-    if frame.query:
-        return
-    verbless = frame.action in (None, "set", "on", "remember")
-    if (device in ("media", "profile") and verbless) or frame.action == "trip":
-        frame.query = free_text(frame, text)
 
 
 def _unique(calls: list[ToolCall]) -> list[ToolCall]:
@@ -302,11 +352,14 @@ def asking_about_trip(frames: list[Frame]) -> list[Frame]:
     trips = [f for f in frames if "trip" in f.actions or "navigate" in f.actions]
     if not any("trip" in f.actions for f in frames) or len(trips) < 2:
         return frames
+    asked = next(f for f in frames if "trip" in f.actions)
     merged = replace(
         trips[0],
         actions=("trip",),
         query=next((f.query for f in trips if f.query), None),
         cues=set().union(*(f.cues for f in trips)),
+        sentence=asked.sentence,
+        question=asked.question,
     )
     rest = [f for f in frames if f not in trips]
     return [merged, *rest]

@@ -7,11 +7,12 @@ action after "turn on the A/C", a second number after "driver 23").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from codriver.understanding.lexicon import QueryWords, Token
+from codriver.understanding.sentence import OPEN_SLOT, Clause
 
-OPEN_SLOT = ("play", "navigate", "call", "add_stop", "trip", "nearby")
 _WEAK_ACTIONS = ("set",)
 
 
@@ -31,7 +32,14 @@ class Frame:
     cues: set[str] = field(default_factory=set)
     deictic: bool = False
     question: bool = False
-    asks_status: bool = False
+    """A question about the state (decided by ``sentence.py`` for the clause it is in)."""
+    asked: tuple[str, ...] = ()
+    """What question words asked about ("temperature" for "how hot", "几度")."""
+    sentence: Clause | None = None
+    at: int = -1
+    """Where in the utterance the frame's first word starts."""
+    duration: bool = False
+    """It holds a duration ("20 minutes"): a time, never a value for a device."""
     free: tuple[int, int] | None = None
     query: str | None = None
     raw_spans: list[tuple[int, int]] = field(default_factory=list)
@@ -68,6 +76,7 @@ class Frame:
 
 
 _PARTICLES = {"up", "down", "往上", "往下"}
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 def build_frames(
@@ -90,9 +99,17 @@ def build_frames(
                 frame.cues.add("more")
             i += 1
             continue
+        if frame.at < 0:
+            frame.at = token.start
+        if token.kind == "number" and _timed(tokens, i):
+            frame.duration = True  # "过30分钟", "in 20 minutes": when, not how much
+            frame.words += 2
+            i += 2
+            continue
         if token.kind == "number":
             if frame.number is not None:
                 frame = _close(frames, frame, inherit=True)
+                frame.at = token.start
             frame.number = token.number
             frame.words += 1
             _widen(frame, token)
@@ -104,9 +121,12 @@ def build_frames(
         else:
             if not _keeps_name(token):
                 frame.raw_spans.clear()
+            if i and tokens[i - 1].kind == "number" and token.ids("unit"):
+                token = _unit_only(token)  # "25 degrees": the number's unit, not a device
             opened = _apply(frame, token, whole_of)
             if opened is not None:
                 frame = _close(frames, frame)
+                frame.at = token.start
                 _apply(frame, token, whole_of)
             slot = next((a for a in frame.actions if a in OPEN_SLOT), None)
             if slot is not None and frame.query is None and token.ids("action"):
@@ -118,6 +138,15 @@ def build_frames(
     else:
         _close(frames, frame)
     return frames
+
+
+def _timed(tokens: list[Token], i: int) -> bool:
+    """A number followed by a unit of time."""
+    return i + 1 < len(tokens) and bool(tokens[i + 1].ids("time"))
+
+
+def _unit_only(token: Token) -> Token:
+    return replace(token, tags=tuple(t for t in token.tags if t.kind == "unit"))
 
 
 def _cues_only(frame: Frame) -> bool:
@@ -220,9 +249,9 @@ def _apply_marks(frame: Frame, token: Token) -> None:
     frame.cues.update(token.ids("dialogue"))
     if token.has("deictic"):
         frame.deictic = True
-    if token.has("question"):
-        frame.question = True
-        frame.asks_status = frame.asks_status or "status" in token.ids("question")
+    frame.asked = (*frame.asked, *(q for q in token.ids("question") if q not in frame.asked))
+    if token.has("time", "half_hour"):
+        frame.duration = True
 
 
 def _apply_values(frame: Frame, token: Token) -> None:
@@ -237,6 +266,8 @@ def _apply_values(frame: Frame, token: Token) -> None:
             continue
         frame.unit = frame.unit or unit
     for color in token.ids("color"):
+        if _CJK_CHAR.fullmatch(token.text) and not (frame.device or frame.actions):
+            continue  # one character alone is often part of a name ("小红", "红颜")
         frame.color = color
     frame.modes.extend(token.ids("mode"))
 

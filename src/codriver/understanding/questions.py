@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from codriver.text import Bilingual
+from codriver.text import Bilingual, PhraseBook
 from codriver.understanding.resolve import Need
+
+_REPLIES = PhraseBook.load("codriver.understanding", "data/replies.yaml")
 
 _QUESTIONS = {
     "value": Bilingual("To what setting?", "调到多少呢？"),
@@ -18,4 +20,7 @@ _TEMPERATURE = Bilingual("What temperature would you like?", "要调到多少度
 def ask_for(need: Need) -> Bilingual:
     if need.slot == "value" and need.device == "temperature":
         return _TEMPERATURE
+    if need.slot == "action":
+        key = f"ask_action.{need.device}"
+        return _REPLIES.get(key if key in _REPLIES else "ask_action")
     return _QUESTIONS.get(need.slot, _QUESTIONS["value"])

@@ -86,8 +86,21 @@ def action_for(frame: Frame, kind: str) -> str | None:
 
 
 def resolve(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    if _verbless(frame, spec):
+        return Need("action", spec.name)
     handler = _HANDLERS[spec.kind]
     return handler(frame, spec, scope)
+
+
+def _verbless(frame: Frame, spec: DeviceSpec) -> bool:
+    """A thing that opens or locks, named without saying what to do with it — alone ("车门"),
+    or with a verb the engine does not know ("seal the windows", "bolt the doors") — where a
+    guess could do the opposite of what was meant. Asked, not guessed."""
+    if not spec.needs_verb:
+        return False
+    if frame.actions or frame.has_value or frame.qual not in (None, "little") or frame.modes:
+        return False  # "把后备箱弄一下": "一下" says how long, not what to do
+    return not frame.cues & {"more", "too", "correction", "undo"}
 
 
 def _polarity(frame: Frame) -> bool | None:

@@ -1,0 +1,256 @@
+"""What kind of sentence each part of an utterance is: the one place that decides.
+
+An utterance is cut into sentences (at ``. ? !``) and those into clauses (at clause breaks). Each
+clause is a **question** (answered from the state, never acted on), a **command**, a statement of
+**need** ("I'm freezing"), talk about something that is not this car (**elsewhere**: the home,
+someone else's car, a memory, another person's habits), **chitchat** (small talk, insults) or
+**nonsense**. A command said on a condition or for later that no rule or timer takes is marked
+``later``: it is declined, never carried out now.
+
+The words are data (``data/<lang>/sentence.yaml``); the structure is here: English fronts its
+question words, Chinese leaves them in place and asks with a final particle or an A-not-A verb
+("锁没锁"); a request to look ("check whether …", "帮我看看…") is a question; a question in
+form that asks for an action ("could you close the sunroof?", "…好不好") is a command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from codriver.assistant.plan import SentenceKind
+from codriver.understanding.chitchat import asks_for_talk, chitchat
+from codriver.understanding.lexicon import Token
+from codriver.understanding.sentence_words import Phrases, Words, sentence_words
+
+_SENTENCE_END = set(".?!;。？！；")
+OPEN_SLOT = ("play", "navigate", "call", "add_stop", "trip", "nearby")
+"""Verbs whose object is a name or a place: "导航到我家" goes home, it does not talk about it."""
+_ASKING_VERBS = ("trip", "nearby")
+_CONTENT = ("device", "action", "value", "mode", "color", "zone", "need")
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One clause: its kind, its character span and whether it asks for later."""
+
+    kind: SentenceKind
+    start: int
+    end: int
+    later: bool = False
+    """On a condition or after a delay ("once we're going 120 …", "过30分钟…")."""
+    abuse: bool = False
+    """It held an insult (masked out before the request was read)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The clauses of an utterance and the spans (insults) that carry no request."""
+
+    clauses: tuple[Clause, ...] = ()
+    masked: tuple[tuple[int, int], ...] = ()
+
+    def at(self, position: int) -> Clause | None:
+        """The clause a frame starting at ``position`` belongs to: the one that holds it, or —
+        when it starts in words with no kind of their own ("一会儿再|听") — the next one; None
+        when no clause follows (a bare "yes", "undo", "too")."""
+        return next((c for c in self.clauses if position < c.end), None)
+
+    @property
+    def kind(self) -> SentenceKind:
+        """The utterance's kind: a command or need where any clause is one; else a question;
+        else talk about elsewhere, chitchat or nonsense."""
+        kinds = [c.kind for c in self.clauses]
+        for kind in ("command", "need", "question", "elsewhere", "chitchat"):
+            if kind in kinds:
+                return kind  # type: ignore[return-value]
+        return "nonsense"
+
+    def unmasked(self, tokens: Iterable[Token]) -> list[Token]:
+        """The tokens outside the masked spans."""
+        return [t for t in tokens if not any(s <= t.start < e for s, e in self.masked)]
+
+
+def read_sentences(text: str, tokens: list[Token]) -> Reading:
+    """The clauses of lowered ``text`` (as scanned into ``tokens``) with their kinds."""
+    scan = _Scan(text, tokens, sentence_words())
+    insults = scan.find(scan.words.abuse, 0, len(text))
+    masked = list(insults)
+    clauses: list[Clause] = []
+    for start, end in _sentences(text, tokens):
+        inside = [t for t in tokens if start <= t.start < end]
+        tag = scan.words.ends.ends(text[start:end].rstrip(" 　.。!！;；,，、…"))
+        if tag is not None and any(c.isalnum() for c in text[start + tag[0] : start + tag[1]]):
+            masked.append((start + tag[0], start + tag[1]))  # "…, right?": no zone in it
+        carried = False  # a condition, or a delay said on its own, holds for what follows
+        for c_start, c_end in _clauses(inside, start, end):
+            part = [t for t in inside if c_start <= t.start < c_end]
+            abuse = any(c_start <= s < c_end for s, _ in insults)
+            kind = _clause(scan, part, c_start, c_end, masked, asked=tag is not None)
+            if kind is None and abuse:
+                kind = "chitchat"  # nothing but an insult
+            own = _later(scan, part, c_start, c_end)
+            requests = kind in ("command", "need")
+            if kind is not None:
+                late = requests and (own is not None or carried)
+                clauses.append(Clause(kind, c_start, c_end, late, abuse))
+            asks_for = any(t.ids("action") or t.ids("device") for t in part)
+            carried = carried or own == "condition" or (own is not None and not asks_for)
+    return Reading(tuple(clauses), tuple(masked))
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """The utterance as the classifier reads it: text, tokens, where words start, the words."""
+
+    text: str
+    tokens: list[Token]
+    words: Words
+
+    @property
+    def starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
+
+    def find(self, phrases: Phrases, start: int, end: int) -> list[tuple[int, int]]:
+        """Where ``phrases`` occur in ``[start, end)``, each beginning where a word does."""
+        return phrases.spans(self.text, [s for s in self.starts if start <= s < end], end)
+
+
+def _sentences(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for token in tokens:
+        if token.kind == "sep" and text[token.start : token.end] in _SENTENCE_END:
+            spans.append((start, token.end))
+            start = token.end
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _clauses(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    for token in tokens:
+        if token.kind == "sep" or token.has("sep"):
+            spans.append((start, token.end))
+            start = token.end
+    spans.append((start, end))
+    return [(s, e) for s, e in spans if s < e]
+
+
+def _clause(
+    scan: _Scan,
+    tokens: list[Token],
+    start: int,
+    end: int,
+    masked: list[tuple[int, int]],
+    *,
+    asked: bool,
+) -> SentenceKind | None:
+    """The clause's kind; None for one that says nothing of its own (a bare "yes", "undo")."""
+    live = [t for t in tokens if not any(s <= t.start < e for s, e in masked)]
+    content = [t for t in live if t.kind in ("raw", "number") or _has_content(t)]
+    if content or (asked and live):
+        return _kind(scan, live, start, end, asked)
+    return None
+
+
+def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -> SentenceKind:
+    words, text = scan.words, scan.text
+    verb = next((t.start for t in tokens if t.ids("action")), end)
+    if _elsewhere(scan, tokens, start, end):
+        return "elsewhere"
+    if any(set(t.ids("action")) & set(_ASKING_VERBS) for t in tokens):
+        return "question"  # "how far is it to …", "附近有没有停车场": verbs that only ask
+    if asks_for_talk(text[start:end]):
+        return "chitchat"  # "tell me a story about a dragon who plays music"
+    if any(s <= verb for s, _ in scan.find(words.embeds, start, end)):
+        return "question"  # "check whether the windows are closed", "帮我看看车门锁好了没有"
+    polite = bool(scan.find(words.request, start, end))
+    if not polite and (asked or _asks(scan, tokens, start, end)):
+        return "question"
+    if any(t.ids("need") for t in tokens) and not any(t.ids("action") for t in tokens):
+        return "need"
+    if any(_has_content(t) for t in tokens):
+        return "command"
+    return "chitchat" if chitchat(text[start:end]) is not None else "nonsense"
+
+
+def _asks(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
+    """A question of its own: a fronted question word, an in-place one that is no indefinite
+    ("来几首" asks nothing), or an A-not-A verb ("锁没锁")."""
+    words, text = scan.words, scan.text
+    lead = next((t.start for t in tokens if not _lead_filler(t)), end)
+    if words.opens.at(text, lead, end):
+        return True
+    asking = _within(tokens, lambda t: t.has("question"))  # "都有哪些": 哪些 inside the word
+    loose = words.indefinite.spans(text, _within(tokens, lambda t: not t.ids("device")), end)
+    for s, e in words.asks.spans(text, asking, end):
+        if not any(ls <= s and e <= le for ls, le in loose):
+            return True
+    if words.a_not_a is not None:
+        for match in words.a_not_a.finditer(text, start, end):
+            if match.group(1) not in words.negators:
+                return True
+    return False
+
+
+def _elsewhere(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
+    """Talk about another place, someone else's car, a memory, or someone else's habits. A verb
+    that takes a place or a name keeps its object ("导航到我家", "play what we heard yesterday")."""
+    words, text = scan.words, scan.text
+    verb = next((t.start for t in tokens if set(t.ids("action")) & set(OPEN_SLOT)), end)
+    if verb == end and scan.find(words.elsewhere, start, end):
+        return True
+    others = [(s, e) for s, e in scan.find(words.others, start, end) if s < verb]
+    if any(words.owned.at(text, e, end) for _, e in others):
+        return True  # "my mum's car", "我妈的车"
+    if any(s < verb for s, _ in scan.find(words.past, start, end)):
+        return True
+    return bool(others and scan.find(words.habit, start, end))
+
+
+def _later(scan: _Scan, tokens: list[Token], start: int, end: int) -> str | None:
+    """ "condition" for a clause said on a condition ("once …", "如果…", "…以后"); "delay" for
+    one said for later ("in 20 minutes", "过30分钟", "in a bit", "待会儿"); else None."""
+    polite = scan.find(scan.words.courtesy, start, end)
+    for token in tokens:
+        if token.ids("when") and not any(s <= token.start < e for s, e in polite):
+            return "condition"
+    if scan.find(scan.words.soon, start, end):
+        return "delay"
+    return "delay" if any(_delayed(scan, tokens, i) for i in range(len(tokens))) else None
+
+
+def _delayed(scan: _Scan, tokens: list[Token], i: int) -> bool:
+    """A duration at ``i`` ("20 minutes", "半小时") with a delay word right beside it."""
+    token = tokens[i]
+    if token.has("time", "half_hour"):
+        span = (token.start, token.end)
+    elif token.kind == "number" and i + 1 < len(tokens) and tokens[i + 1].ids("time"):
+        span = (token.start, tokens[i + 1].end)
+    else:
+        return False
+    before = scan.text[max(0, span[0] - 12) : span[0]].rstrip()
+    after = scan.text[span[1] : span[1] + 12].lstrip()
+    delay = scan.words.delay
+    return any(e == len(before) for _, e in delay.anywhere(before)) or any(
+        s == 0 for s, _ in delay.anywhere(after)
+    )
+
+
+def _within(tokens: list[Token], inside: Callable[[Token], bool]) -> list[int]:
+    """Where words start, and every position inside the words ``inside`` accepts ("放点什么":
+    the indefinite 点什么 begins inside 放点; never inside a device's name, "空调几度")."""
+    inner = [p for t in tokens if inside(t) for p in range(t.start + 1, t.end)]
+    return sorted({*(t.start for t in tokens), *inner})
+
+
+def _has_content(token: Token) -> bool:
+    return any(t.kind in _CONTENT for t in token.tags)
+
+
+def _lead_filler(token: Token) -> bool:
+    """Words before the first that counts: fillers, "ok", "so", "hey"."""
+    if token.kind != "tags":
+        return False
+    return all(t.kind in ("filler", "stop") or t.id in ("yes", "more") for t in token.tags)
