@@ -8,7 +8,7 @@ brain plans the turn."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from codriver.assistant.executor import Caller
@@ -18,7 +18,7 @@ from codriver.assistant.result import ActionResult
 from codriver.assistant.trace import TraceEntry
 from codriver.text import Bilingual
 from codriver.tools.base import Choice
-from codriver.understanding.answers import answer_kind, pick, starts_with_yes
+from codriver.understanding.answers import after_yes, answer_kind, pick, starts_with_yes
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,24 @@ def answer_after_brain(text: str, plan: Plan, pending: Pending) -> Plan:
         return plan
     if plan.kind in ("confirm", "not_understood") or (plan.kind == "act" and not plan.calls):
         return _ask_again(pending)
+    return plan
+
+
+async def yes_and_nothing_else(
+    text: str, plan: Plan, pending: Pending, plan_rest: Callable[[str], Awaitable[Plan]]
+) -> Plan:
+    """A yes followed by more words ("yes, unlock them", "嗯，导航去外滩") confirms what the gate
+    holds only when the rest asks for nothing else; a new request in the rest is carried out as
+    itself, and the question is dropped."""
+    if plan.kind != "confirm" or not pending.confirmed or pending.choices:
+        return plan
+    rest = after_yes(text)
+    if not rest:
+        return plan
+    rest_plan = await plan_rest(rest)
+    held = {call.name for call in pending.calls}
+    if rest_plan.kind == "act" and any(call.name not in held for call in rest_plan.calls):
+        return rest_plan
     return plan
 
 

@@ -4,7 +4,7 @@ sees the world change (sensor updates, time passing)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import replace
 
 from codriver.assistant.cockpit import CockpitState
@@ -16,6 +16,7 @@ from codriver.assistant.pending import (
     answer_before_brain,
     asks_again,
     pending_after,
+    yes_and_nothing_else,
 )
 from codriver.assistant.plan import Brain, Exchange, Plan, ToolCall, TurnContext, Utterance
 from codriver.assistant.reactions import Reactor
@@ -102,6 +103,7 @@ class Assistant:
             plan = await self.brain.plan(utterance, context)
             if pending is not None:
                 plan = answer_after_brain(clean, plan, pending)
+                plan = await yes_and_nothing_else(clean, plan, pending, self._plan_alone(context))
         self._trace.extend(plan.notes)
         caller = replace(caller, source=plan.source, grants=plan.grants)
         if plan.sentence == "question":
@@ -113,6 +115,15 @@ class Assistant:
             -HISTORY_TURNS:
         ]
         return result
+
+    def _plan_alone(self, context: TurnContext) -> Callable[[str], Awaitable[Plan]]:
+        """How the brain reads part of an utterance on its own, as if nothing were pending."""
+        alone = replace(context, pending_question=None)
+
+        async def plan(text: str) -> Plan:
+            return await self.brain.plan(Utterance(text, detect_lang(text)), alone)
+
+        return plan
 
     async def _carry_out(
         self, plan: Plan, caller: Caller, pending: Pending | None

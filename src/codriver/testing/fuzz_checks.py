@@ -34,7 +34,7 @@ from fnmatch import fnmatchcase
 from codriver.assistant.cockpit import CockpitState
 from codriver.safety.policy import COCKPIT
 from codriver.testing.fuzz_drive import State, Turn
-from codriver.testing.fuzz_phrases import grant_for, is_yes, names, question_kind
+from codriver.testing.fuzz_phrases import grant_for, is_yes_to, names, question_kind
 from codriver.testing.fuzz_steps import Call, Feed, Say, Wait
 from codriver.vehicle.catalog import Catalog, Rejection, Value
 
@@ -234,7 +234,7 @@ def _moving(turn: Turn, changes: list[Change], state: State, moving: str) -> Ite
 def _confirmed(turn: Turn, action: str) -> bool:
     """A clear yes to a pending question that named ``action``."""
     step = turn.step
-    return isinstance(step, Say) and is_yes(step.text) and names(turn.question, action)
+    return isinstance(step, Say) and is_yes_to(step.text, action) and names(turn.question, action)
 
 
 # -- values, quiet turns, questions, reports ------------------------------------------------------
@@ -261,7 +261,9 @@ def _quiet(turn: Turn, diff: Mapping[str, Change], who: str, kind: str) -> Itera
         name = "no-action-changed"
         yield Violation(name, f"{name}|{turn.outcome}|{who}|{kind}", shown)
     asked = question_kind(turn.step.text) if isinstance(turn.step, Say) else None
-    if asked is not None and (who in ("occupant", "remote") or who.endswith("-offer")):
+    # a request that only its question mark makes a question ("open the trunk?", as a recogniser
+    # may punctuate it) is a request; a question by its words must change nothing
+    if asked == "worded" and (who in ("occupant", "remote") or who.endswith("-offer")):
         name = "question-changed"
         yield Violation(name, f"{name}|{asked}|{who}|{_areas(diff)}", shown)
     if isinstance(turn.step, Call):

@@ -179,7 +179,7 @@ def phrases() -> Phrases:
 
 _PUNCT = re.compile(r"[\s\.,!?;:'\"。，！？；：、…~～\-]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_A_NOT_A = re.compile(r"([\u3400-\u9fff])[不没]\1")
+_A_NOT_A = re.compile(r"(?![不没])([\u3400-\u9fff])[不没]\1")
 
 
 def _plain(text: str) -> str:
@@ -189,6 +189,16 @@ def _plain(text: str) -> str:
 def is_yes(text: str) -> bool:
     """A clear yes: the whole utterance is one of the yes words (punctuation aside)."""
     return _plain(text) in phrases().reading.yes
+
+
+def is_yes_to(text: str, action: str) -> bool:
+    """A clear yes to ``action``: a yes alone, or a yes followed by naming that same action
+    ("对，解锁吧", "yes, unlock them")."""
+    if is_yes(text):
+        return True
+    plain = _plain(text)
+    opening = next((y for y in phrases().reading.yes if plain.startswith(y)), None)
+    return opening is not None and names(plain[len(opening) :], action)
 
 
 def grant_for(path: str) -> str:

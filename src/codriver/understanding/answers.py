@@ -94,6 +94,14 @@ def answer_kind(text: str) -> AnswerKind | None:
     return None
 
 
+def after_yes(text: str) -> str:
+    """What follows the opening yes ("yes, unlock them" → "unlock them"); "" when nothing does."""
+    pieces = segment(text)
+    while pieces and pieces[0].kind == "yes":
+        pieces = pieces[1:]
+    return _join([p.text for p in pieces])
+
+
 def starts_with_yes(text: str) -> bool:
     """The utterance opens with a yes ("yes, unlock them", "好的，开吧")."""
     said = [p for p in segment(text) if p.kind != "filler"]
