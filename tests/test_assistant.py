@@ -359,3 +359,17 @@ def test_time_passes_only_by_a_finite_positive_span(seconds: float) -> None:
     with pytest.raises(InputError):
         asyncio.run(assistant.advance(seconds))
     assert assistant.clock.now() == start
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("put a movie on the screen for me", "算了，还是24吧"), ("dim the screen", "no, 24")],
+)
+def test_a_correction_after_a_device_the_car_lacks_is_no_crash(first: str, second: str) -> None:
+    async def go() -> None:
+        assistant = offline_assistant()
+        await assistant.say(first, seat="rear_right")
+        turn = await assistant.say(second, seat="passenger")
+        assert turn.reply
+
+    asyncio.run(go())

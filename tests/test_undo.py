@@ -15,6 +15,7 @@ TEMP = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"
 CALL = "Cockpit.Phone.Call"
 REMOTE = Caller(source="remote", scopes=frozenset({"read", "cabin"}))
 SIDES = ("DriverSide", "PassengerSide")
+REMOTE_CABIN = Caller(source="remote", scopes=frozenset({"cabin"}), grants=frozenset({"cabin"}))
 
 
 @pytest.mark.parametrize(
@@ -75,5 +76,25 @@ def test_undoing_an_unlock_remotely_is_judged_as_unlocking() -> None:
         results = await assistant.executor.run([ToolCall("undo_last_change", {})], REMOTE)
         assert [r.status for r in results] == ["refused"]
         assert await assistant.read("Vehicle.Cabin.Door.Row1.DriverSide.IsLocked") is True
+
+    asyncio.run(go())
+
+
+@pytest.mark.parametrize(
+    ("said", "path"),
+    [("play some jazz", "Vehicle.Cabin.Infotainment.Media.Action"), ("call mum", CALL)],
+    ids=["media", "phone"],
+)
+def test_a_remote_undo_needs_the_grant_of_what_it_changes(said: str, path: str) -> None:
+    """Undo is a cabin tool, but putting back a song or a call is media's or phone's change."""
+
+    async def go() -> None:
+        assistant = offline_assistant()
+        await assistant.say(said)
+        before = await assistant.read(path)
+        results = await assistant.executor.run([ToolCall("undo_last_change", {})], REMOTE_CABIN)
+        assert [r.status for r in results] == ["refused"]
+        assert results[0].verdict is not None and results[0].verdict.rule == "not-granted"
+        assert await assistant.read(path) == before
 
     asyncio.run(go())

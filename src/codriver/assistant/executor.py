@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from codriver.assistant.cockpit import CockpitState
 from codriver.assistant.journal import UndoJournal
 from codriver.assistant.plan import ToolCall
+from codriver.assistant.reply import phrase
 from codriver.assistant.result import ActionResult, ActionStatus
 from codriver.safety.action import ProposedAction, Source, Verdict, Write
 from codriver.safety.policy import COCKPIT, SafetyPolicy
@@ -179,7 +180,7 @@ class Executor:
         verdict = self._gate(call, action, state)
         if isinstance(verdict, ActionResult):
             if verdict.status == "asked" and effect.confirm is None:  # a tool's own question
-                return replace(verdict, would=effect.done)  # names its actions already
+                return replace(verdict, would=_would(effect, action))  # names its actions
             return verdict
         return effect, verdict
 
@@ -289,3 +290,12 @@ def _plugin_action(
         grants=caller.grants,
         automation=caller.automation,
     )
+
+
+def _would(effect: Effect, action: ProposedAction) -> Bilingual | None:
+    """What a held action would do, to name in the question: what it says when done, and that
+    it unlocks where the car unlocks what it opens."""
+    unlocks = any(w.path.endswith(".IsLocked") and w.value is False for w in action.consequences)
+    if effect.done is None or not unlocks:
+        return effect.done
+    return phrase("unlocks", done=effect.done)

@@ -92,6 +92,10 @@ class TurnContext:
 
 
 class Brain(Protocol):
-    """Understands an utterance: the on-device engine, an LLM, or both."""
+    """Understands an utterance: the on-device engine, an LLM, or both.
+
+    A brain that plans for someone outside the cabin (the car's MCP server) also has
+    ``vet(plan, context) -> Plan``: the session passes through it the answers it takes itself
+    (a yes, an option picked), so that they are that someone's, within their rights."""
 
     async def plan(self, utterance: Utterance, context: TurnContext) -> Plan: ...

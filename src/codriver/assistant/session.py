@@ -97,8 +97,9 @@ class Assistant:
             dry_run=lambda call: self.executor.dry_run(call, caller),
         )
         plan = answer_before_brain(clean, pending) if pending is not None else None
-        if plan is not None and plan.kind == "confirm" and getattr(self.brain, "remote", False):
-            plan = None  # a yes is the occupant's alone: the remote brain answers for itself
+        vet = getattr(self.brain, "vet", None)  # a brain that speaks for someone outside the
+        if plan is not None and vet is not None:  # cabin judges the answers taken for it too
+            plan = vet(plan, context)
         if plan is None:
             plan = await self.brain.plan(utterance, context)
             if pending is not None:

@@ -58,15 +58,16 @@ class RemoteBrain:
     turns it down when it would use a tool the client has no grant for, or answer yes to the
     assistant's question (a confirmation is the occupant's alone)."""
 
-    remote = True
-    """It plans for someone outside the cabin: the session takes no yes from its turns."""
-
     def __init__(self, inner: Brain) -> None:
         self.inner = inner
 
     async def plan(self, utterance: Utterance, context: TurnContext) -> Plan:
+        return self.vet(await self.inner.plan(utterance, context), context)
+
+    def vet(self, plan: Plan, context: TurnContext) -> Plan:
+        """Any plan of this turn — the inner brain's, or an answer the session took itself (a
+        yes, an option picked) — as the client's: within its grants, and never a yes."""
         client = CURRENT.get()
-        plan = await self.inner.plan(utterance, context)
         if client is None:
             return Plan("answer", say=PHRASES.get("car.no_client"), source="remote")
         if plan.kind == "confirm":

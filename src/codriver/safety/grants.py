@@ -5,14 +5,13 @@ on a yes that only an occupant can give. The table is ``data/grants.yaml``."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fnmatch import fnmatchcase
 from functools import cache
-from importlib import resources
 from typing import Literal, get_args
-
-import yaml
 
 from codriver.safety.action import ProposedAction, Verdict
 from codriver.text import Bilingual
+from codriver.yamlfile import read_yaml
 
 Grant = Literal["read", "cabin", "media", "navigation", "phone", "say"]
 """``read``: signals and look-ups (the manual, the car's status); ``cabin``: climate, body, seats,
@@ -23,16 +22,23 @@ GRANTS: tuple[Grant, ...] = get_args(Grant)
 
 
 @cache
-def _table() -> tuple[dict[str, Grant], dict[str, Bilingual]]:
-    text = resources.files("codriver.safety").joinpath("data/grants.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
-    domains: dict[str, Grant] = {}
-    for domain, grant in raw["domains"].items():
-        if grant not in GRANTS:
-            raise ValueError(f"grants.yaml: {domain}: unknown grant {grant!r}")
-        domains[str(domain)] = grant
+def _table() -> tuple[dict[str, Grant], dict[str, Grant], dict[str, Bilingual]]:
+    raw = read_yaml("codriver.safety", "data/grants.yaml")
+    domains, paths = _grants(raw["domains"], "domain"), _grants(raw["paths"], "path")
     reasons = {k: Bilingual.from_mapping(v, f"grants.yaml: {k}") for k, v in raw["reasons"].items()}
-    return domains, reasons
+    return domains, paths, reasons
+
+
+def _grants(raw: Mapping[str, str], what: str) -> dict[str, Grant]:
+    for key, grant in raw.items():
+        if grant not in GRANTS:
+            raise ValueError(f"grants.yaml: {what} {key}: unknown grant {grant!r}")
+    return {str(k): v for k, v in raw.items()}  # type: ignore[misc]
+
+
+def path_grant(path: str) -> Grant:
+    """The grant a change to ``path`` needs, whichever tool makes it."""
+    return next(g for glob, g in _table()[1].items() if fnmatchcase(path, glob))
 
 
 def domain_grants() -> Mapping[str, Grant]:
@@ -45,11 +51,16 @@ def check_grants(action: ProposedAction) -> Verdict | None:
     yes of the tool's own asking; None when nothing here stands in the way."""
     if action.grants is None:
         return None
-    reasons = _table()[1]
+    reasons = _table()[2]
     needed = domain_grants().get(action.domain)
     if needed is None or needed not in action.grants:
         reason = reasons["not-granted"].format(tool=action.tool, grant=needed or "—")
         return Verdict("refuse", "not-granted", reason)
+    for write in action.effects:
+        needed = path_grant(write.path)
+        if needed not in action.grants:
+            reason = reasons["not-granted"].format(tool=action.tool, grant=needed)
+            return Verdict("refuse", "not-granted", reason)
     if action.question is not None and not action.confirmed:
         template, asked = reasons["occupant-only"], action.question
         reason = Bilingual(

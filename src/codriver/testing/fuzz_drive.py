@@ -132,6 +132,21 @@ class StepBrain:
             return await ScriptedBrain([_plan(step.plan)]).plan(utterance, context)
         return await self._remote(step, utterance, context)
 
+    def vet(self, plan: Plan, context: TurnContext) -> Plan:
+        """The session's own answers in a remote client's turn are vetted as the client's."""
+        step = self.step
+        if step is None or step.brain != "remote":
+            return plan
+        try:
+            from codriver.mcp.car import CURRENT, RemoteBrain
+        except ImportError:
+            return Plan("silent", source="remote")
+        token = CURRENT.set(ClientGrant(name="fuzz", grants=frozenset(step.grants)))  # type: ignore[arg-type]
+        try:
+            return RemoteBrain(self.engine).vet(plan, context)
+        finally:
+            CURRENT.reset(token)
+
     async def _remote(self, step: Say, utterance: Utterance, context: TurnContext) -> Plan:
         try:
             from codriver.mcp.car import CURRENT, RemoteBrain

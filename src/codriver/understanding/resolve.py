@@ -88,8 +88,8 @@ def action_for(frame: Frame, kind: str) -> str | None:
 def resolve(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
     if _verbless(frame, spec):
         return Need("action", spec.name)
-    handler = _HANDLERS[spec.kind]
-    return handler(frame, spec, scope)
+    handler = _HANDLERS.get(spec.kind)
+    return [] if handler is None else handler(frame, spec, scope)  # a device the car lacks: none
 
 
 def _verbless(frame: Frame, spec: DeviceSpec) -> bool:
