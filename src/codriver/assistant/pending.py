@@ -79,19 +79,23 @@ def answer_after_brain(text: str, plan: Plan, pending: Pending) -> Plan:
 async def yes_and_nothing_else(
     text: str, plan: Plan, pending: Pending, plan_rest: Callable[[str], Awaitable[Plan]]
 ) -> Plan:
-    """A yes followed by more words ("yes, unlock them", "嗯，导航去外滩") confirms what the gate
-    holds only when the rest asks for nothing else; a new request in the rest is carried out as
-    itself, and the question is dropped."""
+    """A yes followed by more words confirms what the gate holds only when the rest asks for
+    that same action ("yes, unlock them", "好的，解锁吧"); a new request in the rest is carried out
+    as itself and the question dropped ("嗯，导航去外滩"); anything else asks again."""
     if plan.kind != "confirm" or not pending.confirmed or pending.choices:
         return plan
     rest = after_yes(text)
     if not rest:
         return plan
     rest_plan = await plan_rest(rest)
+    if rest_plan.kind != "act" or not rest_plan.calls:
+        return _ask_again(pending)  # "yes, close it", "do it again": not plainly this yes
     held = {call.name for call in pending.calls}
-    if rest_plan.kind == "act" and any(call.name not in held for call in rest_plan.calls):
-        return rest_plan
-    return plan
+    if all(call in pending.calls for call in rest_plan.calls):
+        return plan  # the very calls held: "yes, unlock them"
+    if any(call.name in held for call in rest_plan.calls):
+        return _ask_again(pending)  # the same tool asked otherwise: which is it?
+    return rest_plan
 
 
 ASKED_AGAIN = TraceEntry("dialogue", "ask_again", {}, "asked", 0.0)

@@ -118,8 +118,9 @@ class Assistant:
         return result
 
     def _plan_alone(self, context: TurnContext) -> Callable[[str], Awaitable[Plan]]:
-        """How the brain reads part of an utterance on its own, as if nothing were pending."""
-        alone = replace(context, pending_question=None)
+        """How the brain reads part of an utterance on its own: nothing pending, nothing said
+        before it ("again" or "close it" alone name nothing)."""
+        alone = replace(context, pending_question=None, history=())
 
         async def plan(text: str) -> Plan:
             return await self.brain.plan(Utterance(text, detect_lang(text)), alone)

@@ -252,7 +252,8 @@ class Drive:
             if tool is None or tool.remote is not None or not client.allows(tool.domain):
                 return Turn(step, before, before, outcome="refused")
         scopes = frozenset(step.grants) if step.source == "remote" else frozenset()
-        caller = Caller("driver", "en", source=step.source, scopes=scopes)
+        grants = scopes if step.source == "remote" else None  # as the car's MCP server calls
+        caller = Caller("driver", "en", source=step.source, scopes=scopes, grants=grants)
         call = ToolCall(step.tool, _object(step.args))
         results, _ = await assistant.orchestrator.run([call], caller)
         actions = tuple((a.status, a.changes) for a in results)
