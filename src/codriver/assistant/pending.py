@@ -18,7 +18,13 @@ from codriver.assistant.result import ActionResult
 from codriver.assistant.trace import TraceEntry
 from codriver.text import Bilingual
 from codriver.tools.base import Choice
-from codriver.understanding.answers import after_yes, answer_kind, pick, starts_with_yes
+from codriver.understanding.answers import (
+    after_yes,
+    answer_kind,
+    pick,
+    refers_back,
+    starts_with_yes,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,8 @@ async def yes_and_nothing_else(
     rest = after_yes(text)
     if not rest:
         return plan
+    if refers_back(rest):
+        return _ask_again(pending)  # "do it again": which action that is, it does not say
     rest_plan = await plan_rest(rest)
     if rest_plan.kind != "act" or not rest_plan.calls:
         return _ask_again(pending)  # "yes, close it", "do it again": not plainly this yes

@@ -31,7 +31,8 @@ class Piece:
     """A stretch of the utterance and what it is: an answer word, a filler or something else."""
 
     kind: str
-    """``yes``, ``no``, ``cancel``, ``filler``, ``ordinal:N``, ``last``, ``pointing``, ``other``"""
+    """``yes``, ``no``, ``cancel``, ``filler``, ``back``, ``ordinal:N``, ``last``, ``pointing``,
+    ``other``"""
     text: str
 
 
@@ -39,7 +40,7 @@ class Piece:
 def _table() -> dict[str, str]:
     raw = read_yaml("codriver.understanding", "data/answers.yaml", plain=True)
     table: dict[str, str] = {}
-    for kind in ("filler", "yes", "no", "cancel"):  # later kinds win a phrase listed twice
+    for kind in ("filler", "back", "yes", "no", "cancel"):  # later kinds win a phrase twice
         for words in raw[kind].values():
             table.update({w.lower(): kind for w in words})
     for index, words in enumerate(raw["ordinals"]):
@@ -100,6 +101,11 @@ def after_yes(text: str) -> str:
     while pieces and pieces[0].kind == "yes":
         pieces = pieces[1:]
     return _join([p.text for p in pieces])
+
+
+def refers_back(text: str) -> bool:
+    """The utterance has a word that refers back ("again", "再来") instead of naming a thing."""
+    return any(p.kind == "back" for p in segment(text))
 
 
 def starts_with_yes(text: str) -> bool:
