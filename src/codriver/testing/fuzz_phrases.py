@@ -71,6 +71,7 @@ class Reading:
     clause_split: re.Pattern[str]
     yes: frozenset[str]
     yes_words: Mapping[Lang, tuple[str, ...]]
+    yes_tails: frozenset[str]
     names: Mapping[str, tuple[str, ...]]
 
 
@@ -137,6 +138,7 @@ def _reading(raw: Mapping[str, Any]) -> Reading:
         clause_split=re.compile("|".join(re.escape(s) for s in splits)),
         yes=frozenset(_plain(w) for lang in ("en", "zh") for w in raw["yes"][lang]),
         yes_words=_langs(raw["yes"]),
+        yes_tails=frozenset(_plain(w) for lang in ("en", "zh") for w in raw["yes_tails"][lang]),
         names={k: tuple(v) for k, v in raw["names"].items()},
     )
 
@@ -187,8 +189,13 @@ def _plain(text: str) -> str:
 
 
 def is_yes(text: str) -> bool:
-    """A clear yes: the whole utterance is one of the yes words (punctuation aside)."""
-    return _plain(text) in phrases().reading.yes
+    """A clear yes: the whole utterance is one of the yes words (punctuation aside), alone or
+    followed by a go-ahead ("行，去吧", "yes, go ahead")."""
+    reading, plain = phrases().reading, _plain(text)
+    if plain in reading.yes:
+        return True
+    head, _, tail = plain.partition(" ")
+    return head in reading.yes and tail.strip() in reading.yes_tails
 
 
 def is_yes_to(text: str, action: str) -> bool:

@@ -51,6 +51,12 @@ def _table() -> dict[str, str]:
 
 
 @cache
+def _leads() -> frozenset[str]:
+    raw = read_yaml("codriver.understanding", "data/answers.yaml", plain=True)
+    return frozenset(w.lower() for words in raw["lead"].values() for w in words)
+
+
+@cache
 def _longest() -> int:
     return max(len(_tokens(phrase)) for phrase in _table())
 
@@ -87,9 +93,11 @@ def segment(text: str) -> list[Piece]:
 
 def answer_kind(text: str) -> AnswerKind | None:
     """``yes``, ``no`` or ``cancel`` when the utterance is nothing but that answer."""
-    kinds = {p.kind for p in segment(text)} - {"filler"}
+    pieces = segment(text)
+    kinds = {p.kind for p in pieces} - {"filler"}
     if kinds == {"yes"}:
-        return "yes"
+        first = pieces[0]
+        return "yes" if first.kind == "yes" or first.text in _leads() else None
     if kinds and kinds <= {"no", "cancel"}:
         return "cancel" if "cancel" in kinds else "no"
     return None
