@@ -191,7 +191,8 @@ def _plain(text: str) -> str:
 def is_yes(text: str) -> bool:
     """A clear yes: the whole utterance is one of the yes words (punctuation aside), alone or
     followed by a go-ahead ("行，去吧", "yes, go ahead")."""
-    reading, plain = phrases().reading, _plain(text)
+    reading = phrases().reading
+    plain = re.sub(r"(\S)\1+", r"\1", _plain(text))  # a stutter ("去去去吧吧") is the word
     if plain in reading.yes:
         return True
     head, _, tail = plain.partition(" ")

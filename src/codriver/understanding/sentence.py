@@ -15,6 +15,7 @@ form that asks for an action ("could you close the sunroof?", "…好不好") is
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -71,6 +72,23 @@ class Reading:
         return [t for t in tokens if not any(s <= t.start < e for s, e in self.masked)]
 
 
+def _without_trailing_noise(clause: str) -> str:
+    """The clause without what a recogniser may leave after its last word: punctuation (but a
+    question mark), spaces, and digits or symbols that no word takes ("后排窗户关了没３．５"
+    ends with 没)."""
+    end = len(clause)
+    while (
+        end
+        and clause[end - 1] not in "?？"
+        and (
+            clause[end - 1] in " 　.。!！;；,，、…"
+            or unicodedata.category(clause[end - 1])[0] in "NPSZ"
+        )
+    ):
+        end -= 1
+    return clause[:end]
+
+
 def read_sentences(text: str, tokens: list[Token]) -> Reading:
     """The clauses of lowered ``text`` (as scanned into ``tokens``) with their kinds."""
     scan = _Scan(text, tokens, sentence_words())
@@ -79,7 +97,7 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
     clauses: list[Clause] = []
     for start, end in _sentences(text, tokens):
         inside = [t for t in tokens if start <= t.start < end]
-        tag = scan.words.ends.ends(text[start:end].rstrip(" 　.。!！;；,，、…"))
+        tag = scan.words.ends.ends(_without_trailing_noise(text[start:end]))
         if tag is not None and any(c.isalnum() for c in text[start + tag[0] : start + tag[1]]):
             masked.append((start + tag[0], start + tag[1]))  # "…, right?": no zone in it
         carried = False  # a condition, or a delay said on its own, holds for what follows
