@@ -326,3 +326,17 @@ def test_a_few_timers_due_at_once_are_each_read_out() -> None:
     due = run(assistant.advance(3600))
     assert due.reply.count("Time's up") == 3
     assert all(f"t{i}" in due.reply for i in range(3))
+
+
+def test_a_rule_an_llm_made_after_reading_a_look_up_is_asked_about() -> None:
+    """The turn's taint travels from the LLM's plan to the rule's creator: always asked."""
+    from codriver.assistant.plan import Plan
+    from codriver.testing import ScriptedBrain
+
+    def made(tainted: bool) -> str:
+        plan = Plan("act", (rule([CLOSE], "dark"),), source="llm", tainted=tainted)
+        assistant = offline_assistant(brain=ScriptedBrain([plan]))
+        return run(assistant.say("close the windows when it gets dark")).outcome
+
+    assert made(tainted=False) == "done"
+    assert made(tainted=True) == "asked"

@@ -46,6 +46,9 @@ class Plan:
     source: Source = "engine"
     """Who proposed the calls: the on-device engine or an LLM (the safety gate may treat them
     differently, and the trace says so)."""
+    tainted: bool = False
+    """The proposer read third-party or look-up text before proposing (an LLM after a look-up):
+    what it makes — a rule, a reminder — keeps that, and is always asked about."""
     grants: frozenset[str] | None = None
     """The grants of the outside agent whose turn this is (a remote MCP client's ``say``): the
     gate holds its calls, and the rules they make, to them. None for an occupant's turn."""

@@ -106,7 +106,7 @@ class Assistant:
                 plan = answer_after_brain(clean, plan, pending)
                 plan = await yes_and_nothing_else(clean, plan, pending, self._plan_alone(context))
         self._trace.extend(plan.notes)
-        caller = replace(caller, source=plan.source, grants=plan.grants)
+        caller = replace(caller, source=plan.source, grants=plan.grants, tainted=plan.tainted)
         if plan.sentence == "question":
             plan = await self._answers_only(plan, caller)
         actions = await self._carry_out(plan, caller, pending)

@@ -86,11 +86,13 @@ def _plan(result: AgentResult) -> Plan:
         say = ask if say is None else Bilingual(f"{say.en} {ask.en}", f"{say.zh}{ask.zh}")
     if result.calls:
         return Plan(
-            "act", tuple(result.calls), say, offer=tuple(result.held), source="llm", notes=notes
-        )
+            "act", tuple(result.calls), say, offer=tuple(result.held), source="llm",
+            notes=notes, tainted=result.tainted,
+        )  # fmt: skip
     if say is None:
         say = prompts.unavailable
-    return Plan("answer", say=say, offer=tuple(result.held), source="llm", notes=notes)
+    held = tuple(result.held)
+    return Plan("answer", say=say, offer=held, source="llm", notes=notes, tainted=result.tainted)
 
 
 def _said(result: AgentResult) -> Bilingual | None:
