@@ -128,6 +128,8 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         acted: list[tuple[Frame, str, list[ToolCall]]] = []
         previous: Frame | None = None
         awaiting, self.memory.awaiting = self.memory.awaiting, None
+        if any(f.device for f in frames):
+            awaiting = None  # an utterance that names its own device is no answer to the slot
         frames = asking_about_trip(frames)
         reasons: list[Frame] = []
         for index, frame in enumerate(frames):

@@ -72,21 +72,22 @@ class Reading:
         return [t for t in tokens if not any(s <= t.start < e for s, e in self.masked)]
 
 
+_NOISE = " 　.。!！;；,，、…零〇一二两三四五六七八九十百千万点"
+"""Spaces, stops and numerals that may trail a question's last word."""
+
+
 def _without_trailing_noise(clause: str) -> str:
-    """The clause without what a recogniser may leave after its last word: punctuation (but a
-    question mark), spaces, and digits or symbols that no word takes ("后排窗户关了没３．５"
-    ends with 没)."""
+    """The clause without what a recogniser may leave after its last word, for telling where it
+    ends: punctuation (but a question mark), spaces, numerals, digits and symbols
+    ("后排窗户关了没３．５", "…关了没二十二点五" end with 没)."""
     end = len(clause)
-    while (
-        end
-        and clause[end - 1] not in "?？"
-        and (
-            clause[end - 1] in " 　.。!！;；,，、…"
-            or unicodedata.category(clause[end - 1])[0] in "NPSZ"
-        )
-    ):
+    while end and clause[end - 1] not in "?？" and _noise(clause[end - 1]):
         end -= 1
     return clause[:end]
+
+
+def _noise(char: str) -> bool:
+    return char in _NOISE or unicodedata.category(char)[0] in "NPSZ"
 
 
 def read_sentences(text: str, tokens: list[Token]) -> Reading:
