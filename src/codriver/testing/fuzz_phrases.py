@@ -244,7 +244,11 @@ def question_kind(text: str) -> Literal["worded", "marked"] | None:
 
 
 def _asks(clause: str, reading: Reading, marked: bool) -> bool:
-    if _CJK.search(clause):
+    """A clause is read by the rules of the language most of its words are in: "can you
+    navigate to the Bund吗" is an English request with a Chinese particle."""
+    hanzi = len(_CJK.findall(clause))
+    english = len(re.findall(r"[A-Za-z]+", clause))
+    if hanzi and hanzi >= english:
         return _asks_zh(clause, reading, marked)
     return _asks_en(clause, reading, marked)
 

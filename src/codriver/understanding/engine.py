@@ -310,8 +310,9 @@ def _completed(
 ) -> Frame:
     """The clause with what it leaves to context filled in: the answer to a question the engine
     asked, or a place named in the clause before ("最近的洗手间在哪，带我过去")."""
-    if awaiting is not None and not frame.device and not frame.needs:
-        frame = fill(awaiting[0], frame, text)
+    answers = awaiting is not None and not frame.device and not frame.needs
+    if answers and "negation" not in frame.cues:  # "don't unlock the car" fills no slot
+        frame = fill(awaiting[0], frame, text)  # type: ignore[index]
     if frame.action in OPEN_SLOT and not frame.query and before is not None:
         borrow_name(frame, before, text)
     return frame

@@ -15,6 +15,7 @@ form that asks for an action ("could you close the sunroof?", "…好不好") is
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ class Reading:
         return [t for t in tokens if not any(s <= t.start < e for s, e in self.masked)]
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _NOISE = " 　.。!！;；,，、…零〇一二两三四五六七八九十百千万点"
 """Spaces, stops and numerals that may trail a question's last word."""
 
@@ -83,6 +85,11 @@ def _without_trailing_noise(clause: str) -> str:
     end = len(clause)
     while end and clause[end - 1] not in "?？" and _noise(clause[end - 1]):
         end -= 1
+    tail = end
+    while tail and clause[tail - 1].isascii() and clause[tail - 1].isalpha():
+        tail -= 1
+    if tail < end and tail and _CJK.match(clause[tail - 1]):
+        return _without_trailing_noise(clause[:tail])  # "…关上了没有inf": a slip after 没有
     return clause[:end]
 
 
