@@ -80,11 +80,14 @@ _NOISE = " 　.。!！;；,，、…零〇一二两三四五六七八九十百�
 
 def _without_trailing_noise(clause: str) -> str:
     """The clause without what a recogniser may leave after its last word, for telling where it
-    ends: punctuation (but a question mark), spaces, numerals, digits and symbols
-    ("后排窗户关了没３．５", "…关了没二十二点五" end with 没)."""
+    ends: punctuation (but a question mark), spaces, invisible characters, numerals, digits,
+    symbols and a stutter ("后排窗户关了没３．５", "…关了没二十二点五" and "…关了没有有有"
+    end with 没)."""
     end = len(clause)
     while end and clause[end - 1] not in "?？" and _noise(clause[end - 1]):
         end -= 1
+    while end > 1 and clause[end - 1] == clause[end - 2] and _CJK.match(clause[end - 1]):
+        end -= 1  # a stutter: "关了没有有有" ends with 没有
     tail = end
     while tail and clause[tail - 1].isascii() and clause[tail - 1].isalpha():
         tail -= 1
@@ -94,7 +97,7 @@ def _without_trailing_noise(clause: str) -> str:
 
 
 def _noise(char: str) -> bool:
-    return char in _NOISE or unicodedata.category(char)[0] in "NPSZ"
+    return char in _NOISE or unicodedata.category(char)[0] in "CNPSZ"
 
 
 def read_sentences(text: str, tokens: list[Token]) -> Reading:
