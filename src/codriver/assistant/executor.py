@@ -141,7 +141,28 @@ class Executor:
         args = tool.validate(call.args)
         if isinstance(args, ArgumentProblem):
             return ActionResult(call, "failed", Bilingual(args.message, args.message))
-        ctx = ToolContext(
+        effect = tool.run(self._context(caller, state, consult), args)
+        if effect.failed is not None:
+            return ActionResult(call, "failed", effect.failed)
+        if effect.refused is not None:
+            return ActionResult(call, "refused", effect.refused.reason, effect.refused)
+        if effect.choices:
+            return ActionResult(call, "asked", effect.answer, choices=effect.choices)
+        if not effect.writes and effect.after is None:
+            return ActionResult(call, "answered", effect.answer)
+        action = _action(tool, args, effect, caller, state, confirmed)
+        verdict = self._gate(call, action, state)
+        if isinstance(verdict, ActionResult):
+            if verdict.status == "asked" and effect.confirm is None:  # a tool's own question
+                return replace(verdict, would=_would(effect, action))  # names its actions
+            return verdict
+        return effect, verdict
+
+    def _context(
+        self, caller: Caller, state: dict[str, Value | None], consult: Consult | None
+    ) -> ToolContext:
+        """What a tool may know and use for ``caller``'s call."""
+        return ToolContext(
             state,
             caller.speaker,
             caller.lang,
@@ -154,35 +175,6 @@ class Executor:
             caller=caller,
             trial=lambda nested: self.trial(nested, caller, state),
         )
-        effect = tool.run(ctx, args)
-        if effect.failed is not None:
-            return ActionResult(call, "failed", effect.failed)
-        if effect.refused is not None:
-            return ActionResult(call, "refused", effect.refused.reason, effect.refused)
-        if effect.choices:
-            return ActionResult(call, "asked", effect.answer, choices=effect.choices)
-        if not effect.writes and effect.after is None:
-            return ActionResult(call, "answered", effect.answer)
-        action = ProposedAction(
-            tool=tool.name,
-            args=args,
-            writes=effect.writes,
-            speaker=caller.speaker,
-            source=caller.source,
-            scopes=caller.scopes,
-            confirmed=confirmed,
-            consequences=_consequences(effect, state),
-            domain=tool.domain,
-            grants=caller.grants,
-            automation=caller.automation,
-            question=effect.confirm,
-        )
-        verdict = self._gate(call, action, state)
-        if isinstance(verdict, ActionResult):
-            if verdict.status == "asked" and effect.confirm is None:  # a tool's own question
-                return replace(verdict, would=_would(effect, action))  # names its actions
-            return verdict
-        return effect, verdict
 
     async def _remote(
         self,
@@ -299,3 +291,29 @@ def _would(effect: Effect, action: ProposedAction) -> Bilingual | None:
     if effect.done is None or not unlocks:
         return effect.done
     return phrase("unlocks", done=effect.done)
+
+
+def _action(
+    tool: Tool,
+    args: Mapping[str, object],
+    effect: Effect,
+    caller: Caller,
+    state: dict[str, Value | None],
+    confirmed: bool,
+) -> ProposedAction:
+    """A built-in tool's call as the gate judges it: its writes and their consequences, and who
+    is behind it."""
+    return ProposedAction(
+        tool=tool.name,
+        args=args,
+        writes=effect.writes,
+        speaker=caller.speaker,
+        source=caller.source,
+        scopes=caller.scopes,
+        confirmed=confirmed,
+        consequences=_consequences(effect, state),
+        domain=tool.domain,
+        grants=caller.grants,
+        automation=caller.automation,
+        question=effect.confirm,
+    )
