@@ -74,7 +74,7 @@ class Reading:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_NOISE = " 　.。!！;；,，、…零〇一二两三四五六七八九十百千万点"
+_NOISE = " 　.。!！;；,，、…零〇一二两三四五六七八九十百千万亿点"
 """Spaces, stops and numerals that may trail a question's last word."""
 
 
