@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,8 @@ pytest.importorskip("mcp.client.stdio", reason="the [mcp] extra is not installed
 
 import httpx2
 import uvicorn
+from car_client import call, session
 from mcp import Client, StdioServerParameters
-from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult, TextContent
 
 from codriver.assistant.session import Assistant
@@ -70,24 +69,6 @@ def car(loop: asyncio.Runner, port: Any) -> Iterator[tuple[str, RecordingBus]]:
         await task
 
     loop.run(stop())
-
-
-@asynccontextmanager
-async def session(url: str, token: str | None) -> AsyncIterator[Client]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with (
-        httpx2.AsyncClient(headers=headers) as http,
-        Client(streamable_http_client(url, http_client=http)) as client,
-    ):
-        yield client
-
-
-def call(loop: asyncio.Runner, url: str, token: str, tool: str, **args: Any) -> CallToolResult:
-    async def go() -> CallToolResult:
-        async with session(url, token) as client:
-            return await client.call_tool(tool, args)
-
-    return loop.run(go())
 
 
 def text(result: CallToolResult) -> str:

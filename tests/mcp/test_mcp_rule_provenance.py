@@ -5,8 +5,8 @@ HTTP sessions to a parked car. A rule can never do later what its creator could 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -14,11 +14,8 @@ import pytest
 
 pytest.importorskip("mcp", reason="the [mcp] extra is not installed")
 
-import httpx2
 import uvicorn
-from mcp import Client
-from mcp.client.streamable_http import streamable_http_client
-from mcp.types import CallToolResult
+from car_client import call
 
 from codriver.assistant.executor import Caller
 from codriver.assistant.plan import ToolCall
@@ -70,24 +67,6 @@ def served(loop: asyncio.Runner, port: Any, assistant: Assistant) -> Iterator[st
     finally:
         server.should_exit = True
         loop.run(asyncio.wait_for(task, 10))
-
-
-@asynccontextmanager
-async def session(url: str, token: str) -> AsyncIterator[Client]:
-    headers = {"Authorization": f"Bearer {token}"}
-    async with (
-        httpx2.AsyncClient(headers=headers) as http,
-        Client(streamable_http_client(url, http_client=http)) as client,
-    ):
-        yield client
-
-
-def call(loop: asyncio.Runner, url: str, token: str, tool: str, **args: Any) -> CallToolResult:
-    async def go() -> CallToolResult:
-        async with session(url, token) as client:
-            return await client.call_tool(tool, args)
-
-    return loop.run(go())
 
 
 def rain_starts(loop: asyncio.Runner, assistant: Assistant) -> None:
