@@ -100,6 +100,8 @@ async def yes_and_nothing_else(
         return _ask_again(pending)  # "yes, close it", "do it again": not plainly this yes
     held = {call.name for call in pending.calls}
     if all(call in pending.calls for call in rest_plan.calls):
+        if rest_plan.confidence < 1.0:
+            return _ask_again(pending)  # "对，姐姐锁吧": a word guessed is no clear yes
         return plan  # the very calls held: "yes, unlock them"
     if any(call.name in held for call in rest_plan.calls):
         return _ask_again(pending)  # the same tool asked otherwise: which is it?

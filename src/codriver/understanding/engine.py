@@ -117,7 +117,7 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         result: Interpretation,
     ) -> Plan:
         words = sum(f.words for f in frames) or 1
-        confidence = 1.0 - sum(f.unknown for f in frames) / words
+        confidence = 1.0 - sum(f.unknown + f.heard for f in frames) / words  # words guessed
         answer = None if result.reading.kind == "question" else self._answer_pending(ctx, frames)
         if answer is not None:
             return answer

@@ -46,6 +46,8 @@ class Frame:
     """The run of unknown words just before the latest known one (a name before "a ring")."""
     words: int = 0
     unknown: int = 0
+    heard: int = 0
+    """Words known only by their sound (a guessed recognition slip)."""
 
     @property
     def action(self) -> str | None:
@@ -212,6 +214,7 @@ def _apply(frame: Frame, token: Token, whole_of: dict[str, str]) -> bool | None:
     if zones and frame.zones and frame.has_value and not devices and not actions:
         return True
     frame.words += 1
+    frame.heard += token.heard
     if devices and not frame.device:
         frame.device = devices[0]
     slot_verb = bool(set(actions) & set(OPEN_SLOT))

@@ -68,6 +68,8 @@ class Token:
     end: int
     tags: tuple[Tag, ...] = ()
     number: float | None = None
+    heard: bool = False
+    """Known only by its sound ("解索" heard as 解锁): a guess at a recognition slip."""
 
     def has(self, kind: str, ident: str | None = None) -> bool:
         return any(t.kind == kind and (ident is None or t.id == ident) for t in self.tags)
@@ -151,7 +153,9 @@ class Lexicon:
             assert choice is not None
             start, stop = seq[i][1], seq[i + choice.size - 1][2]
             piece = "|" if choice.kind == "sep" else text[start:stop]
-            tokens.append(Token(choice.kind, piece, start, stop, choice.tags, choice.number))
+            tokens.append(
+                Token(choice.kind, piece, start, stop, choice.tags, choice.number, choice.soundalike)
+            )
             i += choice.size
         return tokens
 
