@@ -154,7 +154,9 @@ class Lexicon:
             start, stop = seq[i][1], seq[i + choice.size - 1][2]
             piece = "|" if choice.kind == "sep" else text[start:stop]
             tokens.append(
-                Token(choice.kind, piece, start, stop, choice.tags, choice.number, choice.soundalike)
+                Token(
+                    choice.kind, piece, start, stop, choice.tags, choice.number, choice.soundalike
+                )
             )
             i += choice.size
         return tokens
