@@ -114,6 +114,9 @@ def test_what_a_remote_clients_rule_does_later_is_judged_by_its_grants() -> None
         ("when it rains, close the windows", None),
         ("how do I get to Marienplatz from here? just take me there", None),
         ("来几首周杰伦的歌", None),
+        ("不用不用 空调开到二十四度", None),  # a 不用 said twice is no 用不用
+        ("尾门关一下 lean the seat back 后备箱关上了没有", None),  # a request beside the question
+        ("后排窗户关了没 不用", None),
     ],
 )
 def test_questions_are_told_from_requests(text: str, kind: str | None) -> None:

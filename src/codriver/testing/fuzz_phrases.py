@@ -181,7 +181,11 @@ def phrases() -> Phrases:
 
 _PUNCT = re.compile(r"[\s\.,!?;:'\"。，！？；：、…~～\-]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_A_NOT_A = re.compile(r"(?![不没])([\u3400-\u9fff])[不没]\1")
+_A_NOT_A = re.compile(r"(?<![不没])(?![不没])([\u3400-\u9fff])[不没]\1")
+"""X不X, X没X ("锁没锁"), not a 不X said twice ("不用不用")."""
+_HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
+"""A space beside a Chinese character: a recogniser's pause between two sentences, or a switch
+of language ("尾门关一下 lean the seat back"); either way a clause break."""
 
 
 def _plain(text: str) -> str:
@@ -232,7 +236,8 @@ def question_kind(text: str) -> Literal["worded", "marked"] | None:
     question."""
     reading = phrases().reading
     whole = unicodedata.normalize("NFKC", text).strip()
-    clauses = [c.strip() for c in reading.clause_split.split(whole) if c.strip()]
+    parts = (p for c in reading.clause_split.split(whole) for p in _HAN_GAP.split(c))
+    clauses = [c.strip() for c in parts if c.strip()]
     if not clauses:
         return None
     ends = whole.endswith(reading.question_end)

@@ -96,6 +96,24 @@ def _without_trailing_noise(clause: str) -> str:
     return clause[:end]
 
 
+def _question_end(scan: _Scan, start: int, end: int) -> tuple[int, int] | None:
+    """Where the sentence's question ending is, relative to ``start``: at its end, or at the last
+    word that ends a question when nothing after it asks for anything ("后排窗户关了没负五": a
+    slip after 没 leaves the sentence a question; "关了吗放首歌" asks, then requests)."""
+    text = scan.text[start:end]
+    tag = scan.words.ends.ends(_without_trailing_noise(text))
+    if tag is not None:
+        return tag
+    for token in reversed([t for t in scan.tokens if start <= t.start < end]):
+        if token.ids("action") or token.ids("device") or token.ids("need"):
+            return None
+        cut = token.start - start
+        tag = scan.words.ends.ends(_without_trailing_noise(text[:cut])) if cut > 0 else None
+        if tag is not None:
+            return tag
+    return None
+
+
 def _noise(char: str) -> bool:
     return char in _NOISE or unicodedata.category(char)[0] in "CNPSZ"
 
@@ -106,9 +124,9 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
     insults = scan.find(scan.words.abuse, 0, len(text))
     masked = list(insults)
     clauses: list[Clause] = []
-    for start, end in _sentences(text, tokens):
+    for start, end in _asked_then_requested(scan, _sentences(text, tokens)):
         inside = [t for t in tokens if start <= t.start < end]
-        tag = scan.words.ends.ends(_without_trailing_noise(text[start:end]))
+        tag = _question_end(scan, start, end)
         if tag is not None and any(c.isalnum() for c in text[start + tag[0] : start + tag[1]]):
             masked.append((start + tag[0], start + tag[1]))  # "…, right?": no zone in it
         carried = False  # a condition, or a delay said on its own, holds for what follows
@@ -148,12 +166,30 @@ class _Scan:
 def _sentences(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     spans, start = [], 0
     for token in tokens:
-        if token.kind == "sep" and text[token.start : token.end] in _SENTENCE_END:
+        mark = text[token.start : token.end]
+        pause = mark == "." and "." in text[token.start - 1 : token.start] + text[token.end :][:1]
+        if token.kind == "sep" and mark in _SENTENCE_END and not pause:  # "...": a pause
             spans.append((start, token.end))
             start = token.end
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+def _asked_then_requested(scan: _Scan, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences, a question that ends inside one and a request after it apart: "车窗关了吗
+    放首歌" is heard as two (a recogniser often leaves out the question mark)."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        inside = [t for t in scan.tokens if start <= t.start < end]
+        for index, token in enumerate(inside[:-1]):
+            rest = inside[index + 1 :]
+            asks = scan.words.breaks.ends(scan.text[start : token.end]) is not None
+            if asks and any(t.ids("action") or t.ids("device") for t in rest):
+                out.append((start, token.end))
+                start = token.end
+        out.append((start, end))
+    return out
 
 
 def _clauses(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:

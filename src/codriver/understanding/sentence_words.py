@@ -70,6 +70,7 @@ def _ends_word(text: str, stop: int, end: int) -> bool:
 @dataclass(frozen=True, slots=True)
 class Words:
     ends: Phrases
+    breaks: Phrases
     opens: Phrases
     asks: Phrases
     embeds: Phrases
