@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from codriver.understanding.lexicon import QueryWords, Token
+from codriver.understanding.names import name_end, only_a_place_kind, starts_chinese
 from codriver.understanding.sentence import OPEN_SLOT, Clause
 
 _WEAK_ACTIONS = ("set",)
@@ -133,6 +134,9 @@ def build_frames(
             slot = next((a for a in frame.actions if a in OPEN_SLOT), None)
             if slot is not None and frame.query is None and token.ids("action"):
                 i = _take_query(tokens, i + 1, text, frame, slot, words)
+                if frame.query and i < len(tokens) and not _at_break(tokens[i]):
+                    frame = _close(frames, frame)  # "导航去外滩打开空调": a new request follows
+                    frame.at = tokens[i].start
                 continue
         i += 1
     if _cues_only(frame):
@@ -140,6 +144,10 @@ def build_frames(
     else:
         _close(frames, frame)
     return frames
+
+
+def _at_break(token: Token) -> bool:
+    return token.kind == "sep" or token.has("sep")
 
 
 def _timed(tokens: list[Token], i: int) -> bool:
@@ -278,9 +286,19 @@ def _apply_values(frame: Frame, token: Token) -> None:
 def _take_query(
     tokens: list[Token], i: int, text: str, frame: Frame, slot: str, words: QueryWords
 ) -> int:
-    """The free text after "play", "navigate to", "call": up to the next known request word."""
+    """The free text after "play", "navigate to", "call": up to the next known request word (in
+    Chinese, to where a new request plainly begins: ``names.py``)."""
     start = end = None
     j = i
+    if i < len(tokens) and starts_chinese(text[tokens[i].start :]):
+        stop = name_end(tokens, i, slot, words.joins)
+        if stop > i and not only_a_place_kind(tokens[i:stop]):
+            query = trim_query(text[tokens[i].start : tokens[stop - 1].end], words)
+            if query:
+                frame.query = query
+                frame.actions = (slot, *(a for a in frame.actions if a != slot))
+                frame.words += stop - i
+                return stop
     while j < len(tokens):
         token = tokens[j]
         if token.kind == "sep" or (token.kind == "tags" and _ends_name(token)):

@@ -47,6 +47,8 @@ class QueryWords:
     starts: tuple[str, ...] = ()
     ends: tuple[str, ...] = ()
     alone: frozenset[str] = frozenset()
+    joins: frozenset[str] = frozenset()
+    """Connectors a name may hold ("三和大酒店"): no clause break inside a Chinese name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +267,7 @@ def load_lexicon() -> Lexicon:
     starts: list[str] = []
     ends: list[str] = []
     alone: set[str] = set()
+    joins: set[str] = set()
     for lang in LANGS:
         raw = _read(lang)
         number_words.extend(raw.get("number_words", []))
@@ -273,8 +276,9 @@ def load_lexicon() -> Lexicon:
         starts.extend(query.get("start", []))
         ends.extend(query.get("end", []))
         alone.update(query.get("alone", []))
+        joins.update(query.get("joins", []))
     lexicon = Lexicon(entries, number_words, _readings_table())
-    lexicon.query_words = QueryWords(tuple(starts), tuple(ends), frozenset(alone))
+    lexicon.query_words = QueryWords(tuple(starts), tuple(ends), frozenset(alone), frozenset(joins))
     return lexicon
 
 
