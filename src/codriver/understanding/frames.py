@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass, field, replace
 
 from codriver.understanding.lexicon import QueryWords, Token
-from codriver.understanding.names import name_end, only_a_place_kind, starts_chinese
+from codriver.understanding.names import (
+    TRANSPORT,
+    dialled,
+    name_end,
+    only_a_place_kind,
+    starts_chinese,
+)
 from codriver.understanding.sentence import OPEN_SLOT, Clause
 
 _WEAK_ACTIONS = ("set",)
@@ -116,6 +122,8 @@ def build_frames(
             frame.number = token.number
             frame.words += 1
             _widen(frame, token)
+            if dialled(token.text, words) is not None:
+                frame.raw_spans = [(token.start, token.end)]  # "给13100004075打电话"
         elif token.kind == "raw":
             _widen(frame, token)
             frame.unknown += 1
@@ -226,7 +234,10 @@ def _apply(frame: Frame, token: Token, whole_of: dict[str, str]) -> bool | None:
     if devices and not frame.device:
         frame.device = devices[0]
     slot_verb = bool(set(actions) & set(OPEN_SLOT))
-    if actions and (not frame.actions or frame.action in _WEAK_ACTIONS or slot_verb):
+    transport = bool(set(actions) & TRANSPORT) and frame.action == "play"  # "播放下一首"
+    if frame.action in TRANSPORT and actions == ["play"]:
+        actions = []  # "切换到下一首播放": the play word adds nothing
+    if actions and (not frame.actions or frame.action in _WEAK_ACTIONS or slot_verb or transport):
         frame.actions = tuple(actions)
     elif actions and set(actions) & set(frame.actions) and set(actions) != set(frame.actions):
         frame.actions = tuple(a for a in frame.actions if a in actions)
@@ -294,6 +305,8 @@ def _take_query(
         stop = name_end(tokens, i, slot, words.joins)
         if stop > i and not only_a_place_kind(tokens[i:stop]):
             query = trim_query(text[tokens[i].start : tokens[stop - 1].end], words)
+            if slot == "call":
+                query = dialled(query, words) or query
             if query:
                 frame.query = query
                 frame.actions = (slot, *(a for a in frame.actions if a != slot))
@@ -320,6 +333,8 @@ def _take_query(
         start, end = frame.raw_spans[0][0], frame.raw_spans[-1][1]
     if start is not None and end is not None:
         query = trim_query(text[start:end], words)
+        if slot == "call":
+            query = dialled(query, words) or query  # "打电话给13900003161拍照"
         if query:
             frame.query = query
             frame.actions = (slot, *(a for a in frame.actions if a != slot))

@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -49,6 +49,8 @@ class QueryWords:
     alone: frozenset[str] = frozenset()
     joins: frozenset[str] = frozenset()
     """Connectors a name may hold ("三和大酒店"): no clause break inside a Chinese name."""
+    digits: Mapping[str, str] = field(default_factory=dict)
+    """Digits as said one by one in a phone number ("幺" → "1")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +270,7 @@ def load_lexicon() -> Lexicon:
     ends: list[str] = []
     alone: set[str] = set()
     joins: set[str] = set()
+    digits: dict[str, str] = {}
     for lang in LANGS:
         raw = _read(lang)
         number_words.extend(raw.get("number_words", []))
@@ -277,8 +280,11 @@ def load_lexicon() -> Lexicon:
         ends.extend(query.get("end", []))
         alone.update(query.get("alone", []))
         joins.update(query.get("joins", []))
+        digits.update({str(k): str(v) for k, v in query.get("digits", {}).items()})
     lexicon = Lexicon(entries, number_words, _readings_table())
-    lexicon.query_words = QueryWords(tuple(starts), tuple(ends), frozenset(alone), frozenset(joins))
+    lexicon.query_words = QueryWords(
+        tuple(starts), tuple(ends), frozenset(alone), frozenset(joins), digits
+    )
     return lexicon
 
 

@@ -10,9 +10,13 @@ break, a connector other than the ones names hold (和, 跟), the same request v
 
 from __future__ import annotations
 
-from codriver.understanding.lexicon import Token
+import re
+
+from codriver.understanding.lexicon import QueryWords, Token
 
 _CJK_START = ("\u3400", "\u9fff")
+TRANSPORT = frozenset(("next", "previous", "pause", "resume"))
+"""What to do with what is playing: after a play verb it is the request ("播放下一首")."""
 
 
 def starts_chinese(text: str) -> bool:
@@ -23,6 +27,8 @@ def starts_chinese(text: str) -> bool:
 
 def name_end(tokens: list[Token], i: int, slot: str, joins: frozenset[str]) -> int:
     """The index of the first token after the Chinese name that starts at ``tokens[i]``."""
+    if i < len(tokens) and set(tokens[i].ids("action")) & TRANSPORT:
+        return i  # "播放下一首": what to do with the music, no name
     j = i
     while j < len(tokens) and not _breaks(tokens, j, i, slot, joins):
         j += 1
@@ -80,3 +86,20 @@ def _wrapping(token: Token) -> bool:
     if token.ids("device"):
         return False
     return all(t.kind in ("stop", "filler", "deictic") for t in token.tags)
+
+
+_SPACING = re.compile(r"[\s\-]+")
+MIN_DIGITS = 3
+"""The fewest digits a phone number has (110, 10086, 13900003161)."""
+
+
+def dialled(text: str, words: QueryWords) -> str | None:
+    """The phone number ``text`` starts with or is, read digit by digit as it is said ("幺零零八六"
+    → 10086, "13900003161拍照" → 13900003161); None when it holds no number."""
+    digits = []
+    for char in _SPACING.sub("", text):
+        digit = char if char.isascii() and char.isdigit() else words.digits.get(char)
+        if digit is None:
+            break
+        digits.append(digit)
+    return "".join(digits) if len(digits) >= MIN_DIGITS else None
