@@ -16,6 +16,7 @@ from codriver.understanding.names import (
     dialled,
     name_end,
     only_a_place_kind,
+    plausible,
     starts_chinese,
 )
 from codriver.understanding.sentence import OPEN_SLOT, Clause
@@ -307,6 +308,9 @@ def _take_query(
             query = trim_query(text[tokens[i].start : tokens[stop - 1].end], words)
             if slot == "call":
                 query = dialled(query, words) or query
+            if query and not plausible(query, slot, words):
+                frame.actions = tuple(a for a in frame.actions if a != slot)
+                return i  # "打电话都不接", "回家就可以不用开空调了": talk, no name to go to
             if query:
                 frame.query = query
                 frame.actions = (slot, *(a for a in frame.actions if a != slot))
@@ -335,6 +339,8 @@ def _take_query(
         query = trim_query(text[start:end], words)
         if slot == "call":
             query = dialled(query, words) or query  # "打电话给13900003161拍照"
+        if not plausible(query, slot, words):
+            query = ""  # "打电话都不接": no name, so no call
         if query:
             frame.query = query
             frame.actions = (slot, *(a for a in frame.actions if a != slot))

@@ -51,6 +51,10 @@ class QueryWords:
     """Connectors a name may hold ("三和大酒店"): no clause break inside a Chinese name."""
     digits: Mapping[str, str] = field(default_factory=dict)
     """Digits as said one by one in a phone number ("幺" → "1")."""
+    clause_chars: frozenset[str] = frozenset()
+    """Characters of a clause, never of a contact or a place ("不", "吧"): "打电话都不接"."""
+    single: frozenset[str] = frozenset()
+    """Places said in one character ("家")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +275,8 @@ def load_lexicon() -> Lexicon:
     alone: set[str] = set()
     joins: set[str] = set()
     digits: dict[str, str] = {}
+    clause_chars: set[str] = set()
+    single: set[str] = set()
     for lang in LANGS:
         raw = _read(lang)
         number_words.extend(raw.get("number_words", []))
@@ -281,9 +287,17 @@ def load_lexicon() -> Lexicon:
         alone.update(query.get("alone", []))
         joins.update(query.get("joins", []))
         digits.update({str(k): str(v) for k, v in query.get("digits", {}).items()})
+        clause_chars.update("".join(query.get("clause_chars", [])))
+        single.update(query.get("single", []))
     lexicon = Lexicon(entries, number_words, _readings_table())
     lexicon.query_words = QueryWords(
-        tuple(starts), tuple(ends), frozenset(alone), frozenset(joins), digits
+        tuple(starts),
+        tuple(ends),
+        frozenset(alone),
+        frozenset(joins),
+        digits,
+        frozenset(clause_chars),
+        frozenset(single),
     )
     return lexicon
 

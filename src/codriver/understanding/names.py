@@ -103,3 +103,19 @@ def dialled(text: str, words: QueryWords) -> str | None:
             break
         digits.append(digit)
     return "".join(digits) if len(digits) >= MIN_DIGITS else None
+
+
+_NAMED = ("call", "navigate", "add_stop")
+"""The requests whose free text must read as a name: a contact or a place."""
+
+
+def plausible(name: str, slot: str, words: QueryWords) -> bool:
+    """Whether ``name`` can be the contact or place a call or a route asks for: not a clause
+    ("打电话都不接" says nobody answers, "回家就可以不用打了" is no place), not a lone character
+    left over from a word the lexicon split ("回复" → 复), unless it is one of the few places
+    said in one ("家")."""
+    if slot not in _NAMED or not starts_chinese(name):
+        return True
+    if len(name) == 1 and slot != "call":
+        return name in words.single
+    return not any(char in words.clause_chars for char in name)
