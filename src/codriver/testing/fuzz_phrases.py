@@ -192,15 +192,28 @@ def _plain(text: str) -> str:
     return _PUNCT.sub(" ", text.casefold()).strip()
 
 
+_STUTTER = re.compile(r"(\S)\1+")
+
+
 def is_yes(text: str) -> bool:
     """A clear yes: the whole utterance is one of the yes words (punctuation aside), alone or
     followed by a go-ahead ("行，去吧", "yes, go ahead")."""
     reading = phrases().reading
-    plain = re.sub(r"(\S)\1+", r"\1", _plain(text))  # a stutter ("去去去吧吧") is the word
+    plain = _STUTTER.sub(r"\1", _plain(text))  # a stutter ("去去去吧吧") is the word
     if plain in reading.yes:
         return True
-    head, _, tail = plain.partition(" ")
-    return head in reading.yes and tail.strip() in reading.yes_tails
+    head, _, rest = plain.partition(" ")
+    if head not in reading.yes:
+        return False
+    said = reading.yes_tails | reading.yes
+    endings = sorted(said | {_STUTTER.sub(r"\1", e) for e in said}, key=len, reverse=True)
+    while rest.strip():  # "yes please 哈哈": a go-ahead, then laughter
+        rest = rest.strip()
+        ending = next((e for e in endings if rest == e or rest.startswith(e + " ")), None)
+        if ending is None:
+            return False
+        rest = rest[len(ending) :]
+    return True
 
 
 def is_yes_to(text: str, action: str) -> bool:

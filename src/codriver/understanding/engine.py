@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from codriver.assistant.plan import Plan, ToolCall, TurnContext, Utterance
 from codriver.text import Bilingual
+from codriver.understanding.answers import starts_with_yes
 from codriver.understanding.asking import REPLIES, AskingMixin
 from codriver.understanding.automations import plan_rule, plan_timing
 from codriver.understanding.chitchat import FALLBACK, chitchat
@@ -118,7 +119,8 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
     ) -> Plan:
         words = sum(f.words for f in frames) or 1
         confidence = 1.0 - sum(f.unknown + f.heard for f in frames) / words  # words guessed
-        answer = None if result.reading.kind == "question" else self._answer_pending(ctx, frames)
+        asked = result.reading.kind == "question"
+        answer = None if asked else self._answer_pending(ctx, frames, utt.text)
         if answer is not None:
             return answer
         scope = Scope(ctx.state, utt.speaker)
@@ -237,7 +239,7 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
             result.asides.append(REPLIES.get("elsewhere"))
         return []
 
-    def _answer_pending(self, ctx: TurnContext, frames: list[Frame]) -> Plan | None:
+    def _answer_pending(self, ctx: TurnContext, frames: list[Frame], text: str) -> Plan | None:
         """A yes or no to the question pending ("yes, take me there", "不用了，我自己找"), or a
         verb alone that answers it ("关上吧")."""
         if ctx.pending_question is None or not frames:
@@ -245,14 +247,14 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         first = frames[0]
         if "correction" in first.cues:
             return None
-        if "yes" in first.cues and "no" not in first.cues:
-            return Plan("confirm")
+        if "yes" in first.cues and "no" not in first.cues and starts_with_yes(text):
+            return Plan("confirm")  # a yes opens the answer: "…好用吗" holds 好 and says no yes
         if "no" in first.cues or ("negation" in first.cues and not first.device):
             return Plan("decline")
         if first.device or first.query:
             return None
-        if len(frames) == 1 and first.actions and not first.has_value:
-            return Plan("confirm")
+        if len(frames) == 1 and first.actions and not first.has_value and not first.unknown:
+            return Plan("confirm")  # a verb alone ("关上吧"), not a verb amid other words
         return None
 
     def _frame(
