@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from codriver.assistant.plan import Plan, ToolCall, TurnContext, Utterance
 from codriver.text import Bilingual
 from codriver.understanding.answers import starts_with_yes
+from codriver.understanding.bare import bare_request
 from codriver.understanding.asking import REPLIES, AskingMixin
 from codriver.understanding.automations import plan_rule, plan_timing
 from codriver.understanding.chitchat import FALLBACK, chitchat
@@ -196,6 +197,13 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         calls = _unique(calls)  # "find the closest car park and take me there": one trip
         if calls or result.offer:
             return Plan("act", tuple(calls), join(says), confidence, tuple(result.offer))
+        bare = (
+            None
+            if _asks_anything(frames, result)
+            else bare_request(utt.text, self.lexicon.query_words)
+        )
+        if bare is not None:
+            return Plan("act", (bare,), None, confidence)  # "北湖公园", "周华健的歌"
         if needs:
             need = needs[0]
             self.memory.awaiting = (awaited(frames, need), need.device, need.slot)
@@ -368,3 +376,8 @@ def asking_about_trip(frames: list[Frame]) -> list[Frame]:
     )
     rest = [f for f in frames if f not in trips]
     return [merged, *rest]
+
+
+def _asks_anything(frames: list[Frame], result: Interpretation) -> bool:
+    """Whether the utterance asks a question or for an action of its own (then no bare name)."""
+    return result.reading.kind == "question" or any(f.actions or f.needs for f in frames)

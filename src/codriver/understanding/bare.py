@@ -1,0 +1,91 @@
+"""A request that is only a name: "北湖公园" goes there, "周华健的歌" plays him.
+
+People often say just the destination or the singer to an in-car assistant. When nothing else in
+the utterance asks for anything, a name that ends like a place (a park, a town, a station: words in
+``data/<lang>/bare.yaml``) is where to go, and "someone's songs" is what to play. The name must read
+as one (no "不" or "吧" in it: ``names.plausible``), so talk stays talk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from codriver.assistant.plan import ToolCall
+from codriver.errors import ConfigError
+from codriver.understanding.lexicon import LANGS, QueryWords
+from codriver.understanding.names import plausible, starts_chinese
+from codriver.yamlfile import YAMLError, read_yaml
+
+
+@dataclass(frozen=True, slots=True)
+class BareWords:
+    lead: tuple[str, ...]
+    place_ends: tuple[str, ...]
+    music_ends: tuple[str, ...]
+    not_in_names: frozenset[str]
+    not_first: tuple[str, ...]
+    min_chars: int
+
+
+def bare_request(text: str, words: QueryWords) -> ToolCall | None:
+    """The call a name said alone asks for; None when ``text`` is not one."""
+    chinese = starts_chinese(text)
+    bare = _words("zh" if chinese else "en")
+    name = _without_lead(text.strip(" 。.!！,，"), bare.lead, chinese)
+    if not name or name.startswith(bare.not_first) or _talk(name, bare, chinese):
+        return None  # "的火车站": the end of a sentence, not a name
+    folded = name.casefold()
+    for end in bare.music_ends:
+        if _ends_with(folded, end.casefold(), chinese):
+            artist = name[: len(name) - len(end)].strip()
+            if len(artist) + len(end) >= bare.min_chars and plausible(artist, "call", words):
+                return ToolCall("play_media", {"query": artist})
+    for end in bare.place_ends:
+        if _ends_with(folded, end.casefold(), chinese):
+            if len(name) >= bare.min_chars and plausible(name, "navigate", words):
+                return ToolCall("navigate_to", {"place": name})
+    return None
+
+
+def _talk(name: str, bare: BareWords, chinese: bool) -> bool:
+    """Whether ``name`` holds a word no name said alone does ("我在公司")."""
+    if chinese:
+        return any(char in bare.not_in_names for char in name)
+    return any(word in bare.not_in_names for word in name.casefold().split())
+
+
+def _ends_with(text: str, end: str, chinese: bool) -> bool:
+    if chinese:
+        return text.endswith(end) and len(text) > len(end)
+    return text.endswith(" " + end) or (end.startswith("'") and text.endswith(end))
+
+
+def _without_lead(text: str, lead: tuple[str, ...], chinese: bool) -> str:
+    changed = True
+    while changed and text:
+        changed = False
+        for word in lead:
+            head = text[: len(word)].casefold()
+            joined = chinese or text[len(word) : len(word) + 1] in (" ", ",", "，")
+            if head == word.casefold() and joined and len(text) > len(word):
+                text, changed = text[len(word) :].strip(" ,，"), True
+                break
+    return text
+
+
+@cache
+def _words(lang: str) -> BareWords:
+    if lang not in LANGS:
+        raise ConfigError(f"no bare-name words for {lang!r}")
+    try:
+        raw = read_yaml("codriver.understanding", f"data/{lang}/bare.yaml")
+    except (OSError, YAMLError) as exc:
+        raise ConfigError(f"cannot read the {lang} bare-name words: {exc}") from exc
+    ends = sorted((str(e) for e in raw.get("place_ends", [])), key=len, reverse=True)
+    music = sorted((str(e) for e in raw.get("music_ends", [])), key=len, reverse=True)
+    return BareWords(
+        tuple(str(w) for w in raw.get("lead", [])), tuple(ends), tuple(music),
+        frozenset(str(w) for w in raw.get("not_in_names", [])),
+        tuple(str(w) for w in raw.get("not_first", [])), int(raw.get("min_chars", 3)),
+    )  # fmt: skip
