@@ -41,10 +41,9 @@ def bare_request(text: str, words: QueryWords) -> ToolCall | None:
             artist = name[: len(name) - len(end)].strip()
             if len(artist) + len(end) >= bare.min_chars and plausible(artist, "call", words):
                 return ToolCall("play_media", {"query": artist})
-    for end in bare.place_ends:
-        if _ends_with(folded, end.casefold(), chinese):
-            if len(name) >= bare.min_chars and plausible(name, "navigate", words):
-                return ToolCall("navigate_to", {"place": name})
+    placed = any(_ends_with(folded, end.casefold(), chinese) for end in bare.place_ends)
+    if placed and len(name) >= bare.min_chars and plausible(name, "navigate", words):
+        return ToolCall("navigate_to", {"place": name})
     return None
 
 

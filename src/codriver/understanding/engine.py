@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from codriver.assistant.plan import Plan, ToolCall, TurnContext, Utterance
 from codriver.text import Bilingual
 from codriver.understanding.answers import starts_with_yes
-from codriver.understanding.bare import bare_request
 from codriver.understanding.asking import REPLIES, AskingMixin
 from codriver.understanding.automations import plan_rule, plan_timing
+from codriver.understanding.bare import bare_request
 from codriver.understanding.chitchat import FALLBACK, chitchat
 from codriver.understanding.clauses import (
     awaited,
