@@ -44,14 +44,17 @@ class DialogueMixin:
                 if not isinstance(resolved, Need):
                     calls.extend(resolved)
             return calls
-        if (
+        again = (
             "more" in frame.cues
             and not frame.device
             and not frame.has_value
-            and self.memory.frames
             and frame.action in (None, *_RELATIVE)
-        ):
+        )
+        if again and self.memory.frames:
             return self._more(frame, scope)
+        bare_relative = frame.action in _RELATIVE and not frame.device and not frame.has_value
+        if (again or bare_relative) and self.memory.remedy:
+            return more_of(self.memory.remedy, frame.action)  # "太闷了" → "再大一点"
         return None
 
     def _more(self, frame: Frame, scope: Scope) -> list[ToolCall] | None:
@@ -93,6 +96,14 @@ class DialogueMixin:
         self.memory.frames = [(fixed, target)]
         moved = target != device or fixed.zones != last.zones
         return [*undo(ctx.history), *resolved] if moved else resolved
+
+
+def more_of(remedy: list[ToolCall], action: str | None) -> list[ToolCall]:
+    """The relative changes a need was met with, again ("a bit more", "再高一点"); the other way
+    for the opposite direction ("too much, a bit lower")."""
+    rising = sum(float(str(c.args["delta"])) for c in remedy) >= 0
+    sign = -1 if (action == "down" and rising) or (action == "up" and not rising) else 1
+    return [replace(c, args={**c.args, "delta": sign * c.args["delta"]}) for c in remedy]  # type: ignore[operator]
 
 
 def amend(last: Frame, frame: Frame, text: str) -> Frame | None:

@@ -30,9 +30,10 @@ from codriver.understanding.clauses import (
 )
 from codriver.understanding.devices import load_devices
 from codriver.understanding.dialogue import DialogueMixin, amend
-from codriver.understanding.frames import Frame, build_frames
+from codriver.understanding.frames import Frame, build_frames, trim_query
 from codriver.understanding.inference import InferenceMixin
 from codriver.understanding.lexicon import Token, load_lexicon, lower
+from codriver.understanding.names import plausible
 from codriver.understanding.needs import remedy_for
 from codriver.understanding.questions import ask_for
 from codriver.understanding.resolve import Need, Scope, resolve
@@ -53,6 +54,8 @@ class Interpretation:
     """What kind of sentence each clause is (``sentence.py``)."""
     asides: list[Bilingual] = field(default_factory=list)
     """What to say when nothing else is done or said: why a clause was left alone."""
+    remedied: list[ToolCall] = field(default_factory=list)
+    """The relative changes a vague need was met with ("I'm cold": two degrees up)."""
 
 
 @dataclass
@@ -61,6 +64,8 @@ class _Memory:
 
     frames: list[tuple[Frame, str]] = field(default_factory=list)
     awaiting: tuple[Frame, str, str] | None = None
+    remedy: list[ToolCall] = field(default_factory=list)
+    """The relative changes the last need was met with, for "a bit more" ("再高一点")."""
 
 
 class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
@@ -169,6 +174,9 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
                 calls.extend(self._frame(frame, None, utt, scope, says, needs, acted, result))
         if acted:
             self.memory.frames = [(frame, device) for frame, device, _ in acted]
+            self.memory.remedy = []
+        elif result.remedied:
+            self.memory.frames, self.memory.remedy = [], list(result.remedied)
         return self._compose(utt, ctx, frames, text, calls, says, needs, result, confidence)
 
     def _compose(
@@ -217,7 +225,28 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
             return Plan("answer", say=talk, confidence=confidence)
         if frames and all(cues_only(f) for f in frames) and any("no" in f.cues for f in frames):
             return Plan("decline", confidence=confidence)
+        named = None if ctx.pending_question else self._another_name(utt, ctx, frames, result)
+        if named is not None:
+            return Plan("act", (named,), None, confidence)
         return Plan("not_understood", say=FALLBACK, confidence=min(confidence, 0.3))
+
+    def _another_name(
+        self, utt: Utterance, ctx: TurnContext, frames: list[Frame], result: Interpretation
+    ) -> ToolCall | None:
+        """A bare name right after a song or a place was asked for: another of those ("播放周杰伦
+        的歌" → "稻香", "导航到外滩" → "豫园")."""
+        last = ctx.history[-1] if ctx.history else None
+        named = [c.name for c in last.plan.calls if c.name in _NAMING] if last else []
+        tool = named[0] if named and last is not None and last.outcome == "done" else None
+        if tool is None or _asks_anything(frames, result) or any(f.device for f in frames):
+            return None
+        words = self.lexicon.query_words
+        name = trim_query(utt.text, words)
+        if len(set(name)) < 2 or len(name) > _LONGEST_NAME:
+            return None  # "哈哈哈" is laughter, not a title
+        if not plausible(name, _NAMING[tool], words) or set(name) <= words.clause_chars:
+            return None
+        return ToolCall(tool, {_NAMING_ARG[tool]: name})
 
     def _by_kind(
         self,
@@ -334,6 +363,7 @@ def _remedy(
     """A vague need met by what the state suggests; its words and any offer go with it."""
     calls, say, offer = remedy_for(strongest(frame.needs), scope.state, scope.speaker, utt.lang)
     result.offer.extend(offer)
+    result.remedied.extend(c for c in calls if "delta" in c.args)
     if say is not None:
         says.append(say)
     return calls
@@ -376,6 +406,13 @@ def asking_about_trip(frames: list[Frame]) -> list[Frame]:
     )
     rest = [f for f in frames if f not in trips]
     return [merged, *rest]
+
+
+_NAMING = {"play_media": "play", "navigate_to": "navigate"}
+"""Tools whose call names something (with the request they stand for)."""
+_NAMING_ARG = {"play_media": "query", "navigate_to": "place"}
+_LONGEST_NAME = 20
+"""Characters a name said alone may have; longer is talk."""
 
 
 def _asks_anything(frames: list[Frame], result: Interpretation) -> bool:
