@@ -143,7 +143,7 @@ def build_frames(
             slot = next((a for a in frame.actions if a in OPEN_SLOT), None)
             if slot is not None and frame.query is None and token.ids("action"):
                 i = _take_query(tokens, i + 1, text, frame, slot, words)
-                if frame.query and i < len(tokens) and not _at_break(tokens[i]):
+                if frame.query and i < len(tokens) and _requests(tokens[i]):
                     frame = _close(frames, frame)  # "导航去外滩打开空调": a new request follows
                     frame.at = tokens[i].start
                 continue
@@ -155,8 +155,9 @@ def build_frames(
     return frames
 
 
-def _at_break(token: Token) -> bool:
-    return token.kind == "sep" or token.has("sep")
+def _requests(token: Token) -> bool:
+    """A token that starts a request of its own (a verb or a device; not "and back")."""
+    return token.kind == "tags" and bool(token.ids("action") or token.ids("device"))
 
 
 def _timed(tokens: list[Token], i: int) -> bool:
