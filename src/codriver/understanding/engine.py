@@ -103,6 +103,9 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         for frame in frames:
             frame.sentence = reading.at(frame.at) if reading is not None else None
             frame.question = frame.sentence is not None and frame.sentence.kind == "question"
+        for frame in frames:  # words nobody understood anywhere in the frame's clause
+            same = [f for f in frames if f.sentence is not None and f.sentence is frame.sentence]
+            frame.around = sum(f.unknown for f in same) - frame.unknown if same else 0
         return frames
 
     def _later(self, tokens: list[Token], utterance: Utterance, context: TurnContext) -> Plan:
@@ -350,6 +353,8 @@ def _completed(
     """The clause with what it leaves to context filled in: the answer to a question the engine
     asked, or a place named in the clause before ("最近的洗手间在哪，带我过去")."""
     answers = awaiting is not None and not frame.device and not frame.needs
+    if answers and awaiting[2] not in _NAME_SLOTS and frame.unknown > _ANSWER_UNKNOWN:  # type: ignore[index]
+        answers = False  # "what about the window?" → "can I make it two Hangzhou …": not the value
     if answers and "negation" not in frame.cues:  # "don't unlock the car" fills no slot
         frame = fill(awaiting[0], frame, text)  # type: ignore[index]
     if frame.action in OPEN_SLOT and not frame.query and before is not None:
@@ -408,6 +413,10 @@ def asking_about_trip(frames: list[Frame]) -> list[Frame]:
     return [merged, *rest]
 
 
+_NAME_SLOTS = ("place", "contact")
+"""Slots answered by a name, unknown words and all."""
+_ANSWER_UNKNOWN = 1
+"""Unknown words an answer for a value or an action may carry ("20 please", not a new topic)."""
 _NAMING = {"play_media": "play", "navigate_to": "navigate"}
 """Tools whose call names something (with the request they stand for)."""
 _NAMING_ARG = {"play_media": "query", "navigate_to": "place"}

@@ -56,6 +56,8 @@ class Frame:
     unknown: int = 0
     heard: int = 0
     """Words known only by their sound (a guessed recognition slip)."""
+    around: int = 0
+    """Unknown words in the rest of the frame's clause ("… Hangzhou … minus twenty")."""
 
     @property
     def action(self) -> str | None:

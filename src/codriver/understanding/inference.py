@@ -33,7 +33,7 @@ _HEATED = {
     "sunroof": "defrost_front",
 }
 _RELATIVE = ("up", "down")
-_ANAPHORA_UNKNOWN = 1  # unknown words a frame may carry and still refer to the last device
+_ANAPHORA_UNKNOWN = 2  # unknown words a frame may carry and still refer to the last device
 
 
 class InferenceMixin:
@@ -114,11 +114,19 @@ class InferenceMixin:
             return "temperature"
         # the last turn's device only for a frame about nothing else: "make it two" follows
         # the volume; "can I make it two Hangzhou without charging" talks of something new
-        last = self._last_device() if frame.unknown <= _ANAPHORA_UNKNOWN else None
+        last = self._last_device() if frame.unknown + frame.around <= _ANAPHORA_UNKNOWN else None
         for candidate in (previous.device if previous else None, last):
             if candidate and self._accepts(candidate, frame):
                 return self._refine(frame, candidate)
-        if frame.number is not None and not frame.unit and climate_range(frame.number, scope):
+        alone = (
+            frame.unknown + frame.around <= _ANAPHORA_UNKNOWN
+        )  # "make it 20", not "… minus twenty"
+        if (
+            alone
+            and frame.number is not None
+            and not frame.unit
+            and climate_range(frame.number, scope)
+        ):
             return "temperature"
         for action in frame.actions:
             if action in _FALLBACK_DEVICES:
