@@ -1,8 +1,9 @@
 """Status tools: answer questions about the car from its current state, acting on nothing.
 
 The answers by topic live beside this module: the cabin (climate, seats, lights, sound) in
-``status_cabin``, the body (doors, locks, windows, openings, tyres) in ``status_body``; energy,
-motion, the route, what is playing and the automations here.
+``status_cabin``, the body (doors, locks, windows, openings, tyres) in ``status_body``, the time,
+the date, the place and the fuel in ``status_world``; energy, motion, the route, what is playing
+and the automations here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from codriver.text import Bilingual
 from codriver.tools.base import Effect, ToolContext, Toolset, tool
 from codriver.tools.status_body import BODY_ANSWERS
 from codriver.tools.status_cabin import CABIN_ANSWERS, Answer, num, set_temperature
+from codriver.tools.status_world import WORLD_ANSWERS
 from codriver.tools.zones import PHRASES, Zone
 
 Topic = Literal[
@@ -21,13 +23,15 @@ Topic = Literal[
     "fan", "ac", "recirculation", "defrost_front", "defrost_rear", "seat_climate", "massage",
     "recline", "headlights", "high_beam", "fog", "hazard", "dome", "ambient", "mirror_heat",
     "volume", "wipers", "drive_mode", "hood", "frunk", "charge_port", "mirrors", "tyres",
+    "time", "date", "location", "fuel",
 ]  # fmt: skip
 
 
 @tool("status")
 def vehicle_status(ctx: ToolContext, topic: Topic, zone: Zone | None = None) -> Effect:
     """Tell the occupant something about the car: temperatures, climate, seats, lights, doors,
-    locks, windows, openings, tyres, battery, range, what is playing, the route or the speed.
+    locks, windows, openings, tyres, battery, fuel, range, what is playing, the route, the
+    speed, where the car is, the time or the date.
 
     Args:
         topic: what the occupant asked about.
@@ -86,6 +90,7 @@ def _reading(key: str, path: str) -> Answer:
 _ANSWERS: dict[str, Answer] = {
     **CABIN_ANSWERS,
     **BODY_ANSWERS,
+    **WORLD_ANSWERS,
     "automations": _automations,
     "set_temperature": set_temperature,
     "cabin_temperature": _reading(

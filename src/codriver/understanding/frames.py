@@ -290,7 +290,8 @@ def _apply_values(frame: Frame, token: Token) -> None:
             if token.text.endswith("度"):
                 frame.unit = frame.unit or "celsius"
             continue
-        frame.unit = frame.unit or unit
+        named_scale = frame.unit == "degree" and unit in ("celsius", "fahrenheit")
+        frame.unit = unit if named_scale else frame.unit or unit  # "72 degrees Fahrenheit"
     for color in token.ids("color"):
         if _CJK_CHAR.fullmatch(token.text) and not (frame.device or frame.actions):
             continue  # one character alone is often part of a name ("小红", "红颜")
