@@ -1,5 +1,6 @@
 """Tools: typed functions with schemas from their signatures, grouped into toolsets by domain."""
 
+from codriver.tools.assist import ASSIST_TOOLS
 from codriver.tools.automation import AUTOMATION_TOOLS
 from codriver.tools.base import ArgumentProblem, Effect, Tool, ToolBox, ToolContext, Toolset, tool
 from codriver.tools.body import BODY
@@ -24,6 +25,7 @@ VEHICLE_TOOLSETS = (
     NAVIGATION_TOOLS,
     PHONE_TOOLS,
     DRIVE_TOOLS,
+    ASSIST_TOOLS,
     STATUS_TOOLS,
     UNDO_TOOLS,
     AUTOMATION_TOOLS,

@@ -136,6 +136,19 @@ def set_air_distribution(
     )
 
 
+@tool("climate")
+def set_steering_wheel_heating(ctx: ToolContext, on: bool, level: int = 100) -> Effect:
+    """Heat the steering wheel, or stop heating it.
+
+    Args:
+        on: true to heat, false to stop.
+        level: how warm, in percent (1 to 100).
+    """
+    value = max(1, min(level, 100)) if on else 0
+    key = "climate.wheel_on" if on else "climate.wheel_off"
+    return Effect.set({"Vehicle.Chassis.SteeringWheel.HeatingCooling": value}, PHRASES.get(key))
+
+
 CLIMATE = Toolset(
     "climate",
     (
@@ -147,5 +160,6 @@ CLIMATE = Toolset(
         set_recirculation,
         set_defroster,
         set_air_distribution,
+        set_steering_wheel_heating,
     ),
 )

@@ -118,6 +118,17 @@ def set_hazard_lights(ctx: ToolContext, on: bool) -> Effect:
     )
 
 
+@tool("lights")
+def set_auto_headlights(ctx: ToolContext, on: bool) -> Effect:
+    """Let the car switch its lights by itself (the light switch on AUTO), or stop it (OFF).
+
+    Args:
+        on: true for automatic lights, false for the switch off.
+    """
+    mode = "AUTO" if on else "OFF"
+    return Effect.set({f"{LIGHTS}.LightSwitch": mode}, PHRASES.get(f"lights.auto_{on_off(on)}"))
+
+
 LIGHTS_TOOLS = Toolset(
     "lights",
     (
@@ -127,5 +138,6 @@ LIGHTS_TOOLS = Toolset(
         set_headlights,
         set_fog_lights,
         set_hazard_lights,
+        set_auto_headlights,
     ),
 )

@@ -67,4 +67,18 @@ def _which(found: tuple[Contact, ...]) -> Effect:
     return Effect(answer=PHONE_PHRASES.get("phone.which", options=options), choices=choices)
 
 
-PHONE_TOOLS = Toolset("phone", (call_contact, hang_up))
+@tool("phone")
+def set_phone_projection(ctx: ToolContext, on: bool) -> Effect:
+    """Show the phone on the car's screen (CarPlay, CarLife, Android Auto), or stop.
+
+    Args:
+        on: true to start projecting, false to stop.
+    """
+    path = "Vehicle.Cabin.Infotainment.SmartphoneProjection.Active"
+    if ctx.state.get(path) == "NONE":
+        return Effect(failed=PHRASES.get("phone.no_projection"))
+    key = "phone.projection_on" if on else "phone.projection_off"
+    return Effect.set({path: "ACTIVE" if on else "INACTIVE"}, PHRASES.get(key))
+
+
+PHONE_TOOLS = Toolset("phone", (call_contact, hang_up, set_phone_projection))

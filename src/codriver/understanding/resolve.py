@@ -374,7 +374,23 @@ def _nearby(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Ne
     return [ToolCall("find_nearby", {"category": category})]
 
 
+def _cruise(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    """ "set cruise control to 100", "resume cruise", "取消巡航", "关闭定速巡航"."""
+    actions = set(frame.actions)
+    if actions & {"resume"}:
+        return [ToolCall("set_cruise_control", {"action": "resume"})]
+    if actions & {"cancel", "pause"}:
+        return [ToolCall("set_cruise_control", {"action": "cancel"})]
+    if actions & {"off", "close"} or "negation" in frame.cues:
+        return [ToolCall("set_cruise_control", {"action": "off"})]
+    args: dict[str, object] = {"action": "on"}
+    if frame.number is not None:
+        args["speed_kmh"] = int(frame.number)
+    return [ToolCall("set_cruise_control", args)]
+
+
 _HANDLERS = {
+    "cruise": _cruise,
     "nearby": _nearby,
     "profile": _profile,
     "trip": _trip,
