@@ -17,7 +17,9 @@ def _window(seat: str) -> str:
 
 
 def _window_name(zone: Zone | None, seats: tuple[str, ...]) -> str:
-    return f"window.{seats[0]}" if len(seats) == 1 else "window.all"
+    if len(seats) == 1:
+        return f"window.{seats[0]}"
+    return f"window.{zone}" if zone in ("front", "rear") else "window.all"
 
 
 @tool("body")
@@ -116,7 +118,7 @@ def set_door(ctx: ToolContext, open: bool, door: Door | None = None) -> Effect:
     """
     seats = seats_of(ctx, door)
     writes = {f"{DOOR}.{seat_branch(s)}.IsOpen": open for s in seats}
-    name = PHRASES.get(f"zone.{seats[0]}" if len(seats) == 1 else "zone.all")
+    name = PHRASES.get(f"door.{seats[0]}" if len(seats) == 1 else "door.all")
     return Effect.set(
         writes, PHRASES.get("body.door_open" if open else "body.door_closed", door=name)
     )

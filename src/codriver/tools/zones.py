@@ -32,10 +32,8 @@ def zone_name(ctx: ToolContext, zone: Zone | None) -> Bilingual:
     seats = seats_of(ctx, zone)
     if len(seats) == 1:
         return PHRASES.get(f"zone.{seats[0]}")
-    if zone == "front":
-        return Bilingual("front seats", "前排")
-    if zone == "rear":
-        return Bilingual("rear seats", "后排")
+    if zone in ("front", "rear"):
+        return PHRASES.get(f"zone.{zone}")
     return PHRASES.get("zone.all")
 
 
