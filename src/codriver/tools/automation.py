@@ -156,12 +156,27 @@ def cancel_automation(
 
 
 def said_minutes(minutes: float) -> Bilingual:
-    """A duration as said back: "90 s" / "90秒", "5 min" / "5分钟"."""
+    """A duration as said back, in its largest whole parts: "90 s" / "90秒", "5 min" / "5分钟",
+    "5 min 30 s" / "5分30秒", "1 h 15 min" / "1小时15分钟"."""
     from codriver.automation import PHRASES
 
-    if minutes < 1:
-        return PHRASES.get("seconds", n=round(minutes * 60))
-    return PHRASES.get("minutes", n=f"{minutes:g}")
+    seconds = round(minutes * 60)
+    hours, rest = divmod(seconds, 3600)
+    whole, secs = divmod(rest, 60)
+    if seconds < 60:
+        return PHRASES.get("seconds", n=seconds)
+    parts: list[Bilingual] = []
+    if hours:
+        parts.append(PHRASES.get("hours", n=hours))
+    if whole:
+        key = "minutes_part" if secs else "minutes"
+        parts.append(PHRASES.get(key, n=whole))
+    if secs:
+        parts.append(PHRASES.get("seconds", n=secs))
+    said = parts[0]
+    for part in parts[1:]:
+        said = PHRASES.get("joined", a=said, b=part)
+    return said
 
 
 def _too_much(ctx: ToolContext, text: str, actions: int = 0) -> Bilingual | None:

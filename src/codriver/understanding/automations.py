@@ -23,16 +23,41 @@ class Duration:
 
 
 def duration(tokens: list[Token]) -> Duration | None:
-    """The first "10 minutes", "十分钟", "半小时" in the utterance."""
-    for i, token in enumerate(tokens):
-        if token.has("time", "half_hour"):
-            return Duration(30.0, token.start, token.end)
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if token.kind == "number" and nxt is not None and nxt.ids("time"):
-            unit = nxt.ids("time")[0]
-            if unit in _MINUTES and token.number is not None:
-                return Duration(token.number * _MINUTES[unit], token.start, nxt.end)
+    """The first duration in the utterance, its parts added up: "10 minutes", "十分钟", "半小时",
+    "1 hour 15 minutes", "5分钟30秒", "an hour and 20 minutes"."""
+    found: Duration | None = None
+    i = 0
+    while i < len(tokens):
+        part = _part(tokens, i)
+        if part is None:
+            if found is not None and not _joins(tokens[i]):
+                break  # the duration has ended
+            i += 1
+            continue
+        minutes, size = part
+        start = found.start if found is not None else tokens[i].start
+        total = (found.minutes if found is not None else 0.0) + minutes
+        found = Duration(total, start, tokens[i + size - 1].end)
+        i += size
+    return found
+
+
+def _part(tokens: list[Token], i: int) -> tuple[float, int] | None:
+    """One number and its unit at ``i`` (minutes, tokens used), or a half hour."""
+    token = tokens[i]
+    if token.has("time", "half_hour"):
+        return 30.0, 1
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if token.kind == "number" and nxt is not None and nxt.ids("time"):
+        unit = nxt.ids("time")[0]
+        if unit in _MINUTES and token.number is not None:
+            return token.number * _MINUTES[unit], 2
     return None
+
+
+def _joins(token: Token) -> bool:
+    """A word between two parts of one duration ("and" in "an hour and 20 minutes")."""
+    return token.kind != "sep" and (token.has("sep") or token.text.strip() in ("", "零"))
 
 
 def plan_timing(tokens: list[Token], text: str) -> Plan | None:
