@@ -15,6 +15,7 @@ from codriver.tools.base import Effect, ToolContext, Toolset, tool
 from codriver.tools.status_body import BODY_ANSWERS
 from codriver.tools.status_cabin import CABIN_ANSWERS, Answer, num, set_temperature
 from codriver.tools.status_world import WORLD_ANSWERS
+from codriver.tools.units import distance, speed, temperature
 from codriver.tools.zones import PHRASES, Zone
 
 Topic = Literal[
@@ -79,12 +80,8 @@ def _battery(ctx: ToolContext, zone: Zone | None) -> Bilingual:
     return PHRASES.get(
         "status.battery",
         value=num(ctx, "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed"),
-        km=int(ctx.number("Vehicle.Powertrain.Range") / 1000),
+        km=distance(ctx, ctx.number("Vehicle.Powertrain.Range") / 1000),
     )
-
-
-def _reading(key: str, path: str) -> Answer:
-    return lambda ctx, zone: PHRASES.get(key, value=num(ctx, path))
 
 
 _ANSWERS: dict[str, Answer] = {
@@ -93,19 +90,23 @@ _ANSWERS: dict[str, Answer] = {
     **WORLD_ANSWERS,
     "automations": _automations,
     "set_temperature": set_temperature,
-    "cabin_temperature": _reading(
-        "status.cabin_temperature", "Vehicle.Cabin.HVAC.AmbientAirTemperature"
+    "cabin_temperature": lambda ctx, zone: PHRASES.get(
+        "status.cabin_temperature",
+        value=temperature(ctx, ctx.number("Vehicle.Cabin.HVAC.AmbientAirTemperature")),
     ),
-    "outside_temperature": _reading(
-        "status.outside_temperature", "Vehicle.Exterior.AirTemperature"
+    "outside_temperature": lambda ctx, zone: PHRASES.get(
+        "status.outside_temperature",
+        value=temperature(ctx, ctx.number("Vehicle.Exterior.AirTemperature")),
     ),
     "battery": _battery,
     "range": lambda ctx, zone: PHRASES.get(
-        "status.range", km=int(ctx.number("Vehicle.Powertrain.Range") / 1000)
+        "status.range", km=distance(ctx, ctx.number("Vehicle.Powertrain.Range") / 1000)
     ),
     "media": _media,
     "navigation": _navigation,
-    "speed": _reading("status.speed", "Vehicle.Speed"),
+    "speed": lambda ctx, zone: PHRASES.get(
+        "status.speed", value=speed(ctx, ctx.number("Vehicle.Speed"))
+    ),
 }
 
 STATUS_TOOLS = Toolset("status", (vehicle_status,))

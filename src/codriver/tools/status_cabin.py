@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from codriver.text import Bilingual, PhraseBook
 from codriver.tools.base import ToolContext
+from codriver.tools.units import temperature
 from codriver.tools.zones import PHRASES, Zone, zone_name
 from codriver.vehicle.seats import SEATS, Seat, hvac_station, seat_branch
 
@@ -67,7 +68,7 @@ def fan(ctx: ToolContext, zone: Zone | None) -> Bilingual:
 def set_temperature(ctx: ToolContext, zone: Zone | None) -> Bilingual:
     seat, _ = _one_seat(ctx, zone)
     station = hvac_station(seat)
-    value = num(ctx, f"Vehicle.Cabin.HVAC.Station.{station}.Temperature")
+    value = temperature(ctx, ctx.number(f"Vehicle.Cabin.HVAC.Station.{station}.Temperature"))
     if zone is None:
         return PHRASES.get("status.set_temperature", value=value)
     return STATUS.get("level.set_temperature", zone=zone_name(ctx, seat), value=value)
