@@ -13,7 +13,7 @@ import pytest
 from codriver.testing.fuzz import FuzzOptions, run, summary
 from codriver.testing.fuzz_checks import Context, judge, motion
 from codriver.testing.fuzz_drive import Turn, shared
-from codriver.testing.fuzz_phrases import question_kind
+from codriver.testing.fuzz_phrases import is_yes, question_kind
 from codriver.testing.fuzz_run import last_violations
 from codriver.testing.fuzz_steps import (
     Feed,
@@ -134,3 +134,23 @@ def test_a_reproducer_is_data_that_replays() -> None:
     direct = asyncio.run(last_violations(start, steps[:1]))
     replayed = asyncio.run(last_violations(again[0], again[1][:1]))
     assert [v.signature for v in direct] == [v.signature for v in replayed]
+
+
+@pytest.mark.parametrize(
+    ("text", "clear"),
+    [
+        ("yes", True),
+        ("yes please 哈哈", True),  # laughter adds nothing
+        ("行行吧", True),
+        ("那去吧", True),
+        ("，，去吧", True),
+        ("好的 谢谢", True),
+        ("yes unlock", False),  # a yes and more: not a yes alone
+        ("对对，姐姐锁吧", False),
+        ("yesterday", False),
+        ("好用吗", False),
+        ("不行", False),
+    ],
+)
+def test_a_clear_yes_is_told_from_the_rest(text: str, clear: bool) -> None:
+    assert is_yes(text) is clear

@@ -72,6 +72,7 @@ class Reading:
     yes: frozenset[str]
     yes_words: Mapping[Lang, tuple[str, ...]]
     yes_tails: frozenset[str]
+    yes_leads: tuple[str, ...]
     names: Mapping[str, tuple[str, ...]]
 
 
@@ -139,6 +140,7 @@ def _reading(raw: Mapping[str, Any]) -> Reading:
         yes=frozenset(_plain(w) for lang in ("en", "zh") for w in raw["yes"][lang]),
         yes_words=_langs(raw["yes"]),
         yes_tails=frozenset(_plain(w) for lang in ("en", "zh") for w in raw["yes_tails"][lang]),
+        yes_leads=tuple(_plain(w) for lang in ("en", "zh") for w in raw["yes_leads"][lang]),
         names={k: tuple(v) for k, v in raw["names"].items()},
     )
 
@@ -202,18 +204,34 @@ def is_yes(text: str) -> bool:
     plain = _STUTTER.sub(r"\1", _plain(text))  # a stutter ("去去去吧吧") is the word
     if plain in reading.yes:
         return True
-    head, _, rest = plain.partition(" ")
-    if head not in reading.yes:
-        return False
+    for lead in reading.yes_leads:  # "那去吧": a lead-in, then the yes
+        if plain.startswith(lead) and plain[len(lead) :].strip()[:1]:
+            plain = plain[len(lead) :].strip()
+            break
     said = reading.yes_tails | reading.yes
     endings = sorted(said | {_STUTTER.sub(r"\1", e) for e in said}, key=len, reverse=True)
-    while rest.strip():  # "yes please 哈哈": a go-ahead, then laughter
+    heads = sorted(
+        reading.yes | {_STUTTER.sub(r"\1", e) for e in reading.yes}, key=len, reverse=True
+    )
+    head = next((h for h in heads if _word_at(plain, h)), None)
+    if head is None:
+        return False
+    rest = plain[len(head) :]
+    while rest.strip():  # "yes please 哈哈", "行吧": a go-ahead, then laughter
         rest = rest.strip()
-        ending = next((e for e in endings if rest == e or rest.startswith(e + " ")), None)
+        ending = next((e for e in endings if _word_at(rest, e)), None)
         if ending is None:
             return False
         rest = rest[len(ending) :]
     return True
+
+
+def _word_at(text: str, word: str) -> bool:
+    """``text`` starts with ``word`` as a whole word (Chinese words need no space after them)."""
+    if not text.startswith(word):
+        return False
+    after = text[len(word) : len(word) + 1]
+    return not after or after == " " or _CJK.match(word[-1:]) is not None
 
 
 def is_yes_to(text: str, action: str) -> bool:

@@ -135,6 +135,8 @@ def _call(
 
 def _switch(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
     positive = True if spec.up_opens and "up" in frame.actions else _polarity(frame)
+    if positive is None and spec.needs_verb:
+        return Need("action", spec.name)  # "车门同步": a door, a lock is not opened on a guess
     if positive is None:
         positive = frame.qual != "min"
     flag = positive != spec.invert
@@ -222,7 +224,15 @@ def _adjust(spec: DeviceSpec, scope: Scope, zone: str | None, delta: float) -> T
     return _call(spec.set, spec, int(target), zone)
 
 
+_MOVES = frozenset(("open", "close", "on", "off", "up", "down", "set", "lock", "fold", "unfold"))
+"""What may move a door, window or shade: anything else said with one ("同步" with a door) is
+asked about, never read as "open"."""
+
+
 def _position(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    said = action_for(frame, "position")
+    if said is not None and said not in _MOVES and frame.number is None and not frame.qual:
+        return Need("action", spec.name)
     calls = []
     zones = zones_of(frame, scope)
     if spec.close_all and zones == [None] and _closing(frame):

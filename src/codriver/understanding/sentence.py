@@ -136,6 +136,8 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
             kind = _clause(scan, part, c_start, c_end, masked, asked=tag is not None)
             if kind is None and abuse:
                 kind = "chitchat"  # nothing but an insult
+            if clauses and clauses[-1].kind == "question" and _only_numbers(part):
+                kind = "question"  # "我们现在在哪里...二十二点五": a number trailing a question
             own = _later(scan, part, c_start, c_end)
             requests = kind in ("command", "need")
             if kind is not None:
@@ -167,13 +169,29 @@ def _sentences(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     spans, start = [], 0
     for token in tokens:
         mark = text[token.start : token.end]
-        pause = mark == "." and "." in text[token.start - 1 : token.start] + text[token.end :][:1]
+        after = text[token.end : token.end + 1]
+        pause = mark == "." and (
+            "." in text[token.start - 1 : token.start] + after or after.isdigit()
+        )
         if token.kind == "sep" and mark in _SENTENCE_END and not pause:  # "...": a pause
             spans.append((start, token.end))
             start = token.end
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+def _asking_topic(words: Words, token: Token) -> bool:
+    """A status topic whose words hold a question word ("现在在哪", "剩多少电")."""
+    topics = [d for d in token.ids("device") if d.startswith("topic_")]
+    return bool(topics) and bool(words.asks.anywhere(token.text))
+
+
+def _only_numbers(tokens: list[Token]) -> bool:
+    """A clause of numbers and nothing that asks for anything."""
+    numbers = [t for t in tokens if t.kind == "number"]
+    rest = [t for t in tokens if t.kind != "number"]
+    return bool(numbers) and all(t.kind == "sep" or not _has_content(t) for t in rest)
 
 
 def _asked_then_requested(scan: _Scan, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -226,6 +244,8 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
         return "elsewhere"
     if any(set(t.ids("action")) & set(_ASKING_VERBS) for t in tokens):
         return "question"  # "how far is it to …", "附近有没有停车场": verbs that only ask
+    if any(_asking_topic(words, t) for t in tokens):
+        return "question"  # "我们现在在哪", "还剩多少电": a topic said with its question word
     if asks_for_talk(text[start:end]):
         return "chitchat"  # "tell me a story about a dragon who plays music"
     if any(s <= verb for s, _ in scan.find(words.embeds, start, end)):
