@@ -226,6 +226,11 @@ def is_yes(text: str) -> bool:
     return True
 
 
+def _said(words: frozenset[str]) -> list[str]:
+    """``words`` and their stutter-free forms, longest first."""
+    return sorted(words | {_STUTTER.sub(r"\1", w) for w in words}, key=len, reverse=True)
+
+
 def _word_at(text: str, word: str) -> bool:
     """``text`` starts with ``word`` as a whole word (Chinese words need no space after them)."""
     if not text.startswith(word):
