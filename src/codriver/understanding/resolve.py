@@ -199,15 +199,18 @@ def _level_one(frame: Frame, spec: DeviceSpec, scope: Scope, zone: str | None) -
     return Need("value", spec.name)
 
 
+_FAHRENHEIT_ONLY = (55.0, 90.0)
+"""Set points that are Fahrenheit whatever the car shows (16–32 °C is 61–90 °F)."""
+
+
 def _to_unit(frame: Frame, spec: DeviceSpec, scope: Scope) -> float:
     """The frame's number in the device's unit: Fahrenheit when said, or when the car shows °F."""
     number = float(frame.number or 0)
     shows_f = scope.state.get("Vehicle.Cabin.Infotainment.HMI.TemperatureUnit") == "F"
-    if (
-        spec.unit == "degree"
-        and frame.action not in ("up", "down")
-        and (frame.unit == "fahrenheit" or (shows_f and frame.unit != "celsius"))
-    ):
+    said_f = frame.unit == "fahrenheit" or (shows_f and frame.unit != "celsius")
+    # "set the temp to 70": no cabin is set to 70 °C; a number only Fahrenheit can mean is °F
+    only_f = frame.unit != "celsius" and _FAHRENHEIT_ONLY[0] <= number <= _FAHRENHEIT_ONLY[1]
+    if spec.unit == "degree" and frame.action not in ("up", "down") and (said_f or only_f):
         return round((number - 32) * 5 / 9 * 2) / 2
     return number
 
