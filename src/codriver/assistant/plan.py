@@ -17,7 +17,10 @@ from codriver.vehicle.seats import Seat
 if TYPE_CHECKING:
     from codriver.assistant.result import ActionResult
 
-PlanKind = Literal["act", "answer", "ask", "confirm", "decline", "not_understood", "silent"]
+PlanKind = Literal[
+    "act", "answer", "refuse", "ask", "confirm", "decline", "not_understood", "silent"
+]
+"""``refuse``: a request turned down, with why ("I can't control the screen")."""
 SentenceKind = Literal["question", "command", "need", "elsewhere", "chitchat", "nonsense"]
 
 

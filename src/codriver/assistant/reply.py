@@ -18,7 +18,7 @@ def outcome_of(plan: Plan, actions: Sequence[ActionResult]) -> Outcome:
         return "asked"
     if "done" in statuses:
         return "done"
-    if statuses & {"refused", "failed"}:
+    if statuses & {"refused", "failed"} or (plan.kind == "refuse" and not statuses):
         return "refused"
     if statuses or plan.kind in ("answer", "not_understood", "decline") or plan.say:
         return "answered"

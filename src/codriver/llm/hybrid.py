@@ -17,7 +17,7 @@ from codriver.llm.prompts import load_prompts
 FALLBACK_FLOOR = 0.5
 """Below this confidence the engine's own plan is a guess: without the LLM, apologise instead."""
 
-DIALOGUE = ("confirm", "decline", "ask")
+DIALOGUE = ("confirm", "decline", "ask", "refuse")
 """Plans that answer or pose the dialogue's own question: the engine keeps those."""
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from codriver.assistant.plan import Plan, ToolCall, TurnContext, Utterance
+from codriver.assistant.plan import Plan, PlanKind, ToolCall, TurnContext, Utterance
 from codriver.text import Bilingual
 from codriver.understanding.answers import starts_with_yes
 from codriver.understanding.asking import REPLIES, AskingMixin
@@ -54,6 +54,8 @@ class Interpretation:
     """What kind of sentence each clause is (``sentence.py``)."""
     asides: list[Bilingual] = field(default_factory=list)
     """What to say when nothing else is done or said: why a clause was left alone."""
+    declined: bool = False
+    """A request was turned down by what the car can do (no screen control, nothing later)."""
     remedied: list[ToolCall] = field(default_factory=list)
     """The relative changes a vague need was met with ("I'm cold": two degrees up)."""
 
@@ -220,7 +222,8 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
             self.memory.awaiting = (awaited(frames, need), need.device, need.slot)
             return Plan("ask", say=ask_for(need), confidence=confidence)
         if says:
-            return Plan("answer", say=join(says), confidence=confidence)
+            kind: PlanKind = "refuse" if result.declined else "answer"
+            return Plan(kind, say=join(says), confidence=confidence)
         if result.asides:
             return Plan("answer", say=result.asides[0], confidence=confidence)
         talk = chitchat(text)
@@ -272,6 +275,7 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         if clause.later:
             if REPLIES.get("later") not in says:
                 says.append(REPLIES.get("later"))  # "once we're going 120 …": not now
+            result.declined = True
             return []
         if clause.kind in ("command", "need") or (clause.kind == "nonsense" and not clause.abuse):
             return None  # unknown words may still answer a question the engine asked
@@ -330,6 +334,7 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
             return []
         if self.devices[device].kind == "absent":
             says.append(_absent(device))  # "dim the screen": declined by name, not misread
+            result.declined = bool(frame.actions or frame.has_value)
             return []
         if "sync" in frame.actions and device == "temperature":
             resolved: list[ToolCall] | Need = sync(frame, scope)
