@@ -371,7 +371,9 @@ def _remedy(
     frame: Frame, utt: Utterance, scope: Scope, says: list[Bilingual], result: Interpretation
 ) -> list[ToolCall]:
     """A vague need met by what the state suggests; its words and any offer go with it."""
-    calls, say, offer = remedy_for(strongest(frame.needs), scope.state, scope.speaker, utt.lang)
+    named = [z for z in frame.zones if z in _REMEDY_ZONES]  # "后面的孩子有点冷": the rear, not me
+    whose = named[0] if len(named) == 1 else scope.speaker
+    calls, say, offer = remedy_for(strongest(frame.needs), scope.state, whose, utt.lang)  # type: ignore[arg-type]
     result.offer.extend(offer)
     result.remedied.extend(c for c in calls if "delta" in c.args)
     if say is not None:
@@ -418,6 +420,8 @@ def asking_about_trip(frames: list[Frame]) -> list[Frame]:
     return [merged, *rest]
 
 
+_REMEDY_ZONES = ("driver", "passenger", "rear_left", "rear_right", "front", "rear")
+"""Zones a need may be said for ("the kids in the back are cold")."""
 _NAME_SLOTS = ("place", "contact")
 """Slots answered by a name, unknown words and all."""
 _ANSWER_UNKNOWN = 1
