@@ -9,6 +9,7 @@ said, so nothing that worked before breaks.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import partial
 
@@ -136,14 +137,23 @@ def cancel_navigation(ctx: ToolContext) -> Effect:
 
 
 @tool("navigation")
-def trip_info(ctx: ToolContext, place: str | None = None, round_trip: bool = False) -> Effect:
+def trip_info(
+    ctx: ToolContext,
+    place: str | None = None,
+    round_trip: bool = False,
+    distance_km: float | None = None,
+) -> Effect:
     """How far and how long to a place (or to the current destination), and whether the battery
-    lasts: "how far is X", "how long to X", "can I make it to X without charging?".
+    lasts: "how far is X", "how long to X", "can I make it to X without charging?"; or whether it
+    lasts a distance the occupant gives ("my sister is 150 km away, is the battery enough?").
 
     Args:
         place: the place as said; omitted, the active route's destination.
         round_trip: there and back ("to Hangzhou and back", "来回一趟").
+        distance_km: a distance said instead of a place, in km.
     """
+    if distance_km is not None and not place:
+        return _distance_verdict(ctx, distance_km * 1000.0, round_trip)
     maps = _maps(ctx)
     if maps is None:
         return Effect(failed=PHRASES.get("maps.unavailable"))
@@ -199,6 +209,30 @@ def _battery_verdict(
     if charger is not None:
         return [_verdict_with_stop(check, charger, range_m)]
     return _verdict(_trip(ctx, maps, here, target, range_m, soc, [p.at for p in stops]), range_m)
+
+
+def _distance_verdict(ctx: ToolContext, distance_m: float, round_trip: bool) -> Effect:
+    """Whether the battery lasts a distance the occupant gives (there and back, if said)."""
+    if not math.isfinite(distance_m) or distance_m <= 0:
+        return Effect(failed=PHRASES.get("trip.bad_distance"))
+    range_m = _number(ctx, RANGE)
+    if range_m is None:
+        return Effect(answer=PHRASES.get("trip.no_range"))
+    total = 2 * distance_m if round_trip else distance_m
+    check = _range(ctx, total, range_m, _number(ctx, SOC))
+    key = "trip.given_round" if round_trip else "trip.given"
+    parts = [PHRASES.get(key, distance=_km(total))]
+    if check.enough:
+        soc = check.soc_on_arrival
+        plain = soc is None
+        parts.append(
+            PHRASES.get("trip.yes_plain", range=_km(range_m))
+            if plain
+            else PHRASES.get("trip.yes", range=_km(range_m), soc=round(soc or 0))
+        )
+    else:
+        parts.append(PHRASES.get("trip.no", range=_km(range_m), needed=_km(check.needed_m)))
+    return Effect(answer=_sentences(parts))
 
 
 def _route_phrase(key: str, place: str | Bilingual, route: Route) -> Bilingual:

@@ -177,6 +177,7 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         if not calls:
             for frame in reasons:
                 calls.extend(self._frame(frame, None, utt, scope, says, needs, acted, result))
+        calls = _with_given_distance(calls, frames)
         if acted:
             self.memory.frames = [(frame, device) for frame, device, _ in acted]
             self.memory.remedy = []
@@ -431,6 +432,40 @@ _NAMING = {"play_media": "play", "navigate_to": "navigate"}
 _NAMING_ARG = {"play_media": "query", "navigate_to": "place"}
 _LONGEST_NAME = 20
 """Characters a name said alone may have; longer is talk."""
+
+
+_KM_PER = {"km": 1.0, "miles": 1.609344}
+_RANGE_TOPICS = ("battery", "range")
+
+
+def _with_given_distance(calls: list[ToolCall], frames: list[Frame]) -> list[ToolCall]:
+    """A range question about a distance the occupant gives ("my sister is 150 km away, is the
+    battery enough?", "开150公里电够吗"): the check for that distance, not the battery level."""
+    said = next((f for f in frames if f.unit in _KM_PER and f.number), None)
+    if said is None or said.number is None or said.unit is None:
+        return calls
+    given = said.number * _KM_PER[said.unit]
+    if "round_trip" in said.cues:
+        given /= 2  # "来回300公里": the whole trip is 300
+    out = []
+    for call in calls:
+        topic = call.args.get("topic") if call.name == "vehicle_status" else None
+        place = str(call.args.get("place") or "")
+        placeless = call.name == "trip_info" and not any(
+            c.isalpha() and not c.isdigit() for c in _no_digits(place)
+        )
+        if topic in _RANGE_TOPICS or placeless:
+            args = {"distance_km": round(given, 1)}
+            if call.args.get("round_trip"):
+                args["round_trip"] = True
+            call = ToolCall("trip_info", args)
+        out.append(call)
+    return out
+
+
+def _no_digits(place: str) -> str:
+    """The place without the distance said with it ("姐家离这150" is no place of its own)."""
+    return "" if any(c.isnumeric() for c in place) else place
 
 
 def _asks_anything(frames: list[Frame], result: Interpretation) -> bool:
