@@ -37,7 +37,12 @@ from codriver.understanding.names import plausible
 from codriver.understanding.needs import remedy_for
 from codriver.understanding.questions import ask_for
 from codriver.understanding.resolve import Need, Scope, resolve
-from codriver.understanding.sentence import OPEN_SLOT, Reading, read_sentences
+from codriver.understanding.sentence import (
+    OPEN_SLOT,
+    Reading,
+    holds_a_question_word,
+    read_sentences,
+)
 
 
 @dataclass
@@ -211,11 +216,8 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         calls = _unique(calls)  # "find the closest car park and take me there": one trip
         if calls or result.offer:
             return Plan("act", tuple(calls), join(says), confidence, tuple(result.offer))
-        bare = (
-            None
-            if _asks_anything(frames, result)
-            else bare_request(utt.text, self.lexicon.query_words)
-        )
+        asks = _asks_anything(frames, result) or holds_a_question_word(lower(utt.text))
+        bare = None if asks else bare_request(utt.text, self.lexicon.query_words)
         if bare is not None:
             return Plan("act", (bare,), None, confidence)  # "北湖公园", "周华健的歌"
         if needs:
@@ -247,6 +249,8 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         tool = named[0] if named and last is not None and last.outcome == "done" else None
         if tool is None or _asks_anything(frames, result) or any(f.device for f in frames):
             return None
+        if holds_a_question_word(lower(utt.text)):
+            return None  # "续行还有多少": a garbled question, no title
         words = self.lexicon.query_words
         name = trim_query(utt.text, words)
         if len(set(name)) < 2 or len(name) > _LONGEST_NAME:

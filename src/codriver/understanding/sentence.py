@@ -136,8 +136,8 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
             kind = _clause(scan, part, c_start, c_end, masked, asked=tag is not None)
             if kind is None and abuse:
                 kind = "chitchat"  # nothing but an insult
-            if clauses and clauses[-1].kind == "question" and _only_numbers(part):
-                kind = "question"  # "我们现在在哪里...二十二点五": a number trailing a question
+            if clauses and clauses[-1].kind == "question" and _asks_for_nothing(part):
+                kind = "question"  # "我们现在在哪里...二十二点五": what trails a question, a slip
             own = _later(scan, part, c_start, c_end)
             requests = kind in ("command", "need")
             if kind is not None:
@@ -181,17 +181,22 @@ def _sentences(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     return spans
 
 
+def holds_a_question_word(text: str) -> bool:
+    """Whether lowered ``text`` has a question word anywhere ("续行还有多少" asks, garbled or
+    not): never a name said alone."""
+    words = sentence_words()
+    return bool(words.asks.anywhere(text)) or words.ends.ends(text.rstrip()) is not None
+
+
 def _asking_topic(words: Words, token: Token) -> bool:
     """A status topic whose words hold a question word ("现在在哪", "剩多少电")."""
     topics = [d for d in token.ids("device") if d.startswith("topic_")]
     return bool(topics) and bool(words.asks.anywhere(token.text))
 
 
-def _only_numbers(tokens: list[Token]) -> bool:
-    """A clause of numbers and nothing that asks for anything."""
-    numbers = [t for t in tokens if t.kind == "number"]
-    rest = [t for t in tokens if t.kind != "number"]
-    return bool(numbers) and all(t.kind == "sep" or not _has_content(t) for t in rest)
+def _asks_for_nothing(tokens: list[Token]) -> bool:
+    """A clause with no request word of its own: numbers, noise, a slip ("…二十儿点舞")."""
+    return not any(t.ids("action") or t.ids("device") or t.ids("need") for t in tokens)
 
 
 def _asked_then_requested(scan: _Scan, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
