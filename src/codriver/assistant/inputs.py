@@ -12,7 +12,9 @@ MAX_UTTERANCE_CHARS = 500
 
 
 def clean_utterance(text: object) -> str:
-    """The utterance, trimmed and NFC-normalised; :class:`InputError` if it is not speech."""
+    """The utterance, trimmed and NFC-normalised, without invisible format characters (a
+    zero-width space inside "没有", a right-to-left override: they change no word but hide one
+    from matching); :class:`InputError` if it is not speech."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -20,6 +22,7 @@ def clean_utterance(text: object) -> str:
             raise InputError("the utterance is not UTF-8 text") from None
     if not isinstance(text, str):
         raise InputError(f"the utterance must be text, not {type(text).__name__}")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     text = unicodedata.normalize("NFC", text).strip()
     if not text:
         raise InputError("the utterance is empty: say something")

@@ -59,6 +59,8 @@ def answer_before_brain(text: str, pending: Pending) -> Plan | None:
     kind = answer_kind(text)
     if kind in ("no", "cancel"):
         return Plan("decline")
+    if kind == "unclear":
+        return _ask_again(pending)  # "行了吧": a yes or "enough"? asked again
     if pending.choices:
         chosen = pick(text, pending.choices)
         if chosen is not None:

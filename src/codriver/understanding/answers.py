@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from codriver.tools.base import Choice
 from codriver.yamlfile import read_yaml
 
-AnswerKind = Literal["yes", "no", "cancel"]
+AnswerKind = Literal["yes", "no", "cancel", "unclear"]
 _SIMILAR = 80
 """How alike (0–100) a misheard English word must be to a distinctive word of an option's name."""
 _WORD = re.compile(r"[a-z0-9']+|[^\sa-z0-9']", re.IGNORECASE)
@@ -40,7 +40,7 @@ class Piece:
 def _table() -> dict[str, str]:
     raw = read_yaml("codriver.understanding", "data/answers.yaml", plain=True)
     table: dict[str, str] = {}
-    for kind in ("filler", "back", "yes", "no", "cancel"):  # later kinds win a phrase twice
+    for kind in ("filler", "back", "yes", "no", "cancel", "unclear"):  # later kinds win a phrase
         for words in raw[kind].values():
             table.update({w.lower(): kind for w in words})
     for index, words in enumerate(raw["ordinals"]):
@@ -92,9 +92,12 @@ def segment(text: str) -> list[Piece]:
 
 
 def answer_kind(text: str) -> AnswerKind | None:
-    """``yes``, ``no`` or ``cancel`` when the utterance is nothing but that answer."""
+    """``yes``, ``no`` or ``cancel`` when the utterance is nothing but that answer; ``unclear``
+    for one that only sounds like a yes ("行了吧", "whatever")."""
     pieces = segment(text)
     kinds = {p.kind for p in pieces} - {"filler"}
+    if "unclear" in kinds and kinds <= {"unclear", "yes"}:
+        return "unclear"
     if kinds == {"yes"}:
         first = pieces[0]
         return "yes" if first.kind == "yes" or first.text in _leads() else None

@@ -47,6 +47,12 @@ def bare_request(text: str, words: QueryWords) -> ToolCall | None:
     return None
 
 
+def is_talk(name: str) -> bool:
+    """Whether ``name`` holds a word no name said alone does ("can I make it to Hangzhou")."""
+    chinese = starts_chinese(name)
+    return _talk(name, _words("zh" if chinese else "en"), chinese)
+
+
 def _talk(name: str, bare: BareWords, chinese: bool) -> bool:
     """Whether ``name`` holds a word no name said alone does ("我在公司")."""
     if chinese:

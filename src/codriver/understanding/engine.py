@@ -13,7 +13,7 @@ from codriver.text import Bilingual
 from codriver.understanding.answers import starts_with_yes
 from codriver.understanding.asking import REPLIES, AskingMixin
 from codriver.understanding.automations import plan_rule, plan_timing
-from codriver.understanding.bare import bare_request
+from codriver.understanding.bare import bare_request, is_talk
 from codriver.understanding.chitchat import FALLBACK, chitchat
 from codriver.understanding.clauses import (
     awaited,
@@ -33,7 +33,7 @@ from codriver.understanding.dialogue import DialogueMixin, amend
 from codriver.understanding.frames import Frame, build_frames, trim_query
 from codriver.understanding.inference import InferenceMixin
 from codriver.understanding.lexicon import Token, load_lexicon, lower
-from codriver.understanding.names import plausible
+from codriver.understanding.names import plausible, starts_chinese
 from codriver.understanding.needs import remedy_for
 from codriver.understanding.questions import ask_for
 from codriver.understanding.resolve import Need, Scope, resolve
@@ -257,6 +257,9 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
             return None  # "哈哈哈" is laughter, not a title
         if not plausible(name, _NAMING[tool], words) or set(name) <= words.clause_chars:
             return None
+        title = tool == "play_media" and starts_chinese(name)  # titles hold 我, 你 and 想
+        if not title and is_talk(name):
+            return None  # "can I make it to Hangzhou without charging": a sentence, no name
         return ToolCall(tool, {_NAMING_ARG[tool]: name})
 
     def _by_kind(
@@ -365,6 +368,9 @@ def _completed(
     answers = awaiting is not None and not frame.device and not frame.needs
     if answers and awaiting[2] not in _NAME_SLOTS and frame.unknown > _ANSWER_UNKNOWN:  # type: ignore[index]
         answers = False  # "what about the window?" → "can I make it two Hangzhou …": not the value
+    own_verb = any(a in OPEN_SLOT for a in frame.actions)  # "我要去外滩" answers with its verb
+    if answers and awaiting[2] in _NAME_SLOTS and not own_verb and is_talk(text):  # type: ignore[index]
+        answers = False  # "where to?" → "can I make it to Hangzhou without charging": a question
     if answers and "negation" not in frame.cues:  # "don't unlock the car" fills no slot
         frame = fill(awaiting[0], frame, text)  # type: ignore[index]
     if frame.action in OPEN_SLOT and not frame.query and before is not None:
