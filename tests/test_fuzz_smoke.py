@@ -117,6 +117,8 @@ def test_what_a_remote_clients_rule_does_later_is_judged_by_its_grants() -> None
         ("不用不用 空调开到二十四度", None),  # a 不用 said twice is no 用不用
         ("尾门关一下 lean the seat back 后备箱关上了没有", None),  # a request beside the question
         ("后排窗户关了没 不用", None),
+        ("how much fuel do we have left回到上一首", None),  # two sentences run together
+        ("CarPlay连上了吗", "worded"),  # one English word inside Chinese stays in its clause
     ],
 )
 def test_questions_are_told_from_requests(text: str, kind: str | None) -> None:
@@ -144,6 +146,7 @@ def test_a_reproducer_is_data_that_replays() -> None:
         ("行行吧", True),
         ("那去吧", True),
         ("，，去吧", True),
+        ("\u202e对", True),  # an invisible override is no word
         ("好的 谢谢", True),
         ("yes unlock", False),  # a yes and more: not a yes alone
         ("对对，姐姐锁吧", False),

@@ -185,13 +185,39 @@ _PUNCT = re.compile(r"[\s\.,!?;:'\"。，！？；：、…~～\-]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _A_NOT_A = re.compile(r"(?<![不没])(?![不没])([\u3400-\u9fff])[不没]\1")
 """X不X, X没X ("锁没锁"), not a 不X said twice ("不用不用")."""
+_PHRASE_RUN = re.compile(r"[A-Za-z']+(?:\s+[A-Za-z']+)+")
+"""An English phrase of two words or more."""
+
+
+def _switches(text: str) -> str:
+    """``text`` with a space where a Chinese character meets an English phrase of two words or
+    more ("…have left回到上一首": two sentences run together), so that the switch breaks the clause
+    as a spoken pause would; a single English word inside Chinese ("打开CarPlay") stays."""
+    out, at = [], 0
+    for run in _PHRASE_RUN.finditer(text):
+        out.append(text[at : run.start()])
+        before = text[run.start() - 1 : run.start()]
+        after = text[run.end() : run.end() + 1]
+        out.append(
+            (" " if _CJK.match(before) else "") + run.group() + (" " if _CJK.match(after) else "")
+        )
+        at = run.end()
+    out.append(text[at:])
+    return "".join(out)
+
+
 _HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
 """A space beside a Chinese character: a recogniser's pause between two sentences, or a switch
 of language ("尾门关一下 lean the seat back"); either way a clause break."""
 
 
 def _plain(text: str) -> str:
-    return _PUNCT.sub(" ", text.casefold()).strip()
+    return _PUNCT.sub(" ", _visible(text).casefold()).strip()
+
+
+def _visible(text: str) -> str:
+    """``text`` without invisible format characters (a right-to-left override before "对")."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 _STUTTER = re.compile(r"(\S)\1+")
@@ -271,7 +297,7 @@ def question_kind(text: str) -> Literal["worded", "marked"] | None:
     request that only its question mark makes a question ("open the trunk?"); None: no
     question."""
     reading = phrases().reading
-    whole = unicodedata.normalize("NFKC", text).strip()
+    whole = _switches(unicodedata.normalize("NFKC", _visible(text)).strip())
     parts = (p for c in reading.clause_split.split(whole) for p in _HAN_GAP.split(c))
     clauses = [c.strip() for c in parts if c.strip()]
     if not clauses:

@@ -107,11 +107,18 @@ def _question_end(scan: _Scan, start: int, end: int) -> tuple[int, int] | None:
     for token in reversed([t for t in scan.tokens if start <= t.start < end]):
         if token.ids("action") or token.ids("device") or token.ids("need"):
             return None
+        if token.has("question") and scan.words.ends.ends(_letters(token.text)) is not None:
+            return token.start - start, token.end - start  # "没¡(︍︌有": 没有 with noise inside
         cut = token.start - start
         tag = scan.words.ends.ends(_without_trailing_noise(text[:cut])) if cut > 0 else None
         if tag is not None:
             return tag
     return None
+
+
+def _letters(text: str) -> str:
+    """``text`` with only its letters, digits and ideographs ("没¡(︍︌有" → "没有")."""
+    return "".join(c for c in text if c.isalnum())
 
 
 def _noise(char: str) -> bool:
