@@ -366,7 +366,8 @@ def _completed(
     """The clause with what it leaves to context filled in: the answer to a question the engine
     asked, or a place named in the clause before ("最近的洗手间在哪，带我过去")."""
     answers = awaiting is not None and not frame.device and not frame.needs
-    if answers and awaiting[2] not in _NAME_SLOTS and frame.unknown > _ANSWER_UNKNOWN:  # type: ignore[index]
+    said_little = frame.unknown + frame.around <= _ANSWER_UNKNOWN  # over the whole clause
+    if answers and awaiting[2] not in _NAME_SLOTS and not said_little:  # type: ignore[index]
         answers = False  # "what about the window?" → "can I make it two Hangzhou …": not the value
     own_verb = any(a in OPEN_SLOT for a in frame.actions)  # "我要去外滩" answers with its verb
     if answers and awaiting[2] in _NAME_SLOTS and not own_verb and is_talk(text):  # type: ignore[index]

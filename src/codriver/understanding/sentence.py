@@ -117,8 +117,8 @@ def _question_end(scan: _Scan, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _letters(text: str) -> str:
-    """``text`` with only its letters, digits and ideographs ("没¡(︍︌有" → "没有")."""
-    return "".join(c for c in text if c.isalnum())
+    """``text`` with only its ideographs and ASCII letters and digits ("没¡(Ì︍有" → "没有")."""
+    return "".join(c for c in text if _CJK.match(c) or (c.isascii() and c.isalnum()))
 
 
 def _noise(char: str) -> bool:
