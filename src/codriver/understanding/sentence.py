@@ -244,7 +244,7 @@ def _clause(
     """The clause's kind; None for one that says nothing of its own (a bare "yes", "undo")."""
     live = [t for t in tokens if not any(s <= t.start < e for s, e in masked)]
     content = [t for t in live if t.kind in ("raw", "number") or _has_content(t)]
-    if content or (asked and live):
+    if content or (asked and live) or any(t.has("question") for t in live):  # "还有多少"
         return _kind(scan, live, start, end, asked)
     return None
 
