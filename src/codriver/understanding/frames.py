@@ -307,19 +307,9 @@ def _take_query(
     start = end = None
     j = i
     if i < len(tokens) and starts_chinese(text[tokens[i].start :]):
-        stop = name_end(tokens, i, slot, words.joins)
-        if stop > i and not only_a_place_kind(tokens[i:stop]):
-            query = trim_query(text[tokens[i].start : tokens[stop - 1].end], words)
-            if slot == "call":
-                query = dialled(query, words) or query
-            if query and not plausible(query, slot, words):
-                frame.actions = tuple(a for a in frame.actions if a != slot)
-                return i  # "打电话都不接", "回家就可以不用开空调了": talk, no name to go to
-            if query:
-                frame.query = query
-                frame.actions = (slot, *(a for a in frame.actions if a != slot))
-                frame.words += stop - i
-                return stop
+        taken = _take_chinese_name(tokens, i, text, frame, slot, words)
+        if taken is not None:
+            return taken
     while j < len(tokens):
         token = tokens[j]
         if token.kind == "sep" or (token.kind == "tags" and _ends_name(token)):
@@ -352,6 +342,28 @@ def _take_query(
     if frame.modes:  # "go to eco mode": not a place
         frame.actions = tuple(a for a in frame.actions if a != slot)
     return j
+
+
+def _take_chinese_name(
+    tokens: list[Token], i: int, text: str, frame: Frame, slot: str, words: QueryWords
+) -> int | None:
+    """The Chinese name at ``tokens[i]`` into the frame (the index after it); None to read the
+    words the other way (no name, or only a kind of place: "导航到最近的加油站")."""
+    stop = name_end(tokens, i, slot, words.joins)
+    if stop <= i or only_a_place_kind(tokens[i:stop]):
+        return None
+    query = trim_query(text[tokens[i].start : tokens[stop - 1].end], words)
+    if slot == "call":
+        query = dialled(query, words) or query
+    if not query:
+        return None
+    if not plausible(query, slot, words):
+        frame.actions = tuple(a for a in frame.actions if a != slot)
+        return i  # "打电话都不接", "回家就可以不用开空调了": talk, no name to go to
+    frame.query = query
+    frame.actions = (slot, *(a for a in frame.actions if a != slot))
+    frame.words += stop - i
+    return stop
 
 
 def trim_query(query: str, words: QueryWords) -> str:
