@@ -27,7 +27,7 @@ from codriver.services.maps import (
     plan_trip,
     resolve,
 )
-from codriver.services.maps.search import read_request, vocabulary
+from codriver.services.maps.search import read_request, reads_as_address, vocabulary
 from codriver.text import Bilingual, Lang, PhraseBook
 from codriver.tools.base import Choice, Effect, ToolContext, Toolset, tool
 from codriver.tools.zones import PHRASES as TOOL_PHRASES
@@ -66,7 +66,7 @@ def navigate_to(ctx: ToolContext, place: str) -> Effect:
         )
     found = _lookup(ctx, maps, place, "navigate_to")
     if isinstance(found, Effect):
-        return found
+        return _by_name_only(ctx, place, found)
     target = found.place
     writes: dict[str, Value] = {
         DESTINATION: target.name(ctx.lang),
@@ -92,6 +92,20 @@ def navigate_to(ctx: ToolContext, place: str) -> Effect:
             writes[WAYPOINTS] = [plan.stop.place.name(ctx.lang)]
         parts.extend(_range_note(plan, range_m, target))
     return Effect.set(writes, _sentences(parts))
+
+
+def _by_name_only(ctx: ToolContext, place: str, failed: Effect) -> Effect:
+    """A named place the map does not hold ("七宝老街" on a map of a few hundred places): when
+    its name reads as an address (``reads_as_address``), the destination is set by its name and
+    the reply says that its route and arrival are not known yet. A kind of place that is not found
+    ("the nearest car wash") and a name that is no address ("Glimmerwood Manor") stay not found.
+    The coordinates of an earlier destination stay, unread: ``_destination`` reads a name like
+    this as a place without a position."""
+    request = read_request(_profile_place(ctx, place), vocabulary())
+    named = not request.nearest and (request.category is None or bool(request.qualifier))
+    if failed.failed is None or not named or not reads_as_address(request.name):
+        return failed
+    return Effect.set({DESTINATION: place, WAYPOINTS: []}, PHRASES.get("nav.by_name", place=place))
 
 
 @tool("navigation")
@@ -172,7 +186,7 @@ def trip_info(
         if destination is None:
             said = ctx.state.get(DESTINATION)
             if isinstance(said, str) and said:
-                return Effect(failed=PHRASES.get("nav.not_found", place=said))
+                return Effect(answer=PHRASES.get("nav.not_placed", place=said))
             return Effect(answer=PHRASES.get("trip.no_destination"))
         (name, target), key = destination, "trip.route"
         stops = _stop_places(ctx, maps, _list(ctx.state.get(WAYPOINTS)))
@@ -348,6 +362,8 @@ def _destination(ctx: ToolContext, maps: MapProvider) -> tuple[str | Bilingual, 
     found = resolve(maps.search(said, near=_here(ctx)))
     if found.kind == "found":
         return _names(found.match.place), found.match.place.at
+    if reads_as_address(said):
+        return None  # set by its name alone: any coordinates held are an earlier destination's
     lat, lon = _number(ctx, DEST_LAT), _number(ctx, DEST_LON)
     return None if lat is None or lon is None else (said, (lat, lon))
 

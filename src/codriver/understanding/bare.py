@@ -1,4 +1,4 @@
-"""A request that is only a name: "北湖公园" goes there, "周华健的歌" plays him.
+"""A request that is only a name: "北湖公园" goes there, "周华健的歌" plays him, "到南京" too.
 
 People often say just the destination or the singer to an in-car assistant. When nothing else in
 the utterance asks for anything, a name that ends like a place (a park, a town, a station: words in
@@ -8,19 +8,25 @@ as one (no "不" or "吧" in it: ``names.plausible``), so talk stays talk.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from codriver.assistant.plan import ToolCall
 from codriver.errors import ConfigError
 from codriver.understanding.lexicon import LANGS, QueryWords
-from codriver.understanding.names import plausible, starts_chinese
+from codriver.understanding.names import dialled, plausible, starts_chinese
 from codriver.yamlfile import YAMLError, read_yaml
+
+_SPACES = re.compile(r"[\s\-]+")
 
 
 @dataclass(frozen=True, slots=True)
 class BareWords:
     lead: tuple[str, ...]
+    to_place: tuple[str, ...]
+    dial_lead: tuple[str, ...]
+    phone: re.Pattern[str] | None
     place_ends: tuple[str, ...]
     music_ends: tuple[str, ...]
     not_in_names: frozenset[str]
@@ -33,6 +39,17 @@ def bare_request(text: str, words: QueryWords) -> ToolCall | None:
     chinese = starts_chinese(text)
     bare = _words("zh" if chinese else "en")
     name = _without_lead(text.strip(" 。.!！,，"), bare.lead, chinese)
+    number = _dialled_alone(name, bare, words)
+    if number is not None:
+        return ToolCall("call_contact", {"contact": number})  # "13700001340", "帮我打个762"
+    going = _without_lead(name, bare.to_place, chinese)
+    if (
+        going != name
+        and len(going) >= 2
+        and not _talk(going, bare, chinese)
+        and plausible(going, "navigate", words)
+    ):
+        return ToolCall("navigate_to", {"place": going})  # "到南京", "我要到东坡区"
     if not name or name.startswith(bare.not_first) or _talk(name, bare, chinese):
         return None  # "的火车站": the end of a sentence, not a name
     folded = name.casefold()
@@ -44,6 +61,18 @@ def bare_request(text: str, words: QueryWords) -> ToolCall | None:
     placed = any(_ends_with(folded, end.casefold(), chinese) for end in bare.place_ends)
     if placed and len(name) >= bare.min_chars and plausible(name, "navigate", words):
         return ToolCall("navigate_to", {"place": name})
+    return None
+
+
+def _dialled_alone(name: str, bare: BareWords, words: QueryWords) -> str | None:
+    """The number a name said alone dials: any number after a dialling word ("打521"), or alone
+    one shaped like a phone number (a mobile, an area code, a service line: ``phone``)."""
+    rest = _without_lead(name, bare.dial_lead, True)
+    number = dialled(rest, words)
+    if number is None or len(number) != len(_SPACES.sub("", rest)):
+        return None  # digits and then more words: not a number said alone
+    if rest != name or (bare.phone is not None and bare.phone.fullmatch(number)):
+        return number
     return None
 
 
@@ -90,7 +119,11 @@ def _words(lang: str) -> BareWords:
     ends = sorted((str(e) for e in raw.get("place_ends", [])), key=len, reverse=True)
     music = sorted((str(e) for e in raw.get("music_ends", [])), key=len, reverse=True)
     return BareWords(
-        tuple(str(w) for w in raw.get("lead", [])), tuple(ends), tuple(music),
+        tuple(str(w) for w in raw.get("lead", [])),
+        tuple(sorted((str(w) for w in raw.get("to_place", [])), key=len, reverse=True)),
+        tuple(sorted((str(w) for w in raw.get("dial_lead", [])), key=len, reverse=True)),
+        re.compile(str(raw["phone"])) if raw.get("phone") else None,
+        tuple(ends), tuple(music),
         frozenset(str(w) for w in raw.get("not_in_names", [])),
         tuple(str(w) for w in raw.get("not_first", [])), int(raw.get("min_chars", 3)),
     )  # fmt: skip

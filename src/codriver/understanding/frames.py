@@ -314,7 +314,7 @@ def _take_query(
         token = tokens[j]
         if token.kind == "sep" or (token.kind == "tags" and _ends_name(token)):
             break
-        if start is None and not (token.kind == "tags" and token.has("stop")):
+        if start is None and not (token.kind == "tags" and _wrapping_word(token)):
             start = token.start
         if start is not None:
             end = token.end
@@ -326,7 +326,7 @@ def _take_query(
             for ch in text[frame.raw_spans[0][0] : frame.raw_spans[-1][1]]
         )
     )
-    if start is None and before:
+    if start is None and before and _named_before(text, frame.raw_spans[0][0], slot, words):
         # the name before the verb: "give Alice a ring", "add X as a stop"
         start, end = frame.raw_spans[0][0], frame.raw_spans[-1][1]
     if start is not None and end is not None:
@@ -342,6 +342,14 @@ def _take_query(
     if frame.modes:  # "go to eco mode": not a place
         frame.actions = tuple(a for a in frame.actions if a != slot)
     return j
+
+
+def _named_before(text: str, start: int, slot: str, words: QueryWords) -> bool:
+    """Whether the words from ``start`` up to a Chinese call verb are whom to call: only after a
+    word that says so ("给妈妈打电话"), not any words before it ("我先走了一会儿打电话")."""
+    if slot != "call" or not starts_chinese(text[start:]):
+        return True
+    return text[:start].rstrip().endswith(words.to_whom)
 
 
 def _take_chinese_name(
@@ -384,6 +392,11 @@ def trim_query(query: str, words: QueryWords) -> str:
                 query, changed = query[: -len(edge)].strip(strip), True
                 break
     return "" if query.lower() in words.alone else query
+
+
+def _wrapping_word(token: Token) -> bool:
+    """A word a name does not start with: "the", "some", a filler after the verb ("…怎么走啊")."""
+    return token.has("stop") or all(t.kind == "filler" for t in token.tags)
 
 
 def _ends_name(token: Token) -> bool:

@@ -55,6 +55,9 @@ class QueryWords:
     """Characters of a clause, never of a contact or a place ("不", "吧"): "打电话都不接"."""
     single: frozenset[str] = frozenset()
     """Places said in one character ("家")."""
+    to_whom: tuple[str, ...] = ()
+    """Words that put a Chinese contact before the verb ("给妈妈打电话"); without one, the words
+    before 打电话 are no contact ("我先走了一会儿打电话")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,23 @@ class Token:
 
     def ids(self, kind: str) -> list[str]:
         return [t.id for t in self.tags if t.kind == kind]
+
+
+def _names_unrepaired(tokens: list[Token]) -> list[Token]:
+    """The tokens, with a sound-alike guess beside an unknown Chinese character read as the
+    characters it is: a slip is repaired where the words around it are known ("坐椅加热"), not
+    inside a name nobody knows ("民生尚都" holds no 升上, "新建小学" no 减小)."""
+    out: list[Token] = []
+    for i, token in enumerate(tokens):
+        near = tokens[max(0, i - 1) : i] + tokens[i + 1 : i + 2]
+        if token.heard and any(t.kind == "raw" and _CJK.match(t.text) for t in near):
+            at = token.start
+            for char in token.text:
+                out.append(Token("raw", char, at, at + len(char)))
+                at += len(char)
+            continue
+        out.append(token)
+    return out
 
 
 def lower(text: str) -> str:
@@ -167,7 +187,7 @@ class Lexicon:
                 )
             )
             i += choice.size
-        return tokens
+        return _names_unrepaired(tokens)
 
     def _choices(self, seq: list[tuple[str, int, int]], i: int) -> list[_Choice]:
         if seq[i][0] == "|":
@@ -277,6 +297,7 @@ def load_lexicon() -> Lexicon:
     digits: dict[str, str] = {}
     clause_chars: set[str] = set()
     single: set[str] = set()
+    to_whom: list[str] = []
     for lang in LANGS:
         raw = _read(lang)
         number_words.extend(raw.get("number_words", []))
@@ -289,6 +310,7 @@ def load_lexicon() -> Lexicon:
         digits.update({str(k): str(v) for k, v in query.get("digits", {}).items()})
         clause_chars.update("".join(query.get("clause_chars", [])))
         single.update(query.get("single", []))
+        to_whom.extend(query.get("to_whom", []))
     lexicon = Lexicon(entries, number_words, _readings_table())
     lexicon.query_words = QueryWords(
         tuple(starts),
@@ -298,6 +320,7 @@ def load_lexicon() -> Lexicon:
         digits,
         frozenset(clause_chars),
         frozenset(single),
+        tuple(to_whom),
     )
     return lexicon
 

@@ -260,6 +260,8 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
         return "question"  # "我们现在在哪", "还剩多少电": a topic said with its question word
     if asks_for_talk(text[start:end]):
         return "chitchat"  # "tell me a story about a dragon who plays music"
+    if scan.find(words.route, start, end):
+        return "command"  # "请问怎么去外滩", "how do I get to the Bund?": the way, so a route
     if any(s <= verb for s, _ in scan.find(words.embeds, start, end)):
         return "question"  # "check whether the windows are closed", "帮我看看车门锁好了没有"
     polite = bool(scan.find(words.request, start, end))
@@ -309,6 +311,8 @@ def _elsewhere(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
 def _later(scan: _Scan, tokens: list[Token], start: int, end: int) -> str | None:
     """ "condition" for a clause said on a condition ("once …", "如果…", "…以后"); "delay" for
     one said for later ("in 20 minutes", "过30分钟", "in a bit", "待会儿"); else None."""
+    tokens = _before_a_title(tokens)
+    end = min(end, tokens[-1].end) if tokens else start
     polite = scan.find(scan.words.courtesy, start, end)
     for token in tokens:
         if token.ids("when") and not any(s <= token.start < e for s, e in polite):
@@ -316,6 +320,15 @@ def _later(scan: _Scan, tokens: list[Token], start: int, end: int) -> str | None
     if scan.find(scan.words.soon, start, end):
         return "delay"
     return "delay" if any(_delayed(scan, tokens, i) for i in range(len(tokens))) else None
+
+
+def _before_a_title(tokens: list[Token]) -> list[Token]:
+    """The words before a Chinese play verb: what follows 播放 or 听 is the title, whatever
+    words it holds ("播放等一分钟", "我想听许多年以后" are songs, not requests for later)."""
+    for i, token in enumerate(tokens):
+        if "play" in token.ids("action") and _CJK.match(token.text):
+            return tokens[: i + 1]
+    return tokens
 
 
 def _delayed(scan: _Scan, tokens: list[Token], i: int) -> bool:

@@ -76,6 +76,7 @@ class Words:
     asks: Phrases
     embeds: Phrases
     request: Phrases
+    route: Phrases
     indefinite: Phrases
     elsewhere: Phrases
     past: Phrases

@@ -230,3 +230,24 @@ def vocabulary() -> Vocabulary:
         fillers_en=frozenset(normalize(str(w)) for w in raw["fillers"]["en"]),
         fillers_zh=tuple(sorted((str(w) for w in raw["fillers"]["zh"]), key=len, reverse=True)),
     )
+
+
+@cache
+def _address_ends() -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    raw = load_yaml(
+        resources.files("codriver.services.maps").joinpath("data/addresses.yaml").read_text("utf-8")
+    )
+    en = frozenset(normalize(str(w)) for w in raw["en"])
+    return tuple(str(w) for w in raw["zh"]), en, frozenset(str(w) for w in raw["en_not_in"])
+
+
+def reads_as_address(name: str) -> bool:
+    """Whether ``name`` ends like an address or a place a provider can route to ("七宝老街",
+    "松江区中心医院", "People's Park"), with more before its last word ("街" alone is none)."""
+    zh, en, not_in = _address_ends()
+    said = normalize(name)
+    if is_cjk(said):
+        bare = compact(said)
+        return any(bare.endswith(end) and len(bare) > len(end) for end in zh)
+    words = said.split()
+    return len(words) >= 2 and words[-1] in en and not not_in & set(words)
