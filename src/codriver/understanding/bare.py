@@ -30,6 +30,7 @@ class BareWords:
     place_ends: tuple[str, ...]
     music_ends: tuple[str, ...]
     not_in_names: frozenset[str]
+    not_in_places: tuple[str, ...]
     not_first: tuple[str, ...]
     min_chars: int
 
@@ -59,6 +60,7 @@ def bare_request(text: str, words: QueryWords) -> ToolCall | None:
             if len(artist) + len(end) >= bare.min_chars and plausible(artist, "call", words):
                 return ToolCall("play_media", {"query": artist})
     placed = any(_ends_with(folded, end.casefold(), chinese) for end in bare.place_ends)
+    placed = placed and not any(word in name for word in bare.not_in_places)
     if placed and len(name) >= bare.min_chars and plausible(name, "navigate", words):
         return ToolCall("navigate_to", {"place": name})
     return None
@@ -125,5 +127,6 @@ def _words(lang: str) -> BareWords:
         re.compile(str(raw["phone"])) if raw.get("phone") else None,
         tuple(ends), tuple(music),
         frozenset(str(w) for w in raw.get("not_in_names", [])),
+        tuple(str(w) for w in raw.get("not_in_places", [])),
         tuple(str(w) for w in raw.get("not_first", [])), int(raw.get("min_chars", 3)),
     )  # fmt: skip

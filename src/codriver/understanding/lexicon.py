@@ -55,6 +55,9 @@ class QueryWords:
     """Characters of a clause, never of a contact or a place ("不", "吧"): "打电话都不接"."""
     single: frozenset[str] = frozenset()
     """Places said in one character ("家")."""
+    title_after: frozenset[str] = frozenset()
+    """Words after a title or a singer ("这首歌", "的歌"): a need word before them is part of
+    the name ("凉凉这首歌" is a song, not "I'm cold")."""
     to_whom: tuple[str, ...] = ()
     """Words that put a Chinese contact before the verb ("给妈妈打电话"); without one, the words
     before 打电话 are no contact ("我先走了一会儿打电话")."""
@@ -89,20 +92,17 @@ class Token:
         return [t.id for t in self.tags if t.kind == kind]
 
 
-def _names_unrepaired(tokens: list[Token]) -> list[Token]:
-    """The tokens, with a sound-alike guess beside an unknown Chinese character read as the
-    characters it is: a slip is repaired where the words around it are known ("坐椅加热"), not
-    inside a name nobody knows ("民生尚都" holds no 升上, "新建小学" no 减小)."""
-    out: list[Token] = []
-    for i, token in enumerate(tokens):
-        near = tokens[max(0, i - 1) : i] + tokens[i + 1 : i + 2]
-        if token.heard and any(t.kind == "raw" and _CJK.match(t.text) for t in near):
-            at = token.start
-            for char in token.text:
-                out.append(Token("raw", char, at, at + len(char)))
-                at += len(char)
+def _verbs_as_modifiers(tokens: list[Token]) -> list[Token]:
+    """A Chinese verb right before 的 describes a thing and asks for nothing ("您拨打的电话已
+    关机", "把打开的车窗关上"), unless a verb before it asks for that ("改成翘起来的状态"): it is
+    read as plain words."""
+    out = list(tokens)
+    for i, token in enumerate(tokens[:-1]):
+        if not token.ids("action"):
             continue
-        out.append(token)
+        if _CJK.match(token.text) and tokens[i + 1].text.startswith("的"):
+            out[i] = Token("raw", token.text, token.start, token.end)
+        break  # after a verb, "…改成翘起来的状态": the state it asks for
     return out
 
 
@@ -187,7 +187,50 @@ class Lexicon:
                 )
             )
             i += choice.size
-        return _names_unrepaired(tokens)
+        return self._names_unrepaired(tokens)
+
+    def _names_unrepaired(self, tokens: list[Token]) -> list[Token]:
+        """The tokens, with a sound-alike guess beside an unknown Chinese character read as the
+        words it is: a slip is repaired where the words around it are known ("坐椅加热"), not
+        inside a name nobody knows ("民生尚都" holds no 升上, "新建小学" no 减小)."""
+        out: list[Token] = []
+        for i, token in enumerate(tokens):
+            near = tokens[max(0, i - 1) : i] + tokens[i + 1 : i + 2]
+            if token.heard and any(t.kind == "raw" and _CJK.match(t.text) for t in near):
+                out.extend(self._exactly(token))
+            else:
+                out.append(token)
+        return _verbs_as_modifiers(self._titled(out))
+
+    def _titled(self, tokens: list[Token]) -> list[Token]:
+        """Need words in the name before "这首歌" or "的歌" read as that name ("凉凉这首歌" is a
+        song and "冷漠的歌曲" a singer's, not "I'm cold")."""
+        out = list(tokens)
+        for i, token in enumerate(tokens):
+            if token.text not in self.query_words.title_after:
+                continue
+            j = i - 1
+            while j >= 0 and (
+                out[j].ids("need") or (out[j].kind == "raw" and _CJK.match(out[j].text))
+            ):
+                if out[j].ids("need"):
+                    out[j] = Token("raw", out[j].text, out[j].start, out[j].end)
+                j -= 1
+        return out
+
+    def _exactly(self, token: Token) -> list[Token]:
+        """The words of ``token``'s span by their letters alone (longest known phrase first)."""
+        seq = units(lower(token.text))
+        out, i = [], 0
+        while i < len(seq):
+            size, tags = self._longest(seq, i)
+            size = max(size, 1)
+            start, stop = token.start + seq[i][1], token.start + seq[i + size - 1][2]
+            kind = "tags" if tags else "raw"
+            out.append(Token(kind, token.text[seq[i][1] : seq[i + size - 1][2]], start, stop,
+                             tuple(tags)))  # fmt: skip
+            i += size
+        return out
 
     def _choices(self, seq: list[tuple[str, int, int]], i: int) -> list[_Choice]:
         if seq[i][0] == "|":
@@ -298,6 +341,7 @@ def load_lexicon() -> Lexicon:
     clause_chars: set[str] = set()
     single: set[str] = set()
     to_whom: list[str] = []
+    title_after: set[str] = set()
     for lang in LANGS:
         raw = _read(lang)
         number_words.extend(raw.get("number_words", []))
@@ -311,6 +355,7 @@ def load_lexicon() -> Lexicon:
         clause_chars.update("".join(query.get("clause_chars", [])))
         single.update(query.get("single", []))
         to_whom.extend(query.get("to_whom", []))
+        title_after.update(str(w) for w in query.get("title_after", []))
     lexicon = Lexicon(entries, number_words, _readings_table())
     lexicon.query_words = QueryWords(
         tuple(starts),
@@ -320,6 +365,7 @@ def load_lexicon() -> Lexicon:
         digits,
         frozenset(clause_chars),
         frozenset(single),
+        frozenset(title_after),
         tuple(to_whom),
     )
     return lexicon
