@@ -238,7 +238,8 @@ def _apply(frame: Frame, token: Token, whole_of: dict[str, str]) -> bool | None:
     if devices and not frame.device:
         frame.device = devices[0]
     slot_verb = bool(set(actions) & set(OPEN_SLOT))
-    transport = bool(set(actions) & TRANSPORT) and frame.action == "play"  # "播放下一首"
+    transport = bool(set(actions) & (TRANSPORT | {"video"})) and frame.action == "play"
+    # "播放下一首", "play a movie": what the play word plays
     if frame.action in TRANSPORT and actions == ["play"]:
         actions = []  # "切换到下一首播放": the play word adds nothing
     if actions and (not frame.actions or frame.action in _WEAK_ACTIONS or slot_verb or transport):

@@ -310,7 +310,8 @@ def _wipers(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Ne
 def _media(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
     action = frame.action
     if action == "video":
-        screen = "rear" if scope.speaker.startswith("rear") else "front"
+        rear = scope.speaker.startswith("rear") or any(z.startswith("rear") for z in frame.zones)
+        screen = "rear" if rear else "front"  # "给后排放个动画片": the rear screen
         return [ToolCall("play_video", {"title": frame.query or "video", "screen": screen})]
     if action in ("play", "set", "on", None) and frame.query:
         return [ToolCall("play_media", {"query": frame.query})]
