@@ -108,20 +108,18 @@ class InferenceMixin:
             prefix = mode.split(".", 1)[0]
             if prefix in _MODE_DEVICES:
                 return _MODE_DEVICES[prefix]
-        if frame.color:
-            return "ambient"
+        alone = frame.unknown + frame.around <= _ANAPHORA_UNKNOWN
+        if frame.color and alone:
+            return "ambient"  # "purple please"; not "banana telescope purple on the Wednesday"
         if frame.unit in ("degree", "celsius", "fahrenheit"):
             return "temperature"
         # the last turn's device only for a frame about nothing else: "make it two" follows
         # the volume; "can I make it two Hangzhou without charging" talks of something new
-        last = self._last_device() if frame.unknown + frame.around <= _ANAPHORA_UNKNOWN else None
+        last = self._last_device() if alone else None
         for candidate in (previous.device if previous else None, last):
             if candidate and self._accepts(candidate, frame):
                 return self._refine(frame, candidate)
-        alone = (
-            frame.unknown + frame.around <= _ANAPHORA_UNKNOWN
-        )  # "make it 20", not "… minus twenty"
-        if (
+        if (  # "make it 20", not "… minus twenty"
             alone
             and frame.number is not None
             and not frame.unit

@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -58,6 +58,9 @@ class QueryWords:
     title_after: frozenset[str] = frozenset()
     """Words after a title or a singer ("这首歌", "的歌"): a need word before them is part of
     the name ("凉凉这首歌" is a song, not "I'm cold")."""
+    not_done: frozenset[str] = frozenset()
+    """Words that say a thing was not done ("没有", "didn't"): the verb after them is no
+    request."""
     to_whom: tuple[str, ...] = ()
     """Words that put a Chinese contact before the verb ("给妈妈打电话"); without one, the words
     before 打电话 are no contact ("我先走了一会儿打电话")."""
@@ -90,6 +93,9 @@ class Token:
 
     def ids(self, kind: str) -> list[str]:
         return [t.id for t in self.tags if t.kind == kind]
+
+
+_NOT_DONE = Tag("dialogue", "negation")
 
 
 def _verbs_as_modifiers(tokens: list[Token]) -> list[Token]:
@@ -200,7 +206,17 @@ class Lexicon:
                 out.extend(self._exactly(token))
             else:
                 out.append(token)
-        return _verbs_as_modifiers(self._titled(out))
+        return self._not_done(_verbs_as_modifiers(self._titled(out)))
+
+    def _not_done(self, tokens: list[Token]) -> list[Token]:
+        """A verb after "没"/"didn't" says what was not done ("我没有打开空调", "I never opened
+        the window"): a statement, so the verb is read as a "no" and asks for nothing."""
+        out = list(tokens)
+        for i, token in enumerate(tokens[1:], 1):
+            before = tokens[i - 1].text.strip().lower()
+            if token.ids("action") and before in self.query_words.not_done:
+                out[i] = replace(token, tags=(*token.tags, _NOT_DONE))
+        return out
 
     def _titled(self, tokens: list[Token]) -> list[Token]:
         """Need words in the name before "这首歌" or "的歌" read as that name ("凉凉这首歌" is a
@@ -342,6 +358,7 @@ def load_lexicon() -> Lexicon:
     single: set[str] = set()
     to_whom: list[str] = []
     title_after: set[str] = set()
+    not_done: set[str] = set()
     for lang in LANGS:
         raw = _read(lang)
         number_words.extend(raw.get("number_words", []))
@@ -356,6 +373,7 @@ def load_lexicon() -> Lexicon:
         single.update(query.get("single", []))
         to_whom.extend(query.get("to_whom", []))
         title_after.update(str(w) for w in query.get("title_after", []))
+        not_done.update(str(w).lower() for w in query.get("not_done", []))
     lexicon = Lexicon(entries, number_words, _readings_table())
     lexicon.query_words = QueryWords(
         tuple(starts),
@@ -366,6 +384,7 @@ def load_lexicon() -> Lexicon:
         frozenset(clause_chars),
         frozenset(single),
         frozenset(title_after),
+        frozenset(not_done),
         tuple(to_whom),
     )
     return lexicon
