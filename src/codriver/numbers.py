@@ -48,6 +48,10 @@ def read_number(seq: Sequence[Unit], i: int, words: Set[str]) -> tuple[int, floa
     ``(0, None)`` when none starts there or it is no usable number. ``words`` are the English
     number words."""
     unit = seq[i][0]
+    sign = _sign(seq, i)
+    if sign and i + sign < len(seq):
+        size, value = read_number(seq, i + sign, words)
+        return (sign + size, -value) if size and value is not None else (0, None)
     if _DIGITS.match(unit):
         return _digits(seq, i)
     if unit in ZH_NUMERALS:
@@ -62,6 +66,17 @@ def read_number(seq: Sequence[Unit], i: int, words: Set[str]) -> tuple[int, floa
             stop += 1
         return _english([u for u, _, _ in seq[i:stop]])
     return 0, None
+
+
+_MINUS = ("负", "minus", "negative")
+"""Words before a number that make it negative ("负二十", "minus 5"); "零下" is the other."""
+
+
+def _sign(seq: Sequence[Unit], i: int) -> int:
+    """How many units at ``i`` say that the number after them is negative (0 for none)."""
+    if seq[i][0] in _MINUS:
+        return 1
+    return 2 if seq[i][0] == "零" and i + 1 < len(seq) and seq[i + 1][0] == "下" else 0
 
 
 def to_digits(text: str) -> str:

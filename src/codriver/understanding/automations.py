@@ -126,8 +126,15 @@ def plan_rule(
     args = {
         "trigger": trigger,
         "text": text,
-        "actions": [{"tool": c.name, "args": dict(c.args)} for c in action.calls],
+        "actions": [
+            {"tool": c.name, "args": dict(c.args)} for c in action.calls if c.name not in _LOOKS
+        ],
         "value": value,
         "warn": warn,
     }
     return Plan("act", (ToolCall("create_rule", args),))
+
+
+_LOOKS = ("vehicle_status", "trip_info")
+"""Look-ups, not actions: "when it gets below 5 outside, …" names the outside to say when, and a
+rule never runs a look-up."""

@@ -41,7 +41,8 @@ def name_from_free_text(frame: Frame, device: str | None, text: str) -> None:
     if frame.query:
         return
     verbless = frame.action in (None, "set", "on", "remember")
-    if (device in ("media", "profile") and verbless) or frame.action == "trip":
+    playing = device in ("media", "profile") or (device or "").startswith("source_")
+    if (playing and verbless) or frame.action == "trip":
         frame.query = free_text(frame, text)
 
 

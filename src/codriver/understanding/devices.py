@@ -13,7 +13,7 @@ from codriver.yamlfile import load_yaml
 
 KINDS = (
     "switch", "level", "position", "mode", "sunroof", "wipers", "media", "navigation", "phone",
-    "gear", "status", "automation", "trip", "profile", "nearby", "absent", "cruise",
+    "gear", "status", "automation", "trip", "profile", "nearby", "absent", "cruise", "source",
 )  # fmt: skip
 
 

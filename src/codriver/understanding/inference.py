@@ -33,6 +33,9 @@ _HEATED = {
     "sunroof": "defrost_front",
 }
 _RELATIVE = ("up", "down")
+_BARE_NUMBER_UNKNOWN = 1
+"""Unknown words a number said without a verb may come with and still be a temperature ("二十
+吧"); with a verb, as many as an anaphora may ("set it to 22 for grandma")."""
 _ANAPHORA_UNKNOWN = 2  # unknown words a frame may carry and still refer to the last device
 
 
@@ -119,8 +122,9 @@ class InferenceMixin:
         for candidate in (previous.device if previous else None, last):
             if candidate and self._accepts(candidate, frame):
                 return self._refine(frame, candidate)
-        if (  # "make it 20", not "… minus twenty"
-            alone
+        if (  # "make it 20", "二十"; not "… minus twenty", "负二十是时"
+            frame.unknown + frame.around
+            <= (_ANAPHORA_UNKNOWN if frame.actions else _BARE_NUMBER_UNKNOWN)
             and frame.number is not None
             and not frame.unit
             and climate_range(frame.number, scope)

@@ -319,6 +319,23 @@ def _media(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Nee
     return [ToolCall("control_playback", {"action": commands.get(action or "", "PLAY")})]
 
 
+def _source(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
+    """ "打开收音机", "play music from my phone over bluetooth", "听收音机99.2"."""
+    if frame.action in ("pause", "off", "close") or "negation" in frame.cues:
+        return [ToolCall("control_playback", {"action": "STOP"})]
+    source = str(spec.args.get("source"))
+    if frame.query:
+        return [ToolCall("play_media", {"query": frame.query})]  # "调到FM101.7"
+    if source == "FM" and frame.number is not None:
+        mhz = frame.number / 10 if frame.number > _FM_TOP else frame.number  # "992" is 99.2
+        return [ToolCall("play_media", {"query": f"FM {mhz:g}", "kind": "station"})]
+    return [ToolCall("set_media_source", {"source": source})]
+
+
+_FM_TOP = 108.0
+"""The top of the FM band in MHz: a larger number said with the radio lost its decimal point."""
+
+
 def _navigation(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
     action = frame.action
     if action in ("cancel", "off", "close", "pause"):
@@ -419,5 +436,6 @@ _HANDLERS = {
     "mode": _mode,
     "wipers": _wipers,
     "media": _media,
+    "source": _source,
     "navigation": _navigation,
 }
