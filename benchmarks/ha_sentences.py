@@ -112,7 +112,7 @@ def _call_matches(call: Call, want: Mapping[str, Any], case: Case, mapping: CarM
         expected = _resolve(spec, case)
         if expected is _UNSAID:
             continue
-        if not _value_matches(arg, spec, expected, args.get(arg), mapping):
+        if not _value_matches(spec, expected, args.get(arg), mapping):
             return False
     zone_arg = want.get("zone")
     return zone_arg is None or _zone_matches(case.zones, args.get(zone_arg))
@@ -147,28 +147,26 @@ def duration(slots: dict[str, Any]) -> float | object:
     return parts[0] * 60 + parts[1] + parts[2] / 60
 
 
-def _value_matches(arg: str, spec: Any, want: Any, got: Any, mapping: CarMapping) -> bool:
+def _value_matches(spec: Any, want: Any, got: Any, mapping: CarMapping) -> bool:
+    """``got`` against ``want``: by the slot it came from (``spec``), else as written."""
+    number = _number(got)
     if isinstance(want, list):
         return got in want
     if want == ">0":
-        return isinstance(got, int | float) and got > 0
+        return number is not None and number > 0
     if spec == "$color":
         return isinstance(got, str) and _hue(got, mapping.colors) == str(want)
-    if spec == "$temperature":
-        return _number(got) is not None and any(
-            abs(_number(got) - t) <= 0.5  # type: ignore[operator]
-            for t in (float(want), (float(want) - 32) * 5 / 9)
-        )
-    if spec == "$brightness":
-        level = _number(got)
-        return level is not None and (abs(level - float(want)) <= 1 or (want <= 1 and level <= 10))
+    if spec == "$temperature":  # as said, or said in Fahrenheit (the English fixture home's unit)
+        said = float(want)
+        return number is not None and min(abs(number - t) for t in (said, (said - 32) / 1.8)) <= 0.5
+    if spec == "$brightness":  # "the lowest" is 1 % in Home Assistant; a dim level will do
+        return number is not None and (abs(number - want) <= 1 or (want <= 1 and number <= 10))
     if spec == "$name":
         return isinstance(got, str) and _norm(str(want)) in _norm(got)
     if isinstance(want, str) and spec.startswith("$"):
         return isinstance(got, str) and _norm(got) == _norm(want)
     if isinstance(want, bool | str):
         return got == want
-    number = _number(got)
     return number is not None and abs(number - float(want)) <= 0.01
 
 
@@ -271,24 +269,25 @@ def score(outcomes: list[Outcome], tally: Tally) -> dict[str, Any]:
     for lang in sorted({o.case.lang for o in outcomes}):
         mine = [o for o in outcomes if o.case.lang == lang]
         by_intent: dict[str, list[Outcome]] = {}
+        by_target: dict[str, list[Outcome]] = {}
         for o in mine:
             by_intent.setdefault(o.case.intent, []).append(o)
+            by_target.setdefault(f"{o.case.intent} {o.case.target or '*'}", []).append(o)
         questions = [o for o in mine if o.verdict.question]
+        toolless = [o for o in mine if o.verdict.kind.startswith("no tool yet")]
         report["languages"][lang] = {
             "sentences": len(mine),
             "right": sum(o.verdict.right for o in mine),
             "accuracy": _pct(sum(o.verdict.right for o in mine), len(mine)),
+            "no_tool_yet": len(toolless),
+            "accuracy_with_tools": _pct(
+                sum(o.verdict.right for o in mine), len(mine) - len(toolless)
+            ),
             "questions": len(questions),
             "acted_on_questions": sum(o.verdict.acts for o in questions),
             "misses": dict(Counter(o.verdict.kind for o in mine if not o.verdict.right)),
-            "by_intent": {
-                intent: {
-                    "sentences": len(group),
-                    "right": sum(o.verdict.right for o in group),
-                    "accuracy": _pct(sum(o.verdict.right for o in group), len(group)),
-                }
-                for intent, group in sorted(by_intent.items())
-            },
+            "by_intent": _shares(by_intent),
+            "by_target": _shares(by_target),
             "read": tally.read[lang],
             "dropped": sum(1 for d in tally.dropped if d["lang"] == lang),
             "duplicates": tally.duplicates[lang],
@@ -296,6 +295,17 @@ def score(outcomes: list[Outcome], tally: Tally) -> dict[str, Any]:
     report["left_out"] = dict(tally.left_out.most_common())
     report["dropped"] = tally.dropped
     return report
+
+
+def _shares(groups: dict[str, list[Outcome]]) -> dict[str, dict[str, Any]]:
+    return {
+        key: {
+            "sentences": len(group),
+            "right": sum(o.verdict.right for o in group),
+            "accuracy": _pct(sum(o.verdict.right for o in group), len(group)),
+        }
+        for key, group in sorted(groups.items())
+    }
 
 
 def _pct(part: int, whole: int) -> float:
@@ -338,8 +348,14 @@ def _print(report: dict[str, Any], sample: list[dict[str, Any]]) -> None:
             f"questions acted on: {row['acted_on_questions']} of {row['questions']}; "
             f"read {row['read']}, dropped {row['dropped']}, duplicates {row['duplicates']}"
         )
+        print(
+            f"  without the {row['no_tool_yet']} sentences codriver has no tool for yet: "
+            f"{row['accuracy_with_tools']} %"
+        )
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(row["misses"].items(), key=lambda x: -x[1]))
         print(f"  misses: {kinds or 'none'}")
+        weak = ", ".join(f"{i} {c['accuracy']} %" for i, c in weakest(report, lang))
+        print(f"  weakest: {weak}")
         for intent, cell in row["by_intent"].items():
             print(
                 f"  {intent:28} {cell['right']:4} / {cell['sentences']:<4} {cell['accuracy']:5} %"
