@@ -29,31 +29,33 @@ LANGS = {"en": "en", "zh": "zh-cn"}  # codriver's language → Home Assistant's 
 
 
 class Source:
-    """Home Assistant's intents repository: a work tree, or a bare git directory (a mirror)."""
+    """Home Assistant's intents repository: a work tree (its files as they are) or any git
+    directory, a bare mirror included (the files of ``rev``)."""
 
     def __init__(self, path: Path, rev: str = "HEAD") -> None:
         self.path, self.rev = path, rev
-        self.tree = (path / "tests").is_dir()
+        self.tree = (path / "tests").is_dir() and rev == "HEAD"
 
     def exists(self) -> bool:
-        return self.tree or (self.path / "HEAD").is_file()
+        return self.tree or (self.path / "HEAD").is_file() or (self.path / ".git").exists()
 
     def _git(self, *args: str) -> str:
-        command = ["git", f"--git-dir={self.path}", *args]
+        command = ["git", "-C", str(self.path), *args]
         return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
     def commit(self) -> str:
-        if self.tree and not (self.path / ".git").exists():
-            return "work tree"
-        git = self.path / ".git" if self.tree else self.path
-        return Source(git, self.rev)._git("rev-parse", self.rev).strip()
+        try:
+            return self._git("rev-parse", self.rev).strip()
+        except (OSError, subprocess.CalledProcessError):
+            return "unknown (not a git checkout)"
 
     def files(self, folder: str) -> list[str]:
-        """The file names directly in ``tests/<folder>``."""
+        """The YAML files directly in ``tests/<folder>``."""
         if self.tree:
-            return sorted(p.name for p in (self.path / "tests" / folder).iterdir() if p.is_file())
-        listing = self._git("ls-tree", "--name-only", f"{self.rev}:tests/{folder}")
-        return sorted(n for n in listing.split() if n.endswith(".yaml"))
+            names = [p.name for p in (self.path / "tests" / folder).iterdir() if p.is_file()]
+        else:
+            names = self._git("ls-tree", "--name-only", f"{self.rev}:tests/{folder}").split()
+        return sorted(n for n in names if n.endswith(".yaml"))
 
     def read(self, folder: str, name: str) -> dict[str, Any]:
         if self.tree:
