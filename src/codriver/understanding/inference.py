@@ -85,6 +85,10 @@ class InferenceMixin:
             return "volume"
         if device == "door" and frame.action in ("lock", "unlock"):
             return "lock"
+        if device == "headlights" and (frame.color or frame.has_value):
+            return "ambient"  # "make the lights red", "灯光亮度50%": only the ambient light
+        if device == "headlights" and frame.zones:
+            return "dome"  # "the lights in the back row", "前排的灯": the cabin's, not the road's
         if device in ("media", "volume", "screen") and frame.action == "video":
             return "media"
         if "heat" in frame.actions and device in _HEATED:
