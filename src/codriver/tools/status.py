@@ -8,6 +8,8 @@ and the automations here.
 
 from __future__ import annotations
 
+from collections import ChainMap
+from dataclasses import replace
 from typing import Literal
 
 from codriver.text import Bilingual
@@ -15,7 +17,7 @@ from codriver.tools.base import Effect, ToolContext, Toolset, tool
 from codriver.tools.status_body import BODY_ANSWERS
 from codriver.tools.status_cabin import CABIN_ANSWERS, Answer, num, set_temperature
 from codriver.tools.status_world import WORLD_ANSWERS
-from codriver.tools.units import distance, speed, temperature
+from codriver.tools.units import HMI, distance, speed, temperature
 from codriver.tools.zones import PHRASES, Zone
 
 Topic = Literal[
@@ -24,12 +26,20 @@ Topic = Literal[
     "fan", "ac", "recirculation", "defrost_front", "defrost_rear", "seat_climate", "massage",
     "recline", "headlights", "high_beam", "fog", "hazard", "dome", "ambient", "mirror_heat",
     "volume", "wipers", "drive_mode", "hood", "frunk", "charge_port", "mirrors", "tyres",
-    "time", "date", "location", "fuel",
+    "time", "date", "location", "fuel", "gear", "coat",
 ]  # fmt: skip
+Unit = Literal["celsius", "fahrenheit", "km", "miles"]
+_SHOWN = {
+    "celsius": ("TemperatureUnit", "C"), "fahrenheit": ("TemperatureUnit", "F"),
+    "km": ("DistanceUnit", "KILOMETERS"), "miles": ("DistanceUnit", "MILES"),
+}  # fmt: skip
+"""The HMI setting that makes the answer use a unit the occupant asked for ("… in Fahrenheit")."""
 
 
 @tool("status")
-def vehicle_status(ctx: ToolContext, topic: Topic, zone: Zone | None = None) -> Effect:
+def vehicle_status(
+    ctx: ToolContext, topic: Topic, zone: Zone | None = None, unit: Unit | None = None
+) -> Effect:
     """Tell the occupant something about the car: temperatures, climate, seats, lights, doors,
     locks, windows, openings, tyres, battery, fuel, range, what is playing, the route, the
     speed, where the car is, the time or the date.
@@ -38,7 +48,12 @@ def vehicle_status(ctx: ToolContext, topic: Topic, zone: Zone | None = None) -> 
         topic: what the occupant asked about.
         zone: the seat or row asked about, where the topic has one; omitted, the speaker's own
             seat (or, for doors, locks and windows, all of them).
+        unit: the unit the occupant asked the answer in ("in Fahrenheit", "how many miles");
+            omitted, the units the car shows.
     """
+    if unit is not None:
+        setting, shown = _SHOWN[unit]
+        ctx = replace(ctx, state=ChainMap({f"{HMI}.{setting}": shown}, dict(ctx.state)))
     answer: Bilingual = _ANSWERS[topic](ctx, zone)
     return Effect(answer=answer)
 
@@ -107,6 +122,22 @@ _ANSWERS: dict[str, Answer] = {
     "speed": lambda ctx, zone: PHRASES.get(
         "status.speed", value=speed(ctx, ctx.number("Vehicle.Speed"))
     ),
+    "gear": lambda ctx, zone: _gear(ctx),
 }
+
+
+_GEARS = {0: "N", -1: "R", 126: "P", 127: "D"}
+"""VSS ``Transmission.SelectedGear`` codes: 126 park, 127 drive, -1 reverse, 0 neutral; 1–8 a
+forward gear."""
+
+
+def _gear(ctx: ToolContext) -> Bilingual:
+    """ "What gear is it in?": the selected gear, or that it is not known."""
+    value = ctx.state.get("Vehicle.Powertrain.Transmission.SelectedGear")
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return PHRASES.get("status.gear_unknown")
+    gear = _GEARS.get(int(value), str(int(value)))
+    return PHRASES.get(f"status.gear_{gear}" if gear in "PRND" else "status.gear_n", n=gear)
+
 
 STATUS_TOOLS = Toolset("status", (vehicle_status,))

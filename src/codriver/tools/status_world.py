@@ -10,6 +10,7 @@ from codriver.services.maps.places import haversine_m
 from codriver.text import Bilingual
 from codriver.tools.base import ToolContext
 from codriver.tools.status_cabin import Answer, num
+from codriver.tools.units import temperature
 from codriver.tools.zones import PHRASES, Zone
 
 NEAR_M = 5_000.0
@@ -65,7 +66,24 @@ def _fuel(ctx: ToolContext, zone: Zone | None) -> Bilingual:
     return PHRASES.get("status.no_fuel", value=num(ctx, battery))
 
 
+COAT_BELOW_C = 12.0
+"""Outside, colder than this a coat is worth bringing."""
+JACKET_BELOW_C = 18.0
+"""Colder than this (and not colder than ``COAT_BELOW_C``) a light jacket."""
+
+
+def _coat(ctx: ToolContext, zone: Zone | None) -> Bilingual:
+    """ "Should I bring a coat?", "下车要不要穿外套": the outside temperature, and what it means."""
+    outside = ctx.state.get("Vehicle.Exterior.AirTemperature")
+    if not isinstance(outside, int | float) or isinstance(outside, bool):
+        return PHRASES.get("status.coat_unknown")
+    said = temperature(ctx, float(outside))
+    key = "coat" if outside < COAT_BELOW_C else "jacket" if outside < JACKET_BELOW_C else "none"
+    return PHRASES.get(f"status.coat_{key}", value=said)
+
+
 WORLD_ANSWERS: dict[str, Answer] = {
+    "coat": _coat,
     "time": _time,
     "date": _date,
     "location": _location,

@@ -15,7 +15,7 @@ from codriver.assistant.plan import ToolCall, Utterance
 from codriver.text import Bilingual, PhraseBook
 from codriver.understanding.clauses import name_from_free_text
 from codriver.understanding.frames import Frame
-from codriver.understanding.resolve import Need, Scope, resolve, zones_of
+from codriver.understanding.resolve import ANSWER_UNITS, Need, Scope, resolve, zones_of
 
 if TYPE_CHECKING:
     from codriver.understanding.devices import DeviceSpec
@@ -81,6 +81,8 @@ class AskingMixin:
         if device is not None:
             acted.append((frame, device, []))
         args: dict[str, object] = {"topic": topic}
+        if frame.unit in ANSWER_UNITS:
+            args["unit"] = ANSWER_UNITS[frame.unit]  # "… in Fahrenheit", "how many miles"
         zone = _zone(frame, scope)
         if zone is not None:
             args["zone"] = zone

@@ -363,7 +363,15 @@ def _gear(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need
 
 
 def _status(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
-    return [ToolCall("vehicle_status", {"topic": spec.topic})]
+    args: dict[str, object] = {"topic": spec.topic}
+    if frame.unit in ANSWER_UNITS:
+        args["unit"] = ANSWER_UNITS[frame.unit]  # "range in miles"
+    return [ToolCall("vehicle_status", args)]
+
+
+ANSWER_UNITS = {"fahrenheit": "fahrenheit", "celsius": "celsius", "km": "km", "miles": "miles"}
+"""Units said with a look-up that the answer is given in ("… in Fahrenheit", "how many
+miles")."""
 
 
 def _automation(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:

@@ -264,7 +264,9 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
         return "command"  # "请问怎么去外滩", "how do I get to the Bund?": the way, so a route
     if any(s <= verb for s, _ in scan.find(words.embeds, start, end)):
         return "question"  # "check whether the windows are closed", "帮我看看车门锁好了没有"
-    polite = bool(scan.find(words.request, start, end))
+    lead = next((t.start for t in tokens if not _lead_filler(t)), end)
+    fronted = words.opens.at(text, lead, end)  # "how many miles can I still go?"
+    polite = any(s <= lead or not fronted for s, _ in scan.find(words.request, start, end))
     if not polite and (asked or _asks(scan, tokens, start, end)):
         return "question"
     if any(t.ids("need") for t in tokens) and not any(t.ids("action") for t in tokens):
