@@ -29,6 +29,7 @@ from codriver.services.maps import (
 )
 from codriver.services.maps.search import read_request, reads_as_address, vocabulary
 from codriver.text import Bilingual, Lang, PhraseBook
+from codriver.tools.arrival import arrival_estimate
 from codriver.tools.base import Choice, Effect, ToolContext, Toolset, tool
 from codriver.tools.zones import PHRASES as TOOL_PHRASES
 from codriver.vehicle.catalog import Value
@@ -295,7 +296,8 @@ def find_nearby(ctx: ToolContext, category: str) -> Effect:
 
 
 NAVIGATION_TOOLS = Toolset(
-    "navigation", (navigate_to, add_waypoint, cancel_navigation, trip_info, find_nearby)
+    "navigation",
+    (navigate_to, add_waypoint, cancel_navigation, trip_info, find_nearby, arrival_estimate),
 )
 
 

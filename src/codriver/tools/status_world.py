@@ -18,14 +18,14 @@ NEAR_M = 5_000.0
 LAT, LON = "Vehicle.CurrentLocation.Latitude", "Vehicle.CurrentLocation.Longitude"
 
 
-def _now(ctx: ToolContext) -> datetime:
+def car_now(ctx: ToolContext) -> datetime:
     """The car's clock (the simulated one where the assistant runs on one), local time."""
     clock = getattr(ctx.automations, "clock", None)
     return datetime.fromtimestamp(clock.now() if clock is not None else time.time())
 
 
 def _time(ctx: ToolContext, zone: Zone | None) -> Bilingual:
-    now = _now(ctx)
+    now = car_now(ctx)
     en = now.strftime("%I:%M %p").lstrip("0")
     return Bilingual(
         PHRASES.get("status.time", time=en).en, PHRASES.get("status.time", time=f"{now:%H:%M}").zh
@@ -33,7 +33,7 @@ def _time(ctx: ToolContext, zone: Zone | None) -> Bilingual:
 
 
 def _date(ctx: ToolContext, zone: Zone | None) -> Bilingual:
-    now = _now(ctx)
+    now = car_now(ctx)
     weekday, month = PHRASES.get(f"weekday.{now.weekday()}"), PHRASES.get(f"month.{now.month}")
     said = {"day": now.day, "year": now.year}
     return Bilingual(

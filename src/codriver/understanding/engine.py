@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from codriver.assistant.plan import Plan, PlanKind, ToolCall, TurnContext, Utterance
 from codriver.text import Bilingual
 from codriver.understanding.answers import starts_with_yes
+from codriver.understanding.arrival import arrival_request
 from codriver.understanding.asking import REPLIES, AskingMixin
 from codriver.understanding.automations import plan_rule, plan_timing
 from codriver.understanding.bare import bare_request, is_talk
@@ -95,6 +96,10 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         frames = self._frames(tokens, utterance.text, reading)
         result = Interpretation(utterance.lang, frames, Plan("silent"), reading=reading)
         automation = None
+        estimate = arrival_request(utterance.text)
+        if estimate is not None:  # "80 km to go at about 90, can we be there by four?"
+            result.plan = Plan("act", (estimate,), None, 1.0, sentence=reading.kind)
+            return result
         if reading.kind != "question":
             automation = plan_timing(tokens, utterance.text) or plan_rule(
                 tokens, utterance.text, lambda part: self._later(part, utterance, context)
