@@ -145,6 +145,10 @@ def build_frames(
             slot = next((a for a in frame.actions if a in OPEN_SLOT), None)
             if slot is not None and frame.query is None and token.ids("action"):
                 i = _take_query(tokens, i + 1, text, frame, slot, words)
+                if frame.query and i < len(tokens) and _only_names_media(tokens[i], slot):
+                    if tokens[i].ids("action") == ["video"]:
+                        frame.actions = ("video",)  # "play Inception movie"
+                    i += 1  # "play Bohemian Rhapsody track": the word says what the name is
                 if frame.query and i < len(tokens) and _requests(tokens[i]):
                     frame = _close(frames, frame)  # "导航去外滩打开空调": a new request follows
                     frame.at = tokens[i].start
@@ -155,6 +159,15 @@ def build_frames(
     else:
         _close(frames, frame)
     return frames
+
+
+def _only_names_media(token: Token, slot: str) -> bool:
+    """A word after a title that only says it is music or a video ("track", "movie")."""
+    if slot not in ("play", "video") or token.kind != "tags":
+        return False
+    return (token.ids("device") == ["media"] and not token.ids("action")) or (
+        token.ids("action") == ["video"] and not token.ids("device")
+    )
 
 
 def _requests(token: Token) -> bool:
@@ -315,6 +328,8 @@ def _take_query(
         token = tokens[j]
         if token.kind == "sep" or (token.kind == "tags" and _ends_name(token)):
             break
+        if slot == "video" and token.ids("zone"):
+            break  # "put a cartoon on for the kids in the back": where, not the title
         if start is None and not (token.kind == "tags" and _wrapping_word(token)):
             start = token.start
         if start is not None:

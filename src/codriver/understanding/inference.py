@@ -85,7 +85,7 @@ class InferenceMixin:
             return "volume"
         if device == "door" and frame.action in ("lock", "unlock"):
             return "lock"
-        if device == "headlights" and (frame.color or frame.has_value):
+        if device == "headlights" and (frame.color or frame.number is not None):
             return "ambient"  # "make the lights red", "灯光亮度50%": only the ambient light
         if device == "headlights" and frame.zones:
             return "dome"  # "the lights in the back row", "前排的灯": the cabin's, not the road's

@@ -106,7 +106,8 @@ def _verbs_as_modifiers(tokens: list[Token]) -> list[Token]:
     for i, token in enumerate(tokens[:-1]):
         if not token.ids("action"):
             continue
-        if _CJK.match(token.text) and tokens[i + 1].text.startswith("的"):
+        negated = i > 0 and tokens[i - 1].text in ("没", "不", "没有")  # "没锁的": unlocked
+        if _CJK.match(token.text) and tokens[i + 1].text.startswith("的") and not negated:
             out[i] = Token("raw", token.text, token.start, token.end)
         break  # after a verb, "…改成翘起来的状态": the state it asks for
     return out

@@ -26,7 +26,7 @@ from codriver.understanding.lexicon import Token
 from codriver.understanding.sentence_words import Phrases, Words, sentence_words
 
 _SENTENCE_END = set(".?!;。？！；")
-OPEN_SLOT = ("play", "navigate", "call", "add_stop", "trip", "nearby")
+OPEN_SLOT = ("play", "navigate", "call", "add_stop", "trip", "nearby", "video")
 """Verbs whose object is a name or a place: "导航到我家" goes home, it does not talk about it."""
 _ASKING_VERBS = ("trip", "nearby")
 _CONTENT = ("device", "action", "value", "mode", "color", "zone", "need")
