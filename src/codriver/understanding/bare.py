@@ -25,6 +25,7 @@ _SPACES = re.compile(r"[\s\-]+")
 class BareWords:
     lead: tuple[str, ...]
     to_place: tuple[str, ...]
+    music_lead: tuple[str, ...]
     dial_lead: tuple[str, ...]
     phone: re.Pattern[str] | None
     place_ends: tuple[str, ...]
@@ -43,6 +44,9 @@ def bare_request(text: str, words: QueryWords) -> ToolCall | None:
     number = _dialled_alone(name, bare, words)
     if number is not None:
         return ToolCall("call_contact", {"contact": number})  # "13700001340", "帮我打个762"
+    titled = _without_lead(name, bare.music_lead, chinese)
+    if titled != name and len(titled) >= 2 and not is_talk(titled):
+        return ToolCall("play_media", {"query": titled})  # "歌曲成都"
     going = _without_lead(name, bare.to_place, chinese)
     if (
         going != name
@@ -123,6 +127,7 @@ def _words(lang: str) -> BareWords:
     return BareWords(
         tuple(str(w) for w in raw.get("lead", [])),
         tuple(sorted((str(w) for w in raw.get("to_place", [])), key=len, reverse=True)),
+        tuple(sorted((str(w) for w in raw.get("music_lead", [])), key=len, reverse=True)),
         tuple(sorted((str(w) for w in raw.get("dial_lead", [])), key=len, reverse=True)),
         re.compile(str(raw["phone"])) if raw.get("phone") else None,
         tuple(ends), tuple(music),

@@ -10,6 +10,7 @@ from codriver.text import Bilingual
 from codriver.understanding.devices import load_devices
 from codriver.understanding.frames import Frame, trim_query
 from codriver.understanding.lexicon import load_lexicon
+from codriver.understanding.names import plausible, starts_chinese
 from codriver.understanding.resolve import Need, Scope
 from codriver.vehicle.seats import hvac_station
 
@@ -44,6 +45,28 @@ def name_from_free_text(frame: Frame, device: str | None, text: str) -> None:
     playing = device in ("media", "profile") or (device or "").startswith("source_")
     if (playing and verbless) or frame.action == "trip":
         frame.query = free_text(frame, text)
+    elif _named_place(frame, device, text, verbless):
+        frame.cues.add("named")  # "遵化妇幼保健医院": that hospital, not the nearest one
+
+
+def _named_place(frame: Frame, device: str | None, text: str, verbless: bool) -> bool:
+    """A kind of place said after a name of its own ("浦东机场停车场", "遵化妇幼保健医院"): the
+    clause is that place's name (the query), a place to go to."""
+    spec = load_devices().get(device or "")
+    if spec is None or spec.kind != "nearby" or not verbless or frame.unknown < _NAMED_PLACE:
+        return False
+    if frame.free is None or frame.sentence is None or frame.question:
+        return False
+    words = load_lexicon().query_words
+    name = trim_query(text[frame.free[0] : frame.sentence.end], words)
+    if not starts_chinese(name) or not plausible(name, "navigate", words):
+        return False
+    frame.query = name
+    return True
+
+
+_NAMED_PLACE = 2
+"""Unknown characters before a kind of place that make it a name ("雄县医院" has two)."""
 
 
 def borrow_name(frame: Frame, before: Frame, text: str) -> None:

@@ -379,7 +379,8 @@ def _completed(
         answers = False  # "where to?" → "can I make it to Hangzhou without charging": a question
     if answers and "negation" not in frame.cues:  # "don't unlock the car" fills no slot
         frame = fill(awaiting[0], frame, text)  # type: ignore[index]
-    if frame.action in OPEN_SLOT and not frame.query and before is not None:
+    places = ("navigate", "add_stop", "trip")  # "…在哪，带我过去"; a song borrows no place
+    if frame.action in places and not frame.query and before is not None:
         borrow_name(frame, before, text)
     return frame
 

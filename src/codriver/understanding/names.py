@@ -47,7 +47,9 @@ def _breaks(tokens: list[Token], j: int, first: int, slot: str, joins: frozenset
     if token.kind == "sep":
         return True  # punctuation, a pause between two Chinese words
     if token.has("sep"):
-        return token.text not in joins  # 然后, 再, 顺便 — but "三和大酒店"
+        if token.text in joins:
+            return False  # "三和大酒店"
+        return len(token.text) > 1 or _requests_after(tokens, j)  # 然后, 顺便; 再 — "再回首"
     if token.has("dialogue", "round_trip"):
         return True
     if j > first and slot in token.ids("action"):
@@ -63,6 +65,18 @@ def _breaks(tokens: list[Token], j: int, first: int, slot: str, joins: frozenset
     if _names_device(token) and after is not None and after.ids("action"):
         return True  # "…空调打开一下"
     return bool(token.text == "把" and after is not None and after.ids("device"))
+
+
+def _requests_after(tokens: list[Token], j: int) -> bool:
+    """Whether a request begins after the one-character connector at ``j`` ("…再打开空调", "…再来
+    一首"), rather than the name going on ("再回首", "东山再起")."""
+    after = _next_word(tokens, j)
+    if after is None:
+        return False
+    if after.ids("device") or (after.ids("action") and len(after.text) >= 2):
+        return True
+    later = _next_word(tokens, tokens.index(after))
+    return bool(after.ids("action") and later is not None and later.ids("device"))
 
 
 def _names_device(token: Token) -> bool:

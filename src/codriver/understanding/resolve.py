@@ -404,6 +404,8 @@ def _profile(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | N
 def _nearby(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
     """ "is there a coffee shop around here?", "附近有没有停车场"."""
     nearest = spec.args.get("nearest")
+    if "named" in frame.cues and frame.query:
+        return [ToolCall("navigate_to", {"place": frame.query})]  # "浦东机场停车场"
     if nearest and ("navigate" in frame.actions or "add_stop" in frame.actions):
         tool = "add_waypoint" if "add_stop" in frame.actions else "navigate_to"
         return [ToolCall(tool, {"place": nearest})]
