@@ -43,6 +43,7 @@ from codriver.understanding.sentence import (
     holds_a_question_word,
     read_sentences,
 )
+from codriver.understanding.timers import plan_timer
 
 
 @dataclass
@@ -94,8 +95,9 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         tokens = reading.unmasked(scanned)  # an insult asks for nothing ("go to hell")
         frames = self._frames(tokens, utterance.text, reading)
         result = Interpretation(utterance.lang, frames, Plan("silent"), reading=reading)
-        automation = None
-        if reading.kind != "question":
+        asked = reading.kind == "question"
+        automation = plan_timer(tokens, utterance.text, asked=asked)  # a timer that runs
+        if automation is None and not asked:
             automation = plan_timing(tokens, utterance.text) or plan_rule(
                 tokens, utterance.text, lambda part: self._later(part, utterance, context)
             )
