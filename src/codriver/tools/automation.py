@@ -130,8 +130,13 @@ def set_timer(ctx: ToolContext, minutes: float, label: str | None = None) -> Eff
         return Effect(failed=problem)
     if store.same_later("timer", text, minutes * 60):
         return Effect(answer=PHRASES.get("timer.exists", text=text))
+    said = said_minutes(minutes)
+    if label:
+        done = PHRASES.get("timer.set_named", name=Bilingual(label, label), minutes=said)
+    else:
+        done = PHRASES.get("timer.set", minutes=said)
     return Effect(
-        done=PHRASES.get("timer.set", minutes=said_minutes(minutes)),
+        done=done,
         after=lambda: store.add_later("timer", text, minutes * 60, label=label or None),
     )
 

@@ -35,9 +35,12 @@ class TimerWords:
     """Words that are a half before a unit or after one ("half a minute", "一分半")."""
     more: frozenset[str]
     """Words between a number and its unit ("3 more minutes", "1个半小时")."""
+    edges: Phrases
+    """Words no name starts or ends with: ``not_names`` and every word that says what to do."""
 
 
 _SETS = ("one", "half", "more")
+_NAMING = ("named", "name_ends", "breaks")
 
 
 @cache
@@ -50,9 +53,10 @@ def timer_words() -> TimerWords:
             raise ConfigError(f"cannot read the {lang} timer words: {exc}") from exc
         for key, items in raw.items():
             merged.setdefault(str(key), []).extend(str(i).lower() for i in items or [])
-    fields = set(TimerWords.__dataclass_fields__)
+    fields = set(TimerWords.__dataclass_fields__) - {"edges"}
     if set(merged) != fields:
         raise ConfigError(f"timer words: expected {', '.join(sorted(fields))}")
     lists = {k: Phrases(v) for k, v in merged.items() if k not in _SETS}
     sets = {k: frozenset(merged[k]) for k in _SETS}
-    return TimerWords(**lists, **sets)  # type: ignore[arg-type]  # keys checked above
+    edges = Phrases(w for k, v in merged.items() if k not in (*_SETS, *_NAMING) for w in v)
+    return TimerWords(**lists, **sets, edges=edges)  # type: ignore[arg-type]  # keys checked

@@ -154,12 +154,24 @@ def _label(clause: list[Token], text: str, low: str, words: TimerWords) -> str |
         if span is not None:
             return _trimmed(text, low, span, words)
     first = next(i for i, t in enumerate(clause) if is_timer(t))
+    before = clause[:first]
+    if before and _is(words.name_ends, low[before[-1].start : before[-1].end]):
+        before = before[:-1]  # "披萨的计时器"
     run: list[Token] = []
-    for token in reversed(clause[:first]):
-        if token.kind != "raw":
+    for token in reversed(before):
+        if not _in_name(token):
             break
         run.insert(0, token)
     return _trimmed(text, low, (run[0].start, run[-1].end), words) if run else None
+
+
+def _in_name(token: Token) -> bool:
+    """A word a name before the timer word may hold: one nobody knows, or one Chinese character
+    known only as a colour, a value or a need ("烤红薯": 烤 and 红, "热水")."""
+    if token.kind == "raw":
+        return True
+    single = len(token.text) == 1 and _CJK[0] <= token.text <= _CJK[1]
+    return single and all(t.kind in ("color", "value", "need") for t in token.tags)
 
 
 def _name_after(
@@ -194,8 +206,8 @@ def _trimmed(text: str, low: str, span: tuple[int, int], words: TimerWords) -> s
         if stripped != (0, len(piece)):
             start, end = start + stripped[0], start + stripped[1]
             continue
-        head = words.not_names.spans(piece, [0], len(piece))
-        tail = words.not_names.ends(piece)
+        head = words.edges.spans(piece, [0], len(piece))
+        tail = words.edges.ends(piece)
         if head:
             start += head[0][1]
         elif tail is not None:
