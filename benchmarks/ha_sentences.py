@@ -63,7 +63,7 @@ def judge(
         right = not calls and kind in ("silent", "decline", "answer")
         return Verdict(right, "right" if right else _miss(kind, calls, acts), acts)
     if "question" in reading:
-        return _judge_question(case, reading, kind, calls, acts)
+        return _judge_question(case, reading, kind, calls, acts, mapping)
     wanted = reading["calls"]
     matched = [any(_call_matches(c, w, case, mapping) for w in wanted) for c in calls]
     if calls and all(matched):
@@ -78,7 +78,12 @@ def judge(
 
 
 def _judge_question(
-    case: Case, reading: dict[str, Any], kind: str, calls: list[Call], acts: bool
+    case: Case,
+    reading: dict[str, Any],
+    kind: str,
+    calls: list[Call],
+    acts: bool,
+    mapping: CarMapping,
 ) -> Verdict:
     if acts:
         return Verdict(False, "acted on a question", acts, question=True)
@@ -87,6 +92,9 @@ def _judge_question(
         topics |= set(reading.get("unplaced") or [])
     asked = {str(args.get("topic")) for name, args in calls if name == QUESTION_TOOL}
     if asked & topics or (reading.get("reply") and not calls and kind in ("answer", "refuse")):
+        return Verdict(True, "right", acts, question=True)
+    answers = reading.get("answers") or []  # a look-up of its own ("timer_status")
+    if calls and all(any(_call_matches(c, w, case, mapping) for w in answers) for c in calls):
         return Verdict(True, "right", acts, question=True)
     kind = "wrong topic" if asked else _miss(kind, calls, acts)
     return Verdict(False, kind, acts, question=True)

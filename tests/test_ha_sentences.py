@@ -150,6 +150,21 @@ def test_timer_lengths_and_names_come_from_the_slots() -> None:
     assert judged(half, "act", ("set_timer", {"minutes": 0.5, "label": None})).right
 
 
+def test_a_timer_question_is_answered_by_the_timers_own_look_up_with_its_name() -> None:
+    named = case("HassTimerStatus", None, {"name": "pizza"})
+    assert judged(named, "act", ("timer_status", {"label": "pizza"})).right
+    assert not judged(named, "act", ("timer_status", {"label": None})).right
+    assert judged(named, "act", ("vehicle_status", {"topic": "automations"})).right
+    acted = judged(named, "act", ("timer_status", {}), ("pause_timer", {}))
+    assert (acted.right, acted.kind) == (False, "acted on a question")
+
+
+def test_cancelling_all_timers_must_say_all() -> None:
+    every = case("HassCancelAllTimers", None, {})
+    assert judged(every, "act", ("cancel_automation", {"kind": "timer", "every": True})).right
+    assert not judged(every, "act", ("cancel_automation", {"kind": "timer"})).right
+
+
 def test_a_capability_without_a_tool_is_told_apart() -> None:
     paused = case("HassPauseTimer", None, {})
     assert judged(paused, "not_understood").kind == "no tool yet"

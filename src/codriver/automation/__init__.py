@@ -6,7 +6,9 @@ from codriver.automation.store import (
     Firing,
     Rule,
     Scheduled,
+    TimerView,
     make_trigger,
+    names,
     trigger_ids,
 )
 from codriver.automation.vetting import PHRASES, Vetting, describe, vet
@@ -18,9 +20,11 @@ __all__ = [
     "Firing",
     "Rule",
     "Scheduled",
+    "TimerView",
     "Vetting",
     "describe",
     "make_trigger",
+    "names",
     "trigger_ids",
     "vet",
 ]

@@ -3,8 +3,9 @@
 Rules fire on the rising edge of their condition (it starts raining), as often as it rises, until
 cancelled. A rule keeps who made it (:class:`~codriver.assistant.executor.Caller`: the proposer, the
 seat, an outside agent's grants, taint) and its actions are carried out as that creator's, through
-the safety gate, each time it fires. Reminders and timers run on the simulated clock. What is
-pending is published to the cockpit state (`Cockpit.Rules`, `Cockpit.Reminders`,
+the safety gate, each time it fires. Reminders and timers run on the simulated clock; a timer
+can be paused (it keeps what is left), resumed, given more or less time, and picked by its name.
+What is pending is published to the cockpit state (`Cockpit.Rules`, `Cockpit.Reminders`,
 `Cockpit.Timers`); what fires is queued for the assistant. A cabin keeps at most :class:`Caps`
 of each; an exact duplicate is not stored twice; many items due at once are summed up.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -93,6 +95,28 @@ class Scheduled:
     text: str
     due: float
     handle: TimerHandle | None = None
+    label: str | None = None
+    """The name it was given ("pizza"), if any; ``text`` is that name or its length as said."""
+    length: float = 0.0
+    """Seconds it was set for."""
+    left: float | None = None
+    """Seconds left while it is paused (then it does not run and ``due`` means nothing)."""
+
+    @property
+    def paused(self) -> bool:
+        return self.left is not None
+
+
+@dataclass(frozen=True, slots=True)
+class TimerView:
+    """A timer as read: its text and name, the seconds it was set for and has left, paused."""
+
+    id: int
+    text: str
+    label: str | None
+    length: float
+    left: float
+    paused: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +137,8 @@ class Automations:
     fired: list[Firing] = field(default_factory=list)
     _due: list[Scheduled] = field(default_factory=list)
     _keys: set[tuple[object, ...]] = field(default_factory=set)
+    _later_keys: Counter[tuple[object, ...]] = field(default_factory=Counter)
+    """How many reminders and timers hold each later key (rescheduled ones may share one)."""
     _counts: dict[str, int] = field(default_factory=lambda: {"reminder": 0, "timer": 0})
     _stale: set[Kind] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -171,35 +197,134 @@ class Automations:
         self._publish("rule")
         return rule
 
-    def add_later(self, kind: Later, text: str, seconds: float) -> Scheduled | None:
+    def add_later(
+        self, kind: Later, text: str, seconds: float, *, label: str | None = None
+    ) -> Scheduled | None:
         """Start a reminder or timer; None (nothing started) when it exists, the cap is hit or
         ``seconds`` is no length of time."""
         if not math.isfinite(seconds) or self.full(kind) or self.same_later(kind, text, seconds):
             return None
-        item = Scheduled(next(self._ids), kind, text, self.clock.now() + max(0.0, seconds))
-        item.handle = self.clock.call_at(item.due, lambda: self._came_due(item))
+        length = max(0.0, seconds)
+        item = Scheduled(next(self._ids), kind, text, 0.0, label=label, length=length)
+        self._schedule(item, self.clock.now() + length)
         self.scheduled[item.id] = item
         self._counts[kind] += 1
-        self._keys.add(_later_key(item))
         self._publish(kind)
         return item
 
-    def cancel(self, kind: Kind | None = None) -> str | None:
-        """Cancel the newest automation of ``kind`` (any kind when None); its text, or None."""
-        newest: list[Rule | Scheduled] = [r for r in self.rules if kind in (None, "rule")]
-        newest += [s for s in self.scheduled.values() if kind in (None, s.kind)]
-        if not newest:
+    def cancel(self, kind: Kind | None = None, label: str | None = None) -> str | None:
+        """Cancel the newest automation of ``kind`` (any kind when None) that ``label`` names
+        (any when None); its text, or None."""
+        found = self.matching(kind, label)
+        if not found:
             return None
-        item = max(newest, key=lambda found: found.id)
+        item = found[-1]
+        self._drop(item)
+        self._publish("rule" if isinstance(item, Rule) else item.kind)
+        return item.text
+
+    def cancel_every(self, kind: Kind | None = None, label: str | None = None) -> list[str]:
+        """Cancel every automation of ``kind`` that ``label`` names; their texts."""
+        found = self.matching(kind, label)
+        for item in found:
+            self._drop(item)
+        kinds = {"rule" if isinstance(i, Rule) else i.kind for i in found}
+        self._publish(*sorted(kinds))  # type: ignore[arg-type]
+        return [item.text for item in found]
+
+    def matching(
+        self, kind: Kind | None = None, label: str | None = None
+    ) -> list[Rule | Scheduled]:
+        """The automations of ``kind`` (any when None) that ``label`` names, oldest first."""
+        found: list[Rule | Scheduled] = [r for r in self.rules if kind in (None, "rule")]
+        found += [s for s in self.scheduled.values() if kind in (None, s.kind)]
+        found = [item for item in found if names(label, item.text)]
+        return sorted(found, key=lambda item: item.id)
+
+    def _drop(self, item: Rule | Scheduled) -> None:
         if isinstance(item, Rule):
             self.rules.remove(item)
             self._keys.discard(item.key)
         else:
-            if item.handle is not None:
-                item.handle.cancel()
+            self._unschedule(item)
             self._forget(item)
-        self._publish("rule" if isinstance(item, Rule) else item.kind)
-        return item.text
+
+    # -- timers: pausing, resuming, more or less time --------------------------------------------
+
+    def timers(self, label: str | None = None) -> list[TimerView]:
+        """The pending timers that ``label`` names (all when None), oldest first."""
+        found = self.matching("timer", label)
+        return [self._view(item) for item in found if isinstance(item, Scheduled)]
+
+    def pause(self, timer_id: int) -> TimerView | None:
+        """Stop a running timer where it is: it keeps what is left and does not fire."""
+        item = self._timer(timer_id)
+        if item is None or item.paused:
+            return None
+        left = max(0.0, item.due - self.clock.now())
+        self._unschedule(item)
+        item.left = left
+        return self._view(item)
+
+    def resume(self, timer_id: int) -> TimerView | None:
+        """Run a paused timer again: due what it had left from now."""
+        item = self._timer(timer_id)
+        if item is None or item.left is None:
+            return None
+        left, item.left = item.left, None
+        self._schedule(item, self.clock.now() + left)
+        return self._view(item)
+
+    def adjust(self, timer_id: int, seconds: float) -> TimerView | None:
+        """Give a timer ``seconds`` more (fewer when negative); one left with no time comes due
+        now. A paused timer stays paused."""
+        item = self._timer(timer_id)
+        if item is None or not math.isfinite(seconds):
+            return None
+        now = self.clock.now()
+        left = (item.left if item.left is not None else item.due - now) + seconds
+        if left <= 0:
+            self._unschedule(item)
+            item.left, item.due = None, now
+            self._forget(item)
+            self._due.append(item)  # said at the next drain, like any timer that came due
+            self._publish("timer")
+            return self._view(item)
+        if item.left is not None:
+            item.left = left
+        else:
+            self._unschedule(item)
+            self._schedule(item, now + left)
+        return self._view(item)
+
+    def _timer(self, timer_id: int) -> Scheduled | None:
+        item = self.scheduled.get(timer_id)
+        return item if item is not None and item.kind == "timer" else None
+
+    def _view(self, item: Scheduled) -> TimerView:
+        running = max(0.0, item.due - self.clock.now())
+        left = item.left if item.left is not None else running
+        return TimerView(item.id, item.text, item.label, item.length, left, item.paused)
+
+    def _schedule(self, item: Scheduled, due: float) -> None:
+        """Run ``item`` again, due at ``due``."""
+        item.due = due
+        item.handle = self.clock.call_at(due, lambda: self._came_due(item))
+        key = _later_key(item)
+        self._later_keys[key] += 1
+        self._keys.add(key)
+
+    def _unschedule(self, item: Scheduled) -> None:
+        """Stop ``item`` running (cancelling its clock entry) and forget its due key."""
+        if item.handle is None:
+            return
+        item.handle.cancel()
+        item.handle = None
+        key = _later_key(item)
+        self._later_keys[key] -= 1
+        if self._later_keys[key] <= 0:
+            del self._later_keys[key]
+            self._keys.discard(key)
 
     def pending(self) -> list[str]:
         return [r.text for r in self.rules] + [s.text for s in self.scheduled.values()]
@@ -226,14 +351,15 @@ class Automations:
 
     def _came_due(self, item: Scheduled) -> None:
         if self.scheduled.get(item.id) is item:
+            self._unschedule(item)
             self._forget(item)
             self._due.append(item)
             self._stale.add(item.kind)  # published once per drain, not once per item
 
     def _forget(self, item: Scheduled) -> None:
+        """No longer pending (its clock entry already stopped)."""
         del self.scheduled[item.id]
         self._counts[item.kind] -= 1
-        self._keys.discard(_later_key(item))
 
     def _publish(self, *kinds: Kind) -> None:
         """Show what is pending of ``kinds`` under ``Cockpit.``."""
@@ -269,6 +395,15 @@ def _rule_key(
 
 def _later_key(item: Scheduled) -> tuple[object, ...]:
     return (item.kind, item.text, round(item.due))
+
+
+def names(label: str | None, text: str) -> bool:
+    """Whether ``label`` names an automation with ``text``: no label names every one; else the
+    same words, or one holding the other ("pizza" and "the pizza one"), case ignored."""
+    if label is None:
+        return True
+    said, held = " ".join(label.casefold().split()), " ".join(text.casefold().split())
+    return bool(said) and bool(held) and (said in held or held in said)
 
 
 @cache

@@ -13,6 +13,7 @@ from codriver.tools.phone import PHONE_TOOLS
 from codriver.tools.profile import PROFILE_TOOLS
 from codriver.tools.seats import SEATS_TOOLS
 from codriver.tools.status import STATUS_TOOLS
+from codriver.tools.timers import TIMER_TOOLS
 from codriver.tools.trips import DRIVE_TOOLS
 from codriver.tools.undo import UNDO_TOOLS
 
@@ -29,6 +30,7 @@ VEHICLE_TOOLSETS = (
     STATUS_TOOLS,
     UNDO_TOOLS,
     AUTOMATION_TOOLS,
+    TIMER_TOOLS,
     KNOWLEDGE_TOOLS,
     PROFILE_TOOLS,
 )

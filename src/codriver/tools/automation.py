@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from typing_extensions import TypedDict
 
 from codriver.text import Bilingual
 from codriver.tools.base import Effect, ToolContext, Toolset, tool
+
+if TYPE_CHECKING:
+    from codriver.automation import Automations, Rule, Scheduled
 
 Trigger = Literal[
     "rain", "dark", "speed_over", "battery_below", "outside_below", "outside_above", "cabin_above"
@@ -127,32 +130,68 @@ def set_timer(ctx: ToolContext, minutes: float, label: str | None = None) -> Eff
         return Effect(failed=problem)
     if store.same_later("timer", text, minutes * 60):
         return Effect(answer=PHRASES.get("timer.exists", text=text))
+    said = said_minutes(minutes)
+    if label:
+        done = PHRASES.get("timer.set_named", name=Bilingual(label, label), minutes=said)
+    else:
+        done = PHRASES.get("timer.set", minutes=said)
     return Effect(
-        done=PHRASES.get("timer.set", minutes=said_minutes(minutes)),
-        after=lambda: store.add_later("timer", text, minutes * 60),
+        done=done,
+        after=lambda: store.add_later("timer", text, minutes * 60, label=label or None),
     )
 
 
 @tool("automation")
 def cancel_automation(
-    ctx: ToolContext, kind: Literal["rule", "reminder", "timer", "any"] = "any"
+    ctx: ToolContext,
+    kind: Literal["rule", "reminder", "timer", "any"] = "any",
+    label: str | None = None,
+    every: bool = False,
 ) -> Effect:
-    """Cancel the most recent rule, reminder or timer.
+    """Cancel the most recent rule, reminder or timer, one by its name, or every one of a kind.
 
     Args:
         kind: which kind to cancel; any cancels the newest of all.
+        label: its name or words, if said ("pizza" for the pizza timer).
+        every: cancel every one of that kind (that the label names), not only the newest.
     """
     from codriver.automation import PHRASES
 
     store = ctx.automations
     if store is None:
         return Effect(failed=PHRASES.get("unavailable"))
-    if not store.pending():
-        return Effect(answer=PHRASES.get("nothing_to_cancel"))
-    return Effect(
-        done=PHRASES.get("cancelled"),
-        after=lambda: store.cancel(None if kind == "any" else kind),
-    )
+    which = None if kind == "any" else kind
+    found = store.matching(which, label)
+    if not found:
+        return Effect(answer=_nothing_to_cancel(store, kind, label))
+    if every and len(found) > 1:
+        key = "cancelled.every_timer" if kind == "timer" else "cancelled.every"
+        return Effect(
+            done=PHRASES.get(key, count=len(found)),
+            after=lambda: store.cancel_every(which, label),
+        )
+    return Effect(done=_cancelled(found[-1], label), after=lambda: store.cancel(which, label))
+
+
+def _nothing_to_cancel(store: Automations, kind: str, label: str | None) -> Bilingual:
+    from codriver.automation import PHRASES
+
+    if label is None:
+        return PHRASES.get("nothing_to_cancel")
+    if kind == "timer":
+        return PHRASES.get("timer.no_such", label=label)
+    return PHRASES.get("nothing_named", label=label)
+
+
+def _cancelled(item: Rule | Scheduled, label: str | None) -> Bilingual:
+    """What cancelling ``item`` is said as: a timer by its name; with a name said, its text."""
+    from codriver.automation import PHRASES, Scheduled
+
+    if isinstance(item, Scheduled) and item.kind == "timer" and item.label:
+        return PHRASES.get("timer.cancelled", name=Bilingual(item.label, item.label))
+    if label is not None:
+        return PHRASES.get("cancelled.named", text=Bilingual(item.text, item.text))
+    return PHRASES.get("cancelled")
 
 
 def said_minutes(minutes: float) -> Bilingual:

@@ -5,67 +5,28 @@ understood by the engine like any other request."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from codriver.assistant.plan import Plan, ToolCall
-from codriver.understanding.lexicon import Token
+from codriver.understanding.durations import Span, spans
+from codriver.understanding.lexicon import Token, lower
+from codriver.understanding.timers import is_timer, timer_name
 
-_MINUTES = {"minute": 1.0, "second": 1 / 60, "hour": 60.0}
 _COMPARATORS = ("speed_over", "battery_below", "outside_below", "outside_above", "cabin_above")
 _CONNECTORS = (" in", "in ", "后", "以后", "之后", "就")
 
 
-@dataclass(frozen=True, slots=True)
-class Duration:
-    minutes: float
-    start: int
-    end: int
-
-
-def duration(tokens: list[Token]) -> Duration | None:
-    """The first duration in the utterance, its parts added up: "10 minutes", "十分钟", "半小时",
-    "1 hour 15 minutes", "5分钟30秒", "an hour and 20 minutes"."""
-    found: Duration | None = None
-    i = 0
-    while i < len(tokens):
-        part = _part(tokens, i)
-        if part is None:
-            if found is not None and not _joins(tokens[i]):
-                break  # the duration has ended
-            i += 1
-            continue
-        minutes, size = part
-        start = found.start if found is not None else tokens[i].start
-        total = (found.minutes if found is not None else 0.0) + minutes
-        found = Duration(total, start, tokens[i + size - 1].end)
-        i += size
-    return found
-
-
-def _part(tokens: list[Token], i: int) -> tuple[float, int] | None:
-    """One number and its unit at ``i`` (minutes, tokens used), or a half hour."""
-    token = tokens[i]
-    if token.has("time", "half_hour"):
-        return 30.0, 1
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    if token.kind == "number" and nxt is not None and nxt.ids("time"):
-        unit = nxt.ids("time")[0]
-        if unit in _MINUTES and token.number is not None:
-            return token.number * _MINUTES[unit], 2
-    return None
-
-
-def _joins(token: Token) -> bool:
-    """A word between two parts of one duration ("and" in "an hour and 20 minutes")."""
-    return token.kind != "sep" and (token.has("sep") or token.text.strip() in ("", "零"))
+def duration(tokens: list[Token], text: str = "") -> Span | None:
+    """The first length of time said, its parts added up (``durations.spans``)."""
+    found = spans(tokens, lower(text))
+    return found[0] if found else None
 
 
 def plan_timing(tokens: list[Token], text: str) -> Plan | None:
     """A reminder or a timer, when the utterance asks for one with a duration."""
     remind = next((t for t in tokens if t.has("action", "remind")), None)
-    timer = any(t.has("action", "timer") or t.has("device", "timer") for t in tokens)
+    timer = any(is_timer(t) for t in tokens)
     cancel = any(t.has("action", "cancel") or t.has("action", "off") for t in tokens)
-    span = duration(tokens)
+    span = duration(tokens, text)
     if cancel or span is None:
         return None
     if remind is not None:
@@ -74,11 +35,13 @@ def plan_timing(tokens: list[Token], text: str) -> Plan | None:
         )
         return Plan("act", (ToolCall("add_reminder", {"text": what, "minutes": span.minutes}),))
     if timer:
-        return Plan("act", (ToolCall("set_timer", {"minutes": span.minutes}),))
+        name = timer_name(tokens, text)
+        args = {"minutes": span.minutes, **({"label": name} if name else {})}
+        return Plan("act", (ToolCall("set_timer", args),))
     return None
 
 
-def _without(part: str, text: str, span: Duration, offset: int) -> str:
+def _without(part: str, text: str, span: Span, offset: int) -> str:
     """``part`` (starting at ``offset`` in ``text``) without the duration and its connectors."""
     start, end = span.start - offset, span.end - offset
     if 0 <= start < len(part):

@@ -44,6 +44,7 @@ from codriver.understanding.sentence import (
     holds_a_question_word,
     read_sentences,
 )
+from codriver.understanding.timers import plan_timer
 
 
 @dataclass
@@ -95,12 +96,13 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         tokens = reading.unmasked(scanned)  # an insult asks for nothing ("go to hell")
         frames = self._frames(tokens, utterance.text, reading)
         result = Interpretation(utterance.lang, frames, Plan("silent"), reading=reading)
-        automation = None
         estimate = arrival_request(utterance.text)
         if estimate is not None:  # "80 km to go at about 90, can we be there by four?"
             result.plan = Plan("act", (estimate,), None, 1.0, sentence=reading.kind)
             return result
-        if reading.kind != "question":
+        asked = reading.kind == "question"
+        automation = plan_timer(tokens, utterance.text, asked=asked)  # a timer that runs
+        if automation is None and not asked:
             automation = plan_timing(tokens, utterance.text) or plan_rule(
                 tokens, utterance.text, lambda part: self._later(part, utterance, context)
             )
