@@ -53,6 +53,9 @@ class QueryWords:
     """Digits as said one by one in a phone number ("幺" → "1")."""
     clause_chars: frozenset[str] = frozenset()
     """Characters of a clause, never of a contact or a place ("不", "吧"): "打电话都不接"."""
+    clause_words: tuple[str, ...] = ()
+    """Words of a clause, never of a name, whose characters alone may be ("太滑": 太原 is a
+    name)."""
     single: frozenset[str] = frozenset()
     """Places said in one character ("家")."""
     title_after: frozenset[str] = frozenset()
@@ -356,6 +359,7 @@ def load_lexicon() -> Lexicon:
     joins: set[str] = set()
     digits: dict[str, str] = {}
     clause_chars: set[str] = set()
+    clause_words: list[str] = []
     single: set[str] = set()
     to_whom: list[str] = []
     title_after: set[str] = set()
@@ -371,6 +375,7 @@ def load_lexicon() -> Lexicon:
         joins.update(query.get("joins", []))
         digits.update({str(k): str(v) for k, v in query.get("digits", {}).items()})
         clause_chars.update("".join(query.get("clause_chars", [])))
+        clause_words.extend(str(w) for w in query.get("clause_words", []))
         single.update(query.get("single", []))
         to_whom.extend(query.get("to_whom", []))
         title_after.update(str(w) for w in query.get("title_after", []))
@@ -383,6 +388,7 @@ def load_lexicon() -> Lexicon:
         frozenset(joins),
         digits,
         frozenset(clause_chars),
+        tuple(clause_words),
         frozenset(single),
         frozenset(title_after),
         frozenset(not_done),

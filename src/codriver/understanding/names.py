@@ -132,4 +132,6 @@ def plausible(name: str, slot: str, words: QueryWords) -> bool:
         return True
     if len(name) == 1 and slot != "call":
         return name in words.single
+    if any(word in name for word in words.clause_words):
+        return False  # "农村路太滑"
     return not any(char in words.clause_chars for char in name)
