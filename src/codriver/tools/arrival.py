@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from codriver.text import Bilingual, PhraseBook
+from codriver.text import PhraseBook
 from codriver.tools.base import Effect, ToolContext, tool
+from codriver.tools.route_words import duration
 from codriver.tools.status_world import car_now
 
 PHRASES = PhraseBook.load("codriver.services.maps", "data/phrases.yaml")
@@ -40,7 +41,7 @@ def arrival_estimate(
     minutes = round(distance_km / speed_kmh * 60)
     start = car_now(ctx)
     arrive = start + timedelta(minutes=minutes)
-    said = {"time": _minutes(minutes), "at": f"{arrive:%H:%M}"}
+    said = {"time": duration(minutes * 60), "at": f"{arrive:%H:%M}"}
     if by is None:
         return Effect(answer=PHRASES.get("arrival.takes", **said))
     target = _deadline(start, by)
@@ -68,12 +69,3 @@ def _deadline(start: datetime, by: str) -> datetime | None:
         at = start.replace(hour=h, minute=minute, second=0, microsecond=0)
         options.append(at if at > start else at + timedelta(days=1))
     return min(options)
-
-
-def _minutes(minutes: int) -> Bilingual:
-    if minutes < 60:
-        return Bilingual(f"{minutes} minutes", f"{minutes}分钟")
-    hours, rest = divmod(minutes, 60)
-    if rest == 0:
-        return Bilingual(f"{hours} h", f"{hours}小时")
-    return Bilingual(f"{hours} h {rest} min", f"{hours}小时{rest}分钟")

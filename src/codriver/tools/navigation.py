@@ -28,9 +28,20 @@ from codriver.services.maps import (
     resolve,
 )
 from codriver.services.maps.search import read_request, reads_as_address, vocabulary
-from codriver.text import Bilingual, Lang, PhraseBook
+from codriver.text import Bilingual, PhraseBook
 from codriver.tools.arrival import arrival_estimate
 from codriver.tools.base import Choice, Effect, ToolContext, Toolset, tool
+from codriver.tools.route_words import (
+    duration,
+    either,
+    km,
+    names,
+    range_note,
+    sentences,
+    too_far,
+    verdict,
+    verdict_with_stop,
+)
 from codriver.tools.zones import PHRASES as TOOL_PHRASES
 from codriver.vehicle.catalog import Value
 
@@ -47,9 +58,6 @@ SOC = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed"
 
 MAX_DRIVE_M = 2_500_000.0
 """Beyond this a destination is on another continent as far as a drive is concerned."""
-LONG_TRIP_M = 50_000.0
-LOW_ARRIVAL_PERCENT = 30.0
-"""A navigation reply mentions the battery on arrival for long trips or when it will be low."""
 NEARBY_COUNT = 3
 
 
@@ -77,11 +85,11 @@ def navigate_to(ctx: ToolContext, place: str) -> Effect:
     }
     here = _here(ctx)
     if here is None:
-        return Effect.set(writes, PHRASES.get("nav.to_plain", place=_names(target)))
+        return Effect.set(writes, PHRASES.get("nav.to_plain", place=names(target)))
     route = maps.route(here, target.at)
     if route.distance_m > MAX_DRIVE_M:
-        return Effect(failed=_too_far(_names(target), route.distance_m))
-    parts = [_route_phrase("nav.to", _names(target), route)]
+        return Effect(failed=too_far(names(target), route.distance_m))
+    parts = [_route_phrase("nav.to", names(target), route)]
     range_m = _number(ctx, RANGE)
     if range_m is not None:
         soc = _number(ctx, SOC)
@@ -91,8 +99,8 @@ def navigate_to(ctx: ToolContext, place: str) -> Effect:
             plan = _trip(ctx, maps, here, target.at, range_m, soc)
         if plan.stop is not None:
             writes[WAYPOINTS] = [plan.stop.place.name(ctx.lang)]
-        parts.extend(_range_note(plan, range_m, target))
-    return Effect.set(writes, _sentences(parts))
+        parts.extend(range_note(plan, range_m, target))
+    return Effect.set(writes, sentences(parts))
 
 
 def _by_name_only(ctx: ToolContext, place: str, failed: Effect) -> Effect:
@@ -131,16 +139,16 @@ def add_waypoint(ctx: ToolContext, place: str) -> Effect:
     writes: dict[str, Value] = {WAYPOINTS: [*stops, stop.name(ctx.lang)]}
     here, destination = _here(ctx), _destination(ctx, maps)
     if here is None or destination is None:
-        return Effect.set(writes, TOOL_PHRASES.get("nav.waypoint", place=_names(stop)))
+        return Effect.set(writes, TOOL_PHRASES.get("nav.waypoint", place=names(stop)))
     on_the_way = [*_stop_places(ctx, maps, stops), stop]
     route = maps.route(here, destination[1], [p.at for p in on_the_way])
-    parts = [_route_phrase("nav.waypoint_route", _names(stop), route)]
+    parts = [_route_phrase("nav.waypoint_route", names(stop), route)]
     range_m = _number(ctx, RANGE)
     if range_m is not None:
         check, _ = _check_to_charger(ctx, maps, here, on_the_way, route.distance_m, range_m, None)
         if not check.enough:
-            parts.append(PHRASES.get("nav.waypoint_short", range=_km(range_m)))
-    return Effect.set(writes, _sentences(parts))
+            parts.append(PHRASES.get("nav.waypoint_short", range=km(range_m)))
+    return Effect.set(writes, sentences(parts))
 
 
 @tool("navigation")
@@ -180,7 +188,7 @@ def trip_info(
         found = _lookup(ctx, maps, place, "trip_info")
         if isinstance(found, Effect):
             return found
-        name: str | Bilingual = _names(found.place)
+        name: str | Bilingual = names(found.place)
         target, key = found.place.at, "trip.info"
     else:
         destination = _destination(ctx, maps)
@@ -193,12 +201,12 @@ def trip_info(
         stops = _stop_places(ctx, maps, _list(ctx.state.get(WAYPOINTS)))
     route = maps.route(here, target, [p.at for p in stops])
     if route.distance_m > MAX_DRIVE_M:
-        return Effect(answer=_too_far(name, route.distance_m))
+        return Effect(answer=too_far(name, route.distance_m))
     parts = [_route_phrase(key, name, route)]
     range_m = _number(ctx, RANGE)
     if range_m is not None:
         parts.extend(_battery_verdict(ctx, maps, here, target, stops, route, range_m, round_trip))
-    return Effect(answer=_sentences(parts))
+    return Effect(answer=sentences(parts))
 
 
 def _battery_verdict(
@@ -217,13 +225,13 @@ def _battery_verdict(
         both_ways = 2 * route.distance_m
         back = _range(ctx, both_ways, range_m, soc)
         return [
-            PHRASES.get("trip.round", distance=_km(both_ways)),
-            *_verdict(TripPlan(route, back, None), range_m),
+            PHRASES.get("trip.round", distance=km(both_ways)),
+            *verdict(TripPlan(route, back, None), range_m),
         ]
     check, charger = _check_to_charger(ctx, maps, here, stops, route.distance_m, range_m, soc)
     if charger is not None:
-        return [_verdict_with_stop(check, charger, range_m)]
-    return _verdict(_trip(ctx, maps, here, target, range_m, soc, [p.at for p in stops]), range_m)
+        return [verdict_with_stop(check, charger, range_m)]
+    return verdict(_trip(ctx, maps, here, target, range_m, soc, [p.at for p in stops]), range_m)
 
 
 def _distance_verdict(ctx: ToolContext, distance_m: float, round_trip: bool) -> Effect:
@@ -236,24 +244,24 @@ def _distance_verdict(ctx: ToolContext, distance_m: float, round_trip: bool) -> 
     total = 2 * distance_m if round_trip else distance_m
     check = _range(ctx, total, range_m, _number(ctx, SOC))
     key = "trip.given_round" if round_trip else "trip.given"
-    parts = [PHRASES.get(key, distance=_km(total))]
+    parts = [PHRASES.get(key, distance=km(total))]
     if check.enough:
         soc = check.soc_on_arrival
         plain = soc is None
         parts.append(
-            PHRASES.get("trip.yes_plain", range=_km(range_m))
+            PHRASES.get("trip.yes_plain", range=km(range_m))
             if plain
-            else PHRASES.get("trip.yes", range=_km(range_m), soc=round(soc or 0))
+            else PHRASES.get("trip.yes", range=km(range_m), soc=round(soc or 0))
         )
     else:
-        parts.append(PHRASES.get("trip.no", range=_km(range_m), needed=_km(check.needed_m)))
-    return Effect(answer=_sentences(parts))
+        parts.append(PHRASES.get("trip.no", range=km(range_m), needed=km(check.needed_m)))
+    return Effect(answer=sentences(parts))
 
 
 def _route_phrase(key: str, place: str | Bilingual, route: Route) -> Bilingual:
     """ "{place}, {distance}, about {time}" in the wording of ``key``."""
     return PHRASES.get(
-        key, place=place, distance=_km(route.distance_m), time=_duration(route.duration_s)
+        key, place=place, distance=km(route.distance_m), time=duration(route.duration_s)
     )
 
 
@@ -284,8 +292,8 @@ def find_nearby(ctx: ToolContext, category: str) -> Effect:
     if not found:
         return Effect(answer=PHRASES.get("nearby.none", kind=plural))
     items = Bilingual(
-        "; ".join(f"{m.place.name_en}, {_km(m.distance_m or 0.0).en}" for m in found),
-        "；".join(f"{m.place.name_zh}，{_km(m.distance_m or 0.0).zh}" for m in found),
+        "; ".join(f"{m.place.name_en}, {km(m.distance_m or 0.0).en}" for m in found),
+        "；".join(f"{m.place.name_zh}，{km(m.distance_m or 0.0).zh}" for m in found),
     )
     choices = tuple(
         Choice(Bilingual(m.place.name_en, m.place.name_zh), "navigate_to",
@@ -340,7 +348,7 @@ def _which(places: Sequence[Place]) -> Bilingual:
     if len(kinds) == 1 and places[0].category not in ("landmark", "city"):
         kind = vocabulary().categories[places[0].category].name
     options = Bilingual(
-        _or([p.name_en for p in places], "en"), _or([p.name_zh for p in places], "zh")
+        either([p.name_en for p in places], "en"), either([p.name_zh for p in places], "zh")
     )
     return PHRASES.get("nav.which", kind=kind, options=options)
 
@@ -363,7 +371,7 @@ def _destination(ctx: ToolContext, maps: MapProvider) -> tuple[str | Bilingual, 
         return None
     found = resolve(maps.search(said, near=_here(ctx)))
     if found.kind == "found":
-        return _names(found.match.place), found.match.place.at
+        return names(found.match.place), found.match.place.at
     if reads_as_address(said):
         return None  # set by its name alone: any coordinates held are an earlier destination's
     lat, lon = _number(ctx, DEST_LAT), _number(ctx, DEST_LON)
@@ -427,107 +435,3 @@ def _number(ctx: ToolContext, path: str) -> float | None:
 
 def _list(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
-
-
-# -- what to say -----------------------------------------------------------------------------
-
-
-def _range_note(plan: TripPlan, range_m: float, target: Place) -> list[Bilingual]:
-    """The range part of a navigation reply: a charging stop added, a warning, or the battery on
-    arrival when it matters."""
-    check, stop = plan.check, plan.stop
-    if check.enough:
-        soc = check.soc_on_arrival
-        if target.category == "charging" or soc is None:
-            return []
-        if check.distance_m >= LONG_TRIP_M or soc < LOW_ARRIVAL_PERCENT:
-            return [PHRASES.get("nav.arrive", soc=round(soc))]
-        return []
-    if target.category == "charging":
-        return [PHRASES.get("nav.tight", range=_km(range_m))]
-    if stop is None:
-        return [PHRASES.get("nav.no_charger", range=_km(range_m))]
-    key = "nav.charging_stop" if stop.covers_rest else "nav.charging_stop_more"
-    soc = plan.soc_on_arrival
-    return [
-        PHRASES.get(
-            key,
-            range=_km(range_m),
-            stop=_names(stop.place),
-            stop_distance=_km(stop.to_stop_m),
-            charge_to=round(stop.charge_to),
-            charge_time=_duration(stop.charge_s),
-            soc=round(soc) if soc is not None else "?",
-        )
-    ]
-
-
-def _verdict(plan: TripPlan, range_m: float) -> list[Bilingual]:
-    """Yes or no, with the numbers: range, need, battery on arrival, and where to charge."""
-    check, stop = plan.check, plan.stop
-    if check.enough:
-        soc = check.soc_on_arrival
-        if soc is None:
-            return [PHRASES.get("trip.yes_plain", range=_km(range_m))]
-        return [PHRASES.get("trip.yes", range=_km(range_m), soc=round(soc))]
-    parts = [PHRASES.get("trip.no", range=_km(range_m), needed=_km(check.needed_m))]
-    if stop is not None:
-        parts.append(
-            PHRASES.get("trip.no_stop", stop=_names(stop.place), stop_distance=_km(stop.to_stop_m))
-        )
-    return parts
-
-
-def _verdict_with_stop(check: RangeCheck, charger: Place, range_m: float) -> Bilingual:
-    if not check.enough:
-        return PHRASES.get("trip.no", range=_km(range_m), needed=_km(check.needed_m))
-    soc = check.soc_on_arrival
-    return PHRASES.get(
-        "trip.yes_with_stop",
-        stop=_names(charger),
-        range=_km(range_m),
-        soc=round(soc) if soc is not None else "?",
-    )
-
-
-def _too_far(place: str | Bilingual, distance_m: float) -> Bilingual:
-    return PHRASES.get("nav.too_far", place=place, distance=_km(distance_m))
-
-
-def _names(place: Place) -> Bilingual:
-    return Bilingual(place.name_en, place.name_zh)
-
-
-def _km(metres: float) -> Bilingual:
-    """A distance as people say it: metres under 1 km, one decimal under 10 km."""
-    if metres < 1000:
-        value = f"{max(100, round(metres, -2)):.0f}"
-        return Bilingual(f"{value} m", f"{value}米")
-    km = metres / 1000.0
-    if km < 10:
-        text = f"{km:.1f}".removesuffix(".0")
-        return Bilingual(f"{text} km", f"{text}公里")
-    return Bilingual(f"{round(km):,d} km", f"{round(km):d}公里")
-
-
-def _duration(seconds: float) -> Bilingual:
-    minutes = max(1, round(seconds / 60.0))
-    if minutes < 60:
-        unit = "minute" if minutes == 1 else "minutes"
-        return Bilingual(f"{minutes} {unit}", f"{minutes}分钟")
-    hours, rest = divmod(minutes, 60)
-    if rest == 0:
-        return Bilingual(f"{hours} h", f"{hours}小时")
-    return Bilingual(f"{hours} h {rest} min", f"{hours}小时{rest}分钟")
-
-
-def _or(names: Sequence[str], lang: Lang) -> str:
-    if lang == "zh":
-        return names[0] if len(names) == 1 else "、".join(names[:-1]) + "还是" + names[-1]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-
-
-def _sentences(parts: Sequence[Bilingual]) -> Bilingual:
-    """Parts joined as sentences: the reply composer adds the final stop and capital."""
-    en = ". ".join(p.en[:1].upper() + p.en[1:] if i else p.en for i, p in enumerate(parts))
-    return Bilingual(en, "。".join(p.zh for p in parts))
