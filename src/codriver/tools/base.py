@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -177,7 +178,9 @@ class Tool:
     description: str
     domain: str
     fn: Callable[..., Effect]
-    args_model: type[BaseModel] = field(repr=False)
+    args_model: type[BaseModel] | None = field(default=None, repr=False)
+    """The arguments' model; None for a built-in tool, whose model is built from its signature
+    the first time it is needed (``model``), so that importing the tools stays cheap."""
     provider: str | None = None
     """The third-party service (MCP server) that serves the tool; None for a built-in tool."""
     scopes: frozenset[str] = frozenset()
@@ -188,12 +191,16 @@ class Tool:
     remote: Remote | None = field(default=None, repr=False, compare=False)
     """The call path of a tool served elsewhere; None for a tool that runs here."""
 
+    def model(self) -> type[BaseModel]:
+        """The arguments' model: the one given, or the one built from the function's signature."""
+        return self.args_model if self.args_model is not None else _args_model(self.fn)
+
     @property
     def parameters(self) -> dict[str, Any]:
         """JSON schema of the arguments, as function calling and MCP expect."""
         if self.remote is not None:
             return dict(self.remote.schema)
-        schema = self.args_model.model_json_schema()
+        schema = self.model().model_json_schema()
         schema.pop("title", None)
         return schema
 
@@ -204,7 +211,7 @@ class Tool:
                 return ArgumentProblem(self.name, f"{self.name}: {problem}")
             return dict(args)
         try:
-            model = self.args_model.model_validate(dict(args))
+            model = self.model().model_validate(dict(args))
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in err['loc']) or 'arguments'}: {err['msg']}"
@@ -221,27 +228,37 @@ def tool(domain: str, *, name: str | None = None) -> Callable[[Callable[..., Eff
     """Make a function a :class:`Tool`; its first parameter must be the :class:`ToolContext`."""
 
     def wrap(fn: Callable[..., Effect]) -> Tool:
-        doc = docstring_parser.parse(inspect.getdoc(fn) or "")
-        descriptions = {p.arg_name: p.description or "" for p in doc.params}
         hints = get_type_hints(fn)
         params = list(inspect.signature(fn).parameters.values())
         if not params or hints.get(params[0].name) is not ToolContext:
             raise TypeError(f"tool {fn.__name__}: first parameter must be a ToolContext")
-        fields: dict[str, Any] = {}
         for param in params[1:]:
             if param.name not in hints:
                 raise TypeError(f"tool {fn.__name__}: parameter {param.name} needs a type hint")
-            default = ... if param.default is inspect.Parameter.empty else param.default
-            described = descriptions.get(param.name) or None
-            hint = _no_bool_for_number(hints[param.name])
-            fields[param.name] = (hint, Field(default, description=described))
-        model = create_model(  # type: ignore[call-overload]
-            f"{fn.__name__}_args", __config__=ConfigDict(extra="forbid"), **fields
-        )
+        doc = docstring_parser.parse(inspect.getdoc(fn) or "")
         description = " ".join(filter(None, [doc.short_description, doc.long_description]))
-        return Tool(name or fn.__name__, description, domain, fn, model)
+        return Tool(name or fn.__name__, description, domain, fn)
 
     return wrap
+
+
+@cache
+def _args_model(fn: Callable[..., Effect]) -> type[BaseModel]:
+    """The model of ``fn``'s arguments (all but the context), from its signature and docstring."""
+    doc = docstring_parser.parse(inspect.getdoc(fn) or "")
+    descriptions = {p.arg_name: p.description or "" for p in doc.params}
+    hints = get_type_hints(fn)
+    fields: dict[str, Any] = {}
+    for param in list(inspect.signature(fn).parameters.values())[1:]:
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        described = descriptions.get(param.name) or None
+        fields[param.name] = (
+            _no_bool_for_number(hints[param.name]),
+            Field(default, description=described),
+        )
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        f"{fn.__name__}_args", __config__=ConfigDict(extra="forbid"), **fields
+    )
 
 
 def _no_bool_for_number(hint: Any) -> Any:
