@@ -26,6 +26,7 @@ class BareWords:
     lead: tuple[str, ...]
     to_place: tuple[str, ...]
     music_lead: tuple[str, ...]
+    route_ends: tuple[str, ...]
     dial_lead: tuple[str, ...]
     phone: re.Pattern[str] | None
     place_ends: tuple[str, ...]
@@ -63,6 +64,9 @@ def bare_request(text: str, words: QueryWords) -> ToolCall | None:
             artist = name[: len(name) - len(end)].strip()
             if len(artist) + len(end) >= bare.min_chars and plausible(artist, "call", words):
                 return ToolCall("play_media", {"query": artist})
+    for end in bare.route_ends:
+        if _ends_with(folded, end, chinese) and len(name) - len(end) >= 2:
+            return _place(name[: len(name) - len(end)], bare, words)  # "天骄小学的路"
     placed = any(_ends_with(folded, end.casefold(), chinese) for end in bare.place_ends)
     placed = placed and not any(word in name for word in bare.not_in_places)
     if placed and len(name) >= bare.min_chars and plausible(name, "navigate", words):
@@ -80,6 +84,13 @@ def _dialled_alone(name: str, bare: BareWords, words: QueryWords) -> str | None:
     if rest != name or (bare.phone is not None and bare.phone.fullmatch(number)):
         return number
     return None
+
+
+def _place(name: str, bare: BareWords, words: QueryWords) -> ToolCall | None:
+    """A route to ``name`` when it reads as a name."""
+    if is_talk(name) or not plausible(name, "navigate", words):
+        return None
+    return ToolCall("navigate_to", {"place": name})
 
 
 def is_talk(name: str) -> bool:
@@ -128,6 +139,7 @@ def _words(lang: str) -> BareWords:
         tuple(str(w) for w in raw.get("lead", [])),
         tuple(sorted((str(w) for w in raw.get("to_place", [])), key=len, reverse=True)),
         tuple(sorted((str(w) for w in raw.get("music_lead", [])), key=len, reverse=True)),
+        tuple(sorted((str(w) for w in raw.get("route_ends", [])), key=len, reverse=True)),
         tuple(sorted((str(w) for w in raw.get("dial_lead", [])), key=len, reverse=True)),
         re.compile(str(raw["phone"])) if raw.get("phone") else None,
         tuple(ends), tuple(music),
