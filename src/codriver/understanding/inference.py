@@ -85,6 +85,8 @@ class InferenceMixin:
             return "volume"
         if device == "door" and frame.action in ("lock", "unlock"):
             return "lock"
+        if device == "window" and frame.action in ("lock", "unlock"):
+            return "window_lock"  # "后排窗户锁上": the window switches, the child lock
         if device == "headlights" and (frame.color or frame.number is not None):
             return "ambient"  # "make the lights red", "灯光亮度50%": only the ambient light
         if device == "headlights" and frame.zones:
@@ -123,7 +125,8 @@ class InferenceMixin:
         # the last turn's device only for a frame about nothing else: "make it two" follows
         # the volume; "can I make it two Hangzhou without charging" talks of something new
         last = self._last_device() if alone else None
-        for candidate in (previous.device if previous else None, last):
+        before = previous.device if previous is not None and alone else None
+        for candidate in (before, last):  # "…，东西会掉出来" takes no device from before
             if candidate and self._accepts(candidate, frame):
                 return self._refine(frame, candidate)
         if (  # "make it 20", "二十"; not "… minus twenty", "负二十是时"
