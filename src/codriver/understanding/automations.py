@@ -63,7 +63,8 @@ def plan_rule(
     if trigger_at is None:
         return None
     trigger = tokens[trigger_at].ids("trigger")[0]
-    marked = any(t.ids("when") for t in tokens)
+    marked = any(t.ids("when") for t in tokens) or tokens[trigger_at].text.startswith("一")
+    # "一下雨就…", "车里一超过27度就…": 一…就 marks the condition as 如果 does
     value_at = next(
         (i for i in range(trigger_at + 1, min(len(tokens), trigger_at + 4))
          if tokens[i].kind == "number"),

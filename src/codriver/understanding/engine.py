@@ -377,6 +377,8 @@ def _completed(
     if answers and awaiting[2] not in _NAME_SLOTS and not said_little:  # type: ignore[index]
         answers = False  # "what about the window?" → "can I make it two Hangzhou …": not the value
     own_verb = any(a in OPEN_SLOT for a in frame.actions)  # "我要去外滩" answers with its verb
+    if answers and own_verb and not set(frame.actions) & set(_SLOT_VERBS.get(awaiting[2], ())):  # type: ignore[index]
+        answers = False  # "who should I call?" → "navigate to Jing'an Temple": a new request
     if answers and awaiting[2] in _NAME_SLOTS and not own_verb and is_talk(text):  # type: ignore[index]
         answers = False  # "where to?" → "can I make it to Hangzhou without charging": a question
     if answers and "negation" not in frame.cues:  # "don't unlock the car" fills no slot
@@ -443,6 +445,9 @@ def asking_about_trip(frames: list[Frame]) -> list[Frame]:
 _REMEDY_ZONES = ("driver", "passenger", "rear_left", "rear_right", "front", "rear")
 """Zones a need may be said for ("the kids in the back are cold")."""
 _NAME_SLOTS = ("place", "contact")
+_SLOT_VERBS = {"place": ("navigate", "add_stop", "trip", "nearby"), "contact": ("call",)}
+"""The requests whose verb may come with the answer to a slot question ("去外滩" for "where to?").
+"""
 """Slots answered by a name, unknown words and all."""
 _ANSWER_UNKNOWN = 1
 """Unknown words an answer for a value or an action may carry ("20 please", not a new topic)."""

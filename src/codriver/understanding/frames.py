@@ -345,6 +345,8 @@ def _take_query(
     if start is None and before and _named_before(text, frame.raw_spans[0][0], slot, words):
         # the name before the verb: "give Alice a ring", "add X as a stop"
         start, end = frame.raw_spans[0][0], frame.raw_spans[-1][1]
+    elif start is None and slot == "call" and i > 0:
+        start, end = _between_whom_and_verb(text, tokens[i - 1].start, words)  # "给吴加垒打个电话"
     if start is not None and end is not None:
         query = trim_query(text[start:end], words)
         if slot == "call":
@@ -368,6 +370,26 @@ def _named_before(text: str, start: int, slot: str, words: QueryWords) -> bool:
     return text[:start].rstrip().endswith(words.to_whom)
 
 
+def _between_whom_and_verb(
+    text: str, verb: int, words: QueryWords
+) -> tuple[int | None, int | None]:
+    """The name between 给/跟 and a Chinese call verb, whatever words it holds ("给吴加垒打个电话"
+    holds 加); (None, None) when no such word comes shortly before the verb."""
+    before = text[:verb]
+    at = max((before.rfind(w) + len(w) for w in words.to_whom if w in before), default=-1)
+    if at <= 0 or not 1 <= verb - at <= _LONGEST_CONTACT or not starts_chinese(text[at:verb]):
+        return None, None
+    return at, verb
+
+
+_LONGEST_CONTACT = 4
+"""Characters of a contact's name said between 给 and the call verb."""
+_TITLE_STARTS = ("去", "到")
+_TITLE_TAIL = "吧啊呀呢嘛。！!，, "
+"""What a title said with its 去 or 到 is trimmed of at its end (a particle, punctuation)."""
+"""Characters a title may start with that a place request drops ("去大理" is a song)."""
+
+
 def _take_chinese_name(
     tokens: list[Token], i: int, text: str, frame: Frame, slot: str, words: QueryWords
 ) -> int | None:
@@ -376,7 +398,10 @@ def _take_chinese_name(
     stop = name_end(tokens, i, slot, words.joins)
     if stop <= i or only_a_place_kind(tokens[i:stop]):
         return None
-    query = trim_query(text[tokens[i].start : tokens[stop - 1].end], words)
+    said = text[tokens[i].start : tokens[stop - 1].end]
+    query = trim_query(said, words)
+    if slot == "play" and said.startswith(_TITLE_STARTS) and len(said.strip()) > 2:
+        query = said.strip().rstrip(_TITLE_TAIL)  # "来一首去大理", "播放到不了": the title whole
     if slot == "call":
         query = dialled(query, words) or query
     if not query:

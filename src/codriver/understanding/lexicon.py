@@ -99,6 +99,8 @@ class Token:
 
 
 _NOT_DONE = Tag("dialogue", "negation")
+_LONGEST_WHOM = 4
+"""Characters of a name between 给 and a call verb that are read as the name whatever they are."""
 
 
 def _verbs_as_modifiers(tokens: list[Token]) -> list[Token]:
@@ -210,7 +212,34 @@ class Lexicon:
                 out.extend(self._exactly(token))
             else:
                 out.append(token)
-        return self._not_done(_verbs_as_modifiers(self._titled(out)))
+        return self._whom(self._not_done(_verbs_as_modifiers(self._titled(out))))
+
+    def _whom(self, tokens: list[Token]) -> list[Token]:
+        """The name between 给 and a call verb read as a name, whatever words it holds ("给刘开放
+        打个电话" holds 放; "给关晓彤打电话" holds 关)."""
+        named: set[int] = set()
+        for k, token in enumerate(tokens):
+            if "call" not in token.ids("action"):
+                continue
+            m = k - 1
+            while (
+                m >= 0
+                and tokens[m].kind != "sep"
+                and tokens[m].text not in self.query_words.to_whom
+            ):
+                m -= 1
+            if m < 0 or tokens[m].kind == "sep" or not _CJK.match(tokens[m].text):
+                continue
+            if 2 <= token.start - tokens[m].end <= _LONGEST_WHOM:
+                named.update(range(m + 1, k))
+        out: list[Token] = []
+        for i, token in enumerate(tokens):
+            if i in named and token.kind == "tags":
+                out.extend(Token("raw", c, token.start + n, token.start + n + 1)
+                           for n, c in enumerate(token.text))  # fmt: skip
+            else:
+                out.append(token)
+        return out
 
     def _not_done(self, tokens: list[Token]) -> list[Token]:
         """A verb after "没"/"didn't" says what was not done ("我没有打开空调", "I never opened
