@@ -12,7 +12,7 @@ from codriver.understanding.lexicon import Token, lower
 from codriver.understanding.timers import is_timer, timer_name
 
 _COMPARATORS = ("speed_over", "battery_below", "outside_below", "outside_above", "cabin_above")
-_CONNECTORS = (" in", "in ", "后", "以后", "之后", "就")
+_CONNECTORS = (" in", "in ", "to ", "and ", "后", "以后", "之后", "就", "然后", "再")
 
 
 def duration(tokens: list[Token], text: str = "") -> Span | None:
@@ -30,6 +30,9 @@ def plan_timing(tokens: list[Token], text: str) -> Plan | None:
     if cancel or span is None:
         return None
     if remind is not None:
+        two = _two_reminders(tokens, text, remind)
+        if two is not None:
+            return Plan("act", two)  # "…in ten minutes and to pick up milk in half an hour"
         what = _without(text[remind.end :], text, span, remind.end) or _without(
             text[: remind.start], text, span, 0
         )
@@ -39,6 +42,43 @@ def plan_timing(tokens: list[Token], text: str) -> Plan | None:
         args = {"minutes": span.minutes, **({"label": name} if name else {})}
         return Plan("act", (ToolCall("set_timer", args),))
     return None
+
+
+def _two_reminders(
+    tokens: list[Token], text: str, remind: Token
+) -> tuple[ToolCall, ToolCall] | None:
+    """Two reminders said in one breath, each with its own time ("十分钟后提醒我买牛奶，半小时后
+    提醒我取快递"), split where a connector or a pause comes between the two times."""
+    found = spans(tokens, lower(text))
+    if len(found) != _TWO:
+        return None
+    cut = next(
+        (t for t in tokens if found[0].end <= t.start and t.end <= found[1].start
+         and (t.kind == "sep" or t.has("sep"))),
+        None,
+    )  # fmt: skip
+    if cut is None:
+        return None
+    calls = []
+    for (start, end), span in zip(((0, cut.start), (cut.end, len(text))), found, strict=True):
+        part = text[start:end]
+        said = [t for t in tokens if start <= t.start < end and t.has("action", "remind")]
+        if said:  # the part's own 提醒我
+            part = (
+                text[start : said[0].start]
+                + " " * (said[0].end - said[0].start)
+                + text[said[0].end : end]
+            )
+        what = _without(part, text, span, start)
+        if not what:
+            return None
+        calls.append(ToolCall("add_reminder", {"text": what, "minutes": span.minutes}))
+    if remind.start >= cut.start:
+        return None  # the remind word comes in the first part
+    return calls[0], calls[1]
+
+
+_TWO = 2
 
 
 def _without(part: str, text: str, span: Span, offset: int) -> str:

@@ -101,7 +101,8 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
             result.plan = Plan("act", (estimate,), None, 1.0, sentence=reading.kind)
             return result
         asked = reading.kind == "question"
-        automation = plan_timer(tokens, utterance.text, asked=asked)  # a timer that runs
+        follows = _after_a_timer(context)
+        automation = plan_timer(tokens, utterance.text, asked=asked, follows=follows)
         if automation is None and not asked:
             automation = plan_timing(tokens, utterance.text) or plan_rule(
                 tokens, utterance.text, lambda part: self._later(part, utterance, context)
@@ -387,6 +388,13 @@ def _completed(
     if frame.action in places and not frame.query and before is not None:
         borrow_name(frame, before, text)
     return frame
+
+
+def _after_a_timer(ctx: TurnContext) -> bool:
+    """Whether the last turn started or changed a timer ("…" → "再加五分钟")."""
+    last = ctx.history[-1] if ctx.history else None
+    timers = ("set_timer", "adjust_timer", "pause_timer", "resume_timer")
+    return last is not None and any(c.name in timers for c in last.plan.calls)
 
 
 def _remedy(

@@ -25,11 +25,26 @@ def is_timer(token: Token) -> bool:
     return token.has("device", "timer") or token.has("action", "timer")
 
 
-def plan_timer(tokens: list[Token], text: str, *, asked: bool) -> Plan | None:
+def plan_timer(
+    tokens: list[Token], text: str, *, asked: bool, follows: bool = False
+) -> Plan | None:
     """What is asked of a timer that runs (or of all of them), or None: no timer named, a new
-    one to start (``plan_timing``), a reminder or a rule."""
-    if not any(is_timer(t) for t in tokens) or any(t.has("action", "remind") for t in tokens):
+    one to start (``plan_timing``), a reminder or a rule. ``follows``: the turn before started
+    or changed a timer, so "add five more minutes to that" / "再加五分钟" is about it."""
+    named = any(is_timer(t) for t in tokens)
+    if not (named or follows) or any(t.has("action", "remind") for t in tokens):
         return None
+    plan = _plan_timer(tokens, text, asked=asked)
+    if not named and (plan is None or plan.calls[0].name not in _FOLLOW_UPS):
+        return None  # after a timer, only a change said without naming it is about it
+    return plan
+
+
+_FOLLOW_UPS = ("adjust_timer", "pause_timer", "resume_timer")
+"""What a follow-up that does not name the timer may ask of it."""
+
+
+def _plan_timer(tokens: list[Token], text: str, *, asked: bool) -> Plan | None:
     low, words = lower(text), timer_words()
     clause = _clause(tokens, low, words)
     said = _Said(clause, low)
@@ -93,7 +108,7 @@ def _clause(tokens: list[Token], low: str, words: TimerWords) -> list[Token]:
         for i, t in enumerate(tokens)
         if not inside[i] and (_breaks(t, low, words) or low[t.start : t.end] in _ENDS)
     ]
-    first = next(i for i, t in enumerate(tokens) if is_timer(t))
+    first = next((i for i, t in enumerate(tokens) if is_timer(t)), 0)  # a follow-up: the first
     start = max((c + 1 for c in cuts if c < first), default=0)
     stop = min((c for c in cuts if c > first), default=len(tokens))
     return tokens[start:stop]
@@ -130,7 +145,9 @@ def _filler(token: Token) -> bool:
 def _new(clause: list[Token], low: str, words: TimerWords) -> bool:
     """A new timer is meant ("add a 5 minute timer", "加一个计时"): a word for one right before
     the timer word, with only a length, a name or fillers between."""
-    first = next(i for i, t in enumerate(clause) if is_timer(t))
+    first = next((i for i, t in enumerate(clause) if is_timer(t)), None)
+    if first is None:
+        return False  # a follow-up names no timer, so no new one
     lengths = spans(clause, low)
     for token in reversed(clause[:first]):
         if any(s.start <= token.start and token.end <= s.end for s in lengths):
@@ -153,7 +170,9 @@ def _label(clause: list[Token], text: str, low: str, words: TimerWords) -> str |
         span = _name_after(clause, low, after, words)
         if span is not None:
             return _trimmed(text, low, span, words)
-    first = next(i for i, t in enumerate(clause) if is_timer(t))
+    first = next((i for i, t in enumerate(clause) if is_timer(t)), None)
+    if first is None:
+        return None  # a follow-up ("再加五分钟") names no timer
     before = clause[:first]
     if before and _is(words.name_ends, low[before[-1].start : before[-1].end]):
         before = before[:-1]  # "披萨的计时器"
