@@ -32,6 +32,8 @@ class DialogueMixin:
             return undo(ctx.history)
         if "correction" in frame.cues and self.memory.frames:
             return self._correct(frame, ctx, scope, text)
+        if "too" in frame.cues and not frame.device and not frame.actions and self.memory.remedy:
+            return _for_seat(self.memory.remedy, _seat_said(frame, scope))  # "I'm cold" → "我也是"
         if "too" in frame.cues and frame.zones and not frame.device and self.memory.frames:
             calls = []
             for last, device in self.memory.frames:
@@ -96,6 +98,20 @@ class DialogueMixin:
         self.memory.frames = [(fixed, target)]
         moved = target != device or fixed.zones != last.zones
         return [*undo(ctx.history), *resolved] if moved else resolved
+
+
+def _seat_said(frame: Frame, scope: Scope) -> str:
+    """The seat a "me too" is said for: one named, else the speaker's."""
+    named = [z for z in frame.zones if z not in ("mine", "all")]
+    return named[0] if named else scope.speaker
+
+
+def _for_seat(remedy: list[ToolCall], seat: str) -> list[ToolCall]:
+    """The last need's changes again, for another seat."""
+    keys = ("zone", "seat", "window")
+    return [
+        replace(c, args={k: seat if k in keys else v for k, v in c.args.items()}) for c in remedy
+    ]
 
 
 def more_of(remedy: list[ToolCall], action: str | None) -> list[ToolCall]:
