@@ -9,9 +9,10 @@ from codriver.assistant.plan import ToolCall
 from codriver.text import Bilingual
 from codriver.understanding.devices import load_devices
 from codriver.understanding.frames import Frame, trim_query
-from codriver.understanding.lexicon import load_lexicon
+from codriver.understanding.lexicon import load_lexicon, lower
 from codriver.understanding.names import plausible, starts_chinese
 from codriver.understanding.resolve import Need, Scope
+from codriver.understanding.sentence import holds_a_question_word
 from codriver.vehicle.seats import hvac_station
 
 
@@ -58,13 +59,20 @@ def _named_place(frame: Frame, device: str | None, text: str, verbless: bool) ->
     if frame.free is None or frame.sentence is None or frame.question:
         return False
     words = load_lexicon().query_words
-    name = trim_query(text[frame.free[0] : frame.sentence.end], words)
+    said = text[frame.free[0] : frame.sentence.end]
+    if holds_a_question_word(lower(said)) or "howto" in frame.cues:
+        return False  # "最近加油站在哪儿": a question about the nearest one
+    name = trim_query(said, words)
     if not starts_chinese(name) or not plausible(name, "navigate", words):
         return False
+    if any(word in name for word in _NEAREST):
+        return False  # "最近的加油站": the nearest one, not a place called that
     frame.query = name
     return True
 
 
+_NEAREST = ("最近", "附近", "就近", "离我最近", "最的")
+"""Words of "the nearest" (and its garbled 最的) that make a kind of place no name."""
 _NAMED_PLACE = 2
 """Unknown characters before a kind of place that make it a name ("雄县医院" has two)."""
 

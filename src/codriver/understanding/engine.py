@@ -222,6 +222,9 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
             # "how do I open the charge port?": instructions, not the action itself
             return Plan("act", (ToolCall("ask_manual", {"question": utt.text}),), None, confidence)
         calls = _unique(calls)  # "find the closest car park and take me there": one trip
+        if len(calls) > _CORRECTED:  # an undo puts back the last turn: with the one request
+            calls = [c for c in calls if c.name != "undo_last_change"]  # that corrects it, fine;
+        # amid several requests of its own turn it would undo the wrong one
         if calls or result.offer:
             return Plan("act", tuple(calls), join(says), confidence, tuple(result.offer))
         asks = _asks_anything(frames, result) or holds_a_question_word(lower(utt.text))
@@ -452,6 +455,8 @@ def asking_about_trip(frames: list[Frame]) -> list[Frame]:
 
 _REMEDY_ZONES = ("driver", "passenger", "rear_left", "rear_right", "front", "rear")
 """Zones a need may be said for ("the kids in the back are cold")."""
+_CORRECTED = 2
+"""Calls a correction makes: the undo of the last turn and the request that replaces it."""
 _NAME_SLOTS = ("place", "contact")
 _SLOT_VERBS = {"place": ("navigate", "add_stop", "trip", "nearby"), "contact": ("call",)}
 """The requests whose verb may come with the answer to a slot question ("去外滩" for "where to?").

@@ -116,6 +116,12 @@ def _question_end(scan: _Scan, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+def _asked_across(text: str) -> bool:
+    """Whether ``text``, its pauses and noise taken out, holds a question word ("有还多.少" →
+    有还多少)."""
+    return holds_a_question_word(_letters(text))
+
+
 def _letters(text: str) -> str:
     """``text`` with only its ideographs and ASCII letters and digits ("没¡(Ì︍有" → "没有")."""
     return "".join(c for c in text if _CJK.match(c) or (c.isascii() and c.isalnum()))
@@ -145,6 +151,8 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
                 kind = "chitchat"  # nothing but an insult
             if clauses and clauses[-1].kind == "question" and _asks_for_nothing(part):
                 kind = "question"  # "我们现在在哪里...二十二点五": what trails a question, a slip
+            elif clauses and _asks_for_nothing(part) and _asked_across(scan.text[:c_start]):
+                kind = "question"  # "有还多.少..二十": a question word broken by the pauses
             own = _later(scan, part, c_start, c_end)
             requests = kind in ("command", "need")
             if kind is not None:
