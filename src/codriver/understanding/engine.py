@@ -159,6 +159,8 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         frames = asking_about_trip(frames)
         reasons: list[Frame] = []
         for index, frame in enumerate(frames):
+            if previous is not None and "negation" in previous.cues and "only" not in frame.cues:
+                previous = None  # "别开窗啊，外面灰太大了": what is not to be done lends nothing
             if frame.question:  # "开到苏州的话，到了还剩多少电": the place is named before
                 frame = _completed(frame, frames[index - 1] if index else None, None, utt.text)
             kept = self._by_kind(frame, previous, utt, scope, says, acted, result)

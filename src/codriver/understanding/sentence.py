@@ -321,6 +321,8 @@ def _elsewhere(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
 def _later(scan: _Scan, tokens: list[Token], start: int, end: int) -> str | None:
     """ "condition" for a clause said on a condition ("once …", "如果…", "…以后"); "delay" for
     one said for later ("in 20 minutes", "过30分钟", "in a bit", "待会儿"); else None."""
+    if any(p.search(scan.text[start:end]) for p in scan.words.conditional):
+        return "condition"  # "车速一过一百就把车门打开", "every time I go over 100, …"
     tokens = _before_a_title(tokens)
     end = min(end, tokens[-1].end) if tokens else start
     polite = scan.find(scan.words.courtesy, start, end)

@@ -89,6 +89,8 @@ class Words:
     delay: Phrases
     a_not_a: re.Pattern[str] | None
     negators: str
+    conditional: tuple[re.Pattern[str], ...] = ()
+    """A condition said without a condition word ("车速一过一百就…", "every time I …")."""
 
 
 @cache
@@ -99,13 +101,19 @@ def sentence_words() -> Words:
         for key, items in _flat(_read(lang)):
             merged.setdefault(key, []).extend(items)
     negators = "".join(merged.pop("a_not_a", []))
+    conditional = tuple(re.compile(p) for p in merged.pop("conditional", []))
     pattern = rf"([\u3400-\u9fff])[{re.escape(negators)}]\1"
-    fields = set(Words.__dataclass_fields__) - {"a_not_a", "negators"}
+    fields = set(Words.__dataclass_fields__) - {"a_not_a", "negators", "conditional"}
     missing = fields - set(merged)
     if missing:
         raise ConfigError(f"sentence words: missing {', '.join(sorted(missing))}")
     phrases = {f: Phrases(merged[f]) for f in fields}
-    return Words(**phrases, a_not_a=re.compile(pattern) if negators else None, negators=negators)
+    return Words(
+        **phrases,
+        a_not_a=re.compile(pattern) if negators else None,
+        negators=negators,
+        conditional=conditional,
+    )
 
 
 def _flat(raw: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
