@@ -28,19 +28,7 @@ def pause_timer(ctx: ToolContext, label: str | None = None) -> Effect:
     Args:
         label: the timer's name, if said; else the newest running timer.
     """
-    from codriver.automation import PHRASES
-
-    store, found = _found(ctx, label)
-    if store is None or not found:
-        return _missing(store, label)
-    running = [t for t in found if not t.paused]
-    if not running:
-        return Effect(answer=PHRASES.get("timer.already_paused", name=timer_name(found[-1])))
-    timer = running[-1]
-    return Effect(
-        done=PHRASES.get("timer.paused", name=timer_name(timer), left=said_left(timer.left)),
-        after=_then(store.pause, timer.id),
-    )
+    return _hold(ctx, label, pausing=True)
 
 
 @tool("automation")
@@ -50,18 +38,25 @@ def resume_timer(ctx: ToolContext, label: str | None = None) -> Effect:
     Args:
         label: the timer's name, if said; else the newest paused timer.
     """
+    return _hold(ctx, label, pausing=False)
+
+
+def _hold(ctx: ToolContext, label: str | None, *, pausing: bool) -> Effect:
+    """Pause the newest running timer (or resume the newest paused one) that fits ``label``."""
     from codriver.automation import PHRASES
 
     store, found = _found(ctx, label)
     if store is None or not found:
         return _missing(store, label)
-    paused = [t for t in found if t.paused]
-    if not paused:
-        return Effect(answer=PHRASES.get("timer.not_paused", name=timer_name(found[-1])))
-    timer = paused[-1]
+    fitting = [t for t in found if t.paused != pausing]
+    if not fitting:
+        key = "timer.already_paused" if pausing else "timer.not_paused"
+        return Effect(answer=PHRASES.get(key, name=timer_name(found[-1])))
+    timer = fitting[-1]
+    key, change = ("timer.paused", store.pause) if pausing else ("timer.resumed", store.resume)
     return Effect(
-        done=PHRASES.get("timer.resumed", name=timer_name(timer), left=said_left(timer.left)),
-        after=_then(store.resume, timer.id),
+        done=PHRASES.get(key, name=timer_name(timer), left=said_left(timer.left)),
+        after=_then(change, timer.id),
     )
 
 
