@@ -210,7 +210,12 @@ def _close(frames: list[Frame], frame: Frame, inherit: bool = False) -> Frame:
         frames.append(frame)
     if inherit:
         nxt.device, nxt.actions = frame.device, frame.actions
+        nxt.cues = frame.cues & _CARRIED  # "don't unlock the car 零点零点…": still "don't"
     return nxt
+
+
+_CARRIED = frozenset({"negation", "no"})
+"""Cues a frame passes on with its verb when a second number splits it."""
 
 
 def _widen(frame: Frame, token: Token) -> None:

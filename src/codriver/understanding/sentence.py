@@ -151,8 +151,14 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
                 kind = "chitchat"  # nothing but an insult
             if clauses and clauses[-1].kind == "question" and _asks_for_nothing(part):
                 kind = "question"  # "我们现在在哪里...二十二点五": what trails a question, a slip
-            elif clauses and _asks_for_nothing(part) and _asked_across(scan.text[:c_start]):
+            elif clauses and _asks_for_nothing(part) and _asked_across(scan.text[:c_end]):
                 kind = "question"  # "有还多.少..二十": a question word broken by the pauses
+            elif (
+                kind != "question"
+                and _asks_for_nothing(part)
+                and _asked_across(scan.text[c_start:c_end])
+            ):
+                kind = "question"  # "续行还有多…少三十": broken inside the clause
             own = _later(scan, part, c_start, c_end)
             requests = kind in ("command", "need")
             if kind is not None:
@@ -188,12 +194,20 @@ def _sentences(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         pause = mark == "." and (
             "." in text[token.start - 1 : token.start] + after or after.isdigit()
         )
+        pause = pause or _amid_noise(text, token.start, token.end)  # "关好ॄ‏．れ了吗": a slip
         if token.kind == "sep" and mark in _SENTENCE_END and not pause:  # "...": a pause
             spans.append((start, token.end))
             start = token.end
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+def _amid_noise(text: str, start: int, end: int) -> bool:
+    """Whether a sentence mark stands between characters of no language of the utterance (a
+    recogniser's or a keyboard's slip), so it ends nothing."""
+    before, after = text[start - 1 : start], text[end : end + 1]
+    return any(c and not _CJK.match(c) and not c.isascii() and c.isalpha() for c in (before, after))
 
 
 def holds_a_question_word(text: str) -> bool:
