@@ -207,7 +207,14 @@ def _amid_noise(text: str, start: int, end: int) -> bool:
     """Whether a sentence mark stands between characters of no language of the utterance (a
     recogniser's or a keyboard's slip), so it ends nothing."""
     before, after = text[start - 1 : start], text[end : end + 1]
-    return any(c and not _CJK.match(c) and not c.isascii() and c.isalpha() for c in (before, after))
+    return any(
+        c and not _CJK.match(c) and not c.isascii() and _lettered(c) for c in (before, after)
+    )
+
+
+def _lettered(char: str) -> bool:
+    """A letter or a mark on one ("ॄ", "れ")."""
+    return char.isalpha() or unicodedata.category(char).startswith("M")
 
 
 def holds_a_question_word(text: str) -> bool:
