@@ -16,9 +16,8 @@ from codriver.assistant.plan import ToolCall
 from codriver.errors import ConfigError
 from codriver.numbers import to_digits
 from codriver.understanding.lexicon import LANGS
+from codriver.understanding.trips import KM_PER
 from codriver.yamlfile import YAMLError, read_yaml
-
-_KM_PER_MILE = 1.609344
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +67,7 @@ def _distance_km(text: str, words: ArrivalWords) -> float | None:
     if km is not None:
         return float(km.group(1))
     miles = words.miles.search(text) if words.miles is not None else None
-    return round(float(miles.group(1)) * _KM_PER_MILE, 1) if miles is not None else None
+    return round(float(miles.group(1)) * KM_PER["miles"], 1) if miles is not None else None
 
 
 @cache

@@ -45,6 +45,7 @@ from codriver.understanding.sentence import (
     read_sentences,
 )
 from codriver.understanding.timers import plan_timer
+from codriver.understanding.trips import asking_about_trip, one_trip, with_given_distance
 
 
 @dataclass
@@ -192,13 +193,19 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         if not calls:
             for frame in reasons:
                 calls.extend(self._frame(frame, None, utt, scope, says, needs, acted, result))
-        calls = _with_given_distance(calls, frames)
+        calls = with_given_distance(calls, frames)
+        self._remember(acted, result)
+        return self._compose(utt, ctx, frames, text, calls, says, needs, result, confidence)
+
+    def _remember(
+        self, acted: list[tuple[Frame, str, list[ToolCall]]], result: Interpretation
+    ) -> None:
+        """What the next turn may refer to: the frames acted on, or the changes a need made."""
         if acted:
             self.memory.frames = [(frame, device) for frame, device, _ in acted]
             self.memory.remedy = []
         elif result.remedied:
             self.memory.frames, self.memory.remedy = [], list(result.remedied)
-        return self._compose(utt, ctx, frames, text, calls, says, needs, result, confidence)
 
     def _compose(
         self,
@@ -223,10 +230,7 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         if howto and ctx.tools.get("ask_manual") is not None:
             # "how do I open the charge port?": instructions, not the action itself
             return Plan("act", (ToolCall("ask_manual", {"question": utt.text}),), None, confidence)
-        calls = _unique(calls)  # "find the closest car park and take me there": one trip
-        if len(calls) > _CORRECTED:  # an undo puts back the last turn: with the one request
-            calls = [c for c in calls if c.name != "undo_last_change"]  # that corrects it, fine;
-        # amid several requests of its own turn it would undo the wrong one
+        calls = _no_stray_undo(one_trip(calls))  # "find the closest car park and take me there"
         if calls or result.offer:
             return Plan("act", tuple(calls), join(says), confidence, tuple(result.offer))
         asks = _asks_anything(frames, result) or holds_a_question_word(lower(utt.text))
@@ -395,6 +399,14 @@ def _completed(
     return frame
 
 
+def _no_stray_undo(calls: list[ToolCall]) -> list[ToolCall]:
+    """The calls without an undo said amid several requests of its own turn: an undo puts back the
+    last turn, which is right with the one request that corrects it, wrong amid others."""
+    if len(calls) <= _CORRECTED:
+        return calls
+    return [c for c in calls if c.name != "undo_last_change"]
+
+
 def _after_a_timer(ctx: TurnContext) -> bool:
     """Whether the last turn started or changed a timer ("…" → "再加五分钟")."""
     last = ctx.history[-1] if ctx.history else None
@@ -416,54 +428,15 @@ def _remedy(
     return calls
 
 
-def _unique(calls: list[ToolCall]) -> list[ToolCall]:
-    """The calls without exact repeats, in order; a list of nearby places is dropped when the
-    same utterance goes to the nearest of them ("最近的洗手间在哪，带我过去": one trip)."""
-    seen: list[ToolCall] = []
-    for call in calls:
-        if all(call.name != c.name or dict(call.args) != dict(c.args) for c in seen):
-            seen.append(call)
-    going = {str(c.args.get("place")) for c in seen if c.name in ("navigate_to", "add_waypoint")}
-    nearest = {
-        str(spec.args.get("category")): str(spec.args["nearest"])
-        for spec in load_devices().values()
-        if "nearest" in spec.args
-    }
-    return [
-        c
-        for c in seen
-        if not (c.name == "find_nearby" and nearest.get(str(c.args.get("category"))) in going)
-    ]
-
-
-def asking_about_trip(frames: list[Frame]) -> list[Frame]:
-    """ "去苏州来回一趟，电够不够": a trip question makes the whole utterance a question — going
-    there is asked about, not started — and its clauses one question."""
-    trips = [f for f in frames if "trip" in f.actions or "navigate" in f.actions]
-    if not any("trip" in f.actions for f in frames) or len(trips) < 2:
-        return frames
-    asked = next(f for f in frames if "trip" in f.actions)
-    merged = replace(
-        trips[0],
-        actions=("trip",),
-        query=next((f.query for f in trips if f.query), None),
-        cues=set().union(*(f.cues for f in trips)),
-        sentence=asked.sentence,
-        question=asked.question,
-    )
-    rest = [f for f in frames if f not in trips]
-    return [merged, *rest]
-
-
 _REMEDY_ZONES = ("driver", "passenger", "rear_left", "rear_right", "front", "rear")
 """Zones a need may be said for ("the kids in the back are cold")."""
 _CORRECTED = 2
 """Calls a correction makes: the undo of the last turn and the request that replaces it."""
 _NAME_SLOTS = ("place", "contact")
+"""Slots answered by a name, unknown words and all."""
 _SLOT_VERBS = {"place": ("navigate", "add_stop", "trip", "nearby"), "contact": ("call",)}
 """The requests whose verb may come with the answer to a slot question ("去外滩" for "where to?").
 """
-"""Slots answered by a name, unknown words and all."""
 _ANSWER_UNKNOWN = 1
 """Unknown words an answer for a value or an action may carry ("20 please", not a new topic)."""
 _NAMING = {"play_media": "play", "navigate_to": "navigate"}
@@ -471,40 +444,6 @@ _NAMING = {"play_media": "play", "navigate_to": "navigate"}
 _NAMING_ARG = {"play_media": "query", "navigate_to": "place"}
 _LONGEST_NAME = 20
 """Characters a name said alone may have; longer is talk."""
-
-
-_KM_PER = {"km": 1.0, "miles": 1.609344}
-_RANGE_TOPICS = ("battery", "range")
-
-
-def _with_given_distance(calls: list[ToolCall], frames: list[Frame]) -> list[ToolCall]:
-    """A range question about a distance the occupant gives ("my sister is 150 km away, is the
-    battery enough?", "开150公里电够吗"): the check for that distance, not the battery level."""
-    said = next((f for f in frames if f.unit in _KM_PER and f.number), None)
-    if said is None or said.number is None or said.unit is None:
-        return calls
-    given = said.number * _KM_PER[said.unit]
-    if "round_trip" in said.cues:
-        given /= 2  # "来回300公里": the whole trip is 300
-    out = []
-    for call in calls:
-        topic = call.args.get("topic") if call.name == "vehicle_status" else None
-        place = str(call.args.get("place") or "")
-        placeless = call.name == "trip_info" and not any(
-            c.isalpha() and not c.isdigit() for c in _no_digits(place)
-        )
-        if topic in _RANGE_TOPICS or placeless:
-            args = {"distance_km": round(given, 1)}
-            if call.args.get("round_trip"):
-                args["round_trip"] = True
-            call = ToolCall("trip_info", args)
-        out.append(call)
-    return out
-
-
-def _no_digits(place: str) -> str:
-    """The place without the distance said with it ("姐家离这150" is no place of its own)."""
-    return "" if any(c.isnumeric() for c in place) else place
 
 
 def _asks_anything(frames: list[Frame], result: Interpretation) -> bool:
