@@ -2,7 +2,8 @@
 
 People often say just the destination or the singer to an in-car assistant. When nothing else in
 the utterance asks for anything, a name that ends like a place (a park, a town, a station: words in
-``data/<lang>/bare.yaml``) is where to go, and "someone's songs" is what to play. The name must read
+``data/<lang>/bare.yaml``) or is a division of China ("许昌", "景县") is where to go, and
+"someone's songs" is what to play. The name must read
 as one (no "不" or "吧" in it: ``names.plausible``), so talk stays talk.
 """
 
@@ -14,6 +15,7 @@ from functools import cache
 
 from codriver.assistant.plan import ToolCall
 from codriver.errors import ConfigError
+from codriver.services.maps.divisions import divisions
 from codriver.understanding.lexicon import LANGS, QueryWords
 from codriver.understanding.names import dialled, plausible, starts_chinese
 from codriver.yamlfile import YAMLError, read_yaml
@@ -69,7 +71,9 @@ def bare_request(text: str, words: QueryWords) -> ToolCall | None:
             return _place(name[: len(name) - len(end)], bare, words)  # "天骄小学的路"
     placed = any(_ends_with(folded, end.casefold(), chinese) for end in bare.place_ends)
     placed = placed and not any(word in name for word in bare.not_in_places)
-    if placed and len(name) >= bare.min_chars and plausible(name, "navigate", words):
+    placed = placed and len(name) >= bare.min_chars
+    placed = placed or (chinese and divisions().named(name) is not None)  # "许昌", "景县"
+    if placed and plausible(name, "navigate", words):
         return ToolCall("navigate_to", {"place": name})
     return None
 

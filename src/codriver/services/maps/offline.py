@@ -7,11 +7,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from codriver.services.maps.divisions import divisions
 from codriver.services.maps.places import CATEGORIES, Category, LatLon, Place, haversine_m
 from codriver.services.maps.provider import MIN_SCORE, TIE, Match
 from codriver.services.maps.routing import Route, detour_distance_m, estimate_route, road_distance_m
 from codriver.services.maps.search import (
     CONTAINS_NAME,
+    EXACT,
     Name,
     Request,
     Vocabulary,
@@ -56,7 +58,10 @@ class OfflineMaps:
             found = self._category_by_name(request, request.category, near)
             if found:
                 return found[:limit]
-        return self._by_name(request.name, self.places, near)[:limit]
+        found = self._by_name(request.name, self.places, near)
+        if found and found[0].score >= EXACT:
+            return found[:limit]
+        return (_division(request.name, near) + found)[:limit]  # "海南" is no 上海南站
 
     def nearest(self, category: Category, near: LatLon, limit: int = 3) -> list[Match]:
         return self._by_category(category, near, nearest=True)[:limit]
@@ -140,6 +145,17 @@ class OfflineMaps:
                 found.append(_scored(match, score))
         found.sort(key=lambda m: (-m.score, m.distance_m or 0.0))
         return found
+
+
+def _division(name: str, near: LatLon | None) -> list[Match]:
+    """A division of China the map's own places lack ("许昌", "长兴县"), at its centre."""
+    found = divisions().named(name.replace(" ", ""))
+    if found is None:
+        return []
+    place = Place(
+        f"cn-{found.adcode}", found.name, found.name, "city", found.lat, found.lon, found.name
+    )
+    return [Match(place, 100.0, road_distance_m(near, place.at) if near is not None else None)]
 
 
 def _scored(match: Match, score: float) -> Match:

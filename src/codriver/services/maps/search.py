@@ -21,6 +21,7 @@ from importlib import resources
 
 from rapidfuzz import fuzz
 
+from codriver.services.maps.divisions import divisions
 from codriver.services.maps.places import CATEGORIES, Category, Place
 from codriver.text import Bilingual
 from codriver.yamlfile import load_yaml
@@ -243,11 +244,13 @@ def _address_ends() -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
 
 def reads_as_address(name: str) -> bool:
     """Whether ``name`` ends like an address or a place a provider can route to ("七宝老街",
-    "松江区中心医院", "People's Park"), with more before its last word ("街" alone is none)."""
+    "松江区中心医院", "People's Park"), with more before its last word ("街" alone is none), or
+    names a division of China ("许昌")."""
     zh, en, not_in = _address_ends()
     said = normalize(name)
     if is_cjk(said):
         bare = compact(said)
-        return any(bare.endswith(end) and len(bare) > len(end) for end in zh)
+        ends = any(bare.endswith(end) and len(bare) > len(end) for end in zh)
+        return ends or divisions().named(bare) is not None
     words = said.split()
     return len(words) >= 2 and words[-1] in en and not not_in & set(words)
