@@ -151,6 +151,18 @@ def playing(scope: Scope) -> bool:
     return scope.state.get("Vehicle.Cabin.Infotainment.Media.Action") == "PLAY"
 
 
+def ongoing(scope: Scope, action: str) -> str | None:
+    """What a stop word said alone ends ("取消", "关掉", "stop it"): a call under way, then the
+    music that plays, then the route being followed; only the music pauses."""
+    if action == "off" and scope.state.get("Cockpit.Phone.Call"):
+        return "phone"
+    if playing(scope):
+        return "media"
+    if action == "off" and scope.state.get("Cockpit.Navigation.Destination"):
+        return "navigation"
+    return None
+
+
 def strongest(needs: list[str]) -> str:
     for need in ("very_cold", "fog", "carsick", "tired", "back_pain", "sweaty", "stuffy"):
         if need in needs:

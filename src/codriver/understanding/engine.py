@@ -356,6 +356,8 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         if device is None:
             if frame.has_value or frame.actions:
                 result.ambiguous.append("device")
+            if frame.action in ("off", "pause") and not (frame.unknown or frame.has_value):
+                says.append(REPLIES.get("nothing_on"))  # "取消" with nothing under way
             return []
         if self.devices[device].kind == "absent":
             says.append(_absent(device))  # "dim the screen": declined by name, not misread

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codriver.assistant.plan import Utterance
-from codriver.understanding.clauses import climate_range, playing
+from codriver.understanding.clauses import climate_range, ongoing, playing
 from codriver.understanding.frames import Frame
 from codriver.understanding.gaze import device_from_gaze
 from codriver.understanding.resolve import Scope
@@ -142,8 +142,8 @@ class InferenceMixin:
                 return _FALLBACK_DEVICES[action]
         if frame.action in _RELATIVE and playing(scope):
             return "volume"
-        if frame.action in ("off", "pause") and playing(scope):
-            return "media"
+        if frame.action in ("off", "pause"):
+            return ongoing(scope, frame.action)  # "取消" ends the call, the music or the route
         return None
 
     def _last_device(self) -> str | None:
