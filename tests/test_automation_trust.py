@@ -340,3 +340,18 @@ def test_a_rule_an_llm_made_after_reading_a_look_up_is_asked_about() -> None:
 
     assert made(tainted=False) == "done"
     assert made(tainted=True) == "asked"
+
+
+def test_a_trigger_names_the_world_its_rule_fires_in() -> None:
+    from codriver.automation import make_trigger
+    from codriver.safety.conditions import Condition
+
+    assert make_trigger("speed_over", 100).world() == {"Vehicle.Speed": 101}
+    assert make_trigger("battery_below", None).world() == {
+        "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed": 19
+    }
+    for raw in ({"gt": 5}, {"lt": 5}, {"ge": 5}, {"in": ["P", "R"]}, "DRIVE"):
+        condition = Condition.parse(raw, "test")
+        assert condition.holds(condition.witness())
+    assert Condition.parse({"ne": 5}, "test").witness() is None
+    assert Condition.parse({"gt": 0, "lt": 9}, "test").witness() is None

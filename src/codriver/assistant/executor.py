@@ -173,7 +173,7 @@ class Executor:
             consult,
             self.journal,
             caller=caller,
-            trial=lambda nested: self.trial(nested, caller, state),
+            trial=lambda nested, then: self.trial(nested, caller, {**state, **then}),
         )
 
     async def _remote(

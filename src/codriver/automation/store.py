@@ -69,6 +69,12 @@ class Trigger:
     def holds(self, state: Mapping[str, Value | None]) -> bool:
         return self.condition.holds(state.get(self.signal))
 
+    def world(self) -> dict[str, Value | None]:
+        """The signal as it is when the trigger fires ("speed over 100" → 101 km/h), or nothing
+        when no one value shows it."""
+        value = self.condition.witness()
+        return {self.signal: value} if isinstance(value, str | int | float) else {}
+
 
 @dataclass
 class Rule:

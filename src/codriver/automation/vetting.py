@@ -1,5 +1,6 @@
 """Judging a rule's actions when it is made, as its creator's: the safety gate tries each one for
-the creator now (a refused one refuses the rule, with the gate's reason), and a rule with a risky
+the creator in the car as it will be when the rule fires (a refused one refuses the rule, with the
+gate's reason), and a rule with a risky
 action — one that lets people in or opens the car up (``data/risky.yaml``), reaches people, uses a
 third-party service, or that the gate would ask about — is set only after the occupant's yes to a
 question that spells every action out."""
@@ -20,6 +21,7 @@ from codriver.safety.action import Verdict, Write
 from codriver.safety.conditions import Condition
 from codriver.text import Bilingual, PhraseBook
 from codriver.tools.base import Trial
+from codriver.vehicle.catalog import Value
 
 PHRASES = PhraseBook.load("codriver.automation", "data/phrases.yaml")
 NESTED = ("create_rule",)
@@ -41,27 +43,34 @@ class Vetting:
 def vet(
     calls: Sequence[ToolCall],
     trigger: Bilingual,
-    trial: Callable[[ToolCall], Trial],
+    trial: Callable[[ToolCall, Mapping[str, Value | None]], Trial],
     *,
+    then: Mapping[str, Value | None] | None = None,
     tainted: bool = False,
 ) -> Vetting:
-    """Try every action for the creator; ``tainted``: its creator may have been steered, so the
-    occupant is asked about any rule at all."""
+    """Try every action for the creator now, and in the car as ``then`` (the trigger) makes it:
+    refused either way refuses the rule ("over 100 km/h, open the door": the gate never opens a
+    door at speed, so the rule could never act). The occupant's yes covers only the gate's
+    questions of now; one the gate would ask only then (unlocking at speed) is asked then.
+    ``tainted``: its creator may have been steered, so the occupant is asked about any rule."""
     risky = tainted
     covers: set[str] = set()
     for call in calls:
         if call.name in NESTED:
             return Vetting(failed=PHRASES.get("rule.refused", reason=PHRASES.get("rule.nested")))
-        tried = trial(call)
+        tried = trial(call, {})
+        later = trial(call, then) if then else tried
         if tried.decision == "failed":
             reason = tried.reason or PHRASES.get("rule.unknown_action", tool=call.name)
             return Vetting(failed=PHRASES.get("rule.refused", reason=reason))
-        if tried.decision == "refuse":
-            reason = PHRASES.get("rule.refused", reason=tried.reason or Bilingual("", ""))
-            return Vetting(refused=Verdict("refuse", tried.rule, reason))
+        for verdict in (tried, later):
+            if verdict.decision == "refuse":
+                reason = PHRASES.get("rule.refused", reason=verdict.reason or Bilingual("", ""))
+                return Vetting(refused=Verdict("refuse", verdict.rule, reason))
         if tried.decision == "confirm" and tried.rule is not None:
             covers.add(tried.rule)
-        risky = risky or tried.decision == "confirm" or tried.third_party or _risky(tried.writes)
+        asks = "confirm" in (tried.decision, later.decision)
+        risky = risky or asks or tried.third_party or _risky(tried.writes)
     if not risky:
         return Vetting()
     actions = join([describe(call) for call in calls], PHRASES.get("list.and"))

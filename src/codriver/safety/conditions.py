@@ -39,6 +39,21 @@ class Condition:
             raise ValueError(f"{where}: empty condition")
         return cls(tuple(tests), or_unknown)
 
+    def witness(self) -> object:
+        """A value for which the condition holds, when a plain one does ("over 100" → 101):
+        the world a rule on it fires in. None when none is obvious (``ne``, ``not_in``, a range
+        that needs both ends)."""
+        if len(self.tests) != 1:
+            return None
+        op, operand = self.tests[0]
+        if op in ("eq", "ge", "le"):
+            return operand
+        if op == "in" and isinstance(operand, list) and operand:
+            return operand[0]
+        if op in ("gt", "lt") and isinstance(operand, int | float) and not isinstance(operand, bool):
+            return operand + (1 if op == "gt" else -1)
+        return None
+
     def holds(self, value: object) -> bool:
         if value is None and self.or_unknown:
             return True

@@ -61,12 +61,13 @@ def create_rule(
     problem = _too_much(ctx, text, len(calls)) or store.full("rule")
     if problem is not None:
         return Effect(failed=problem)
-    said = make_trigger(trigger, value).text
+    made = make_trigger(trigger, value)
+    said = made.text
     warning = PHRASES.get("rule.warning", trigger=said) if warn else None
     origin = replace(caller, gaze=None, automation=None)
     if store.same_rule(trigger, value, calls, warn, origin) is not None:
         return Effect(answer=PHRASES.get("rule.exists", text=text))
-    vetted = vet(calls, said, ctx.trial, tainted=caller.tainted)
+    vetted = vet(calls, said, ctx.trial, then=made.world(), tainted=caller.tainted)
     if vetted.failed is not None or vetted.refused is not None:
         return Effect(failed=vetted.failed, refused=vetted.refused)
     key = "rule.set" if calls else "rule.set_warning"

@@ -71,8 +71,9 @@ class ToolContext:
     caller: Caller | None = None
     """Who is behind the call (the proposer, the seat, an outside agent's grants): what a rule
     keeps of its creator, to act later as that creator would."""
-    trial: Callable[[ToolCall], Trial] | None = None
-    """How the safety gate would judge another call by the same caller now, nothing done."""
+    trial: Callable[[ToolCall, Mapping[str, Value | None]], Trial] | None = None
+    """How the safety gate would judge another call by the same caller, nothing done: in the
+    car as it is now, with the given signals as they would be then (a rule's trigger)."""
 
     def ask(self, agent: str, question: str, answer: Callable[[], T], **about: object) -> T:
         """Ask another agent (navigation asks energy whether the range suffices). ``answer``
