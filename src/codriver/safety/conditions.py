@@ -50,8 +50,9 @@ class Condition:
             return operand
         if op == "in" and isinstance(operand, list) and operand:
             return operand[0]
-        if op in ("gt", "lt") and isinstance(operand, int | float) and not isinstance(operand, bool):
-            return operand + (1 if op == "gt" else -1)
+        number = isinstance(operand, int | float) and not isinstance(operand, bool)
+        if op in ("gt", "lt") and number:
+            return operand + (1 if op == "gt" else -1)  # type: ignore[operator]
         return None
 
     def holds(self, value: object) -> bool:
