@@ -16,6 +16,7 @@ from codriver.text import Bilingual
 from codriver.tools.base import Effect, ToolContext, Toolset, tool
 from codriver.tools.status_body import BODY_ANSWERS
 from codriver.tools.status_cabin import CABIN_ANSWERS, Answer, num, set_temperature
+from codriver.tools.status_controls import CONTROL_ANSWERS
 from codriver.tools.status_world import WORLD_ANSWERS
 from codriver.tools.units import HMI, distance, speed, temperature
 from codriver.tools.zones import PHRASES, Zone
@@ -26,7 +27,9 @@ Topic = Literal[
     "fan", "ac", "recirculation", "defrost_front", "defrost_rear", "seat_climate", "massage",
     "recline", "headlights", "high_beam", "fog", "hazard", "dome", "ambient", "mirror_heat",
     "volume", "wipers", "drive_mode", "hood", "frunk", "charge_port", "mirrors", "tyres",
-    "time", "date", "location", "fuel", "gear", "coat",
+    "time", "date", "location", "fuel", "gear", "coat", "cruise", "esc", "lane_departure",
+    "driver_monitoring", "parking_brake", "child_lock", "steering_heat", "projection",
+    "auto_headlights",
 ]  # fmt: skip
 Unit = Literal["celsius", "fahrenheit", "km", "miles"]
 _SHOWN = {
@@ -103,6 +106,7 @@ _ANSWERS: dict[str, Answer] = {
     **CABIN_ANSWERS,
     **BODY_ANSWERS,
     **WORLD_ANSWERS,
+    **CONTROL_ANSWERS,
     "automations": _automations,
     "set_temperature": set_temperature,
     "cabin_temperature": lambda ctx, zone: PHRASES.get(
