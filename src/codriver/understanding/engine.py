@@ -236,6 +236,10 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         asks = _asks_anything(frames, result) or holds_a_question_word(lower(utt.text))
         bare = None if asks else bare_request(utt.text, self.lexicon.query_words)
         if bare is not None:
+            again = None if ctx.pending_question else self._another_name(utt, ctx, frames, result)
+            alone = [utt.text.strip(" 。.!！?？,，")]  # the name and nothing else ("到南京" goes)
+            if again is not None and list(again.args.values()) == list(bare.args.values()) == alone:
+                bare = again  # "放一首赵雷的歌" → "成都": the song, though 成都 is a city too
             return Plan("act", (bare,), None, confidence)  # "北湖公园", "周华健的歌"
         if needs:
             need = needs[0]
@@ -250,11 +254,25 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         if talk is not None:
             return Plan("answer", say=talk, confidence=confidence)
         if frames and all(cues_only(f) for f in frames) and any("no" in f.cues for f in frames):
+            instead = self._instead(utt, ctx, frames, result)
+            if instead is not None:
+                return Plan("act", (instead,), None, confidence)  # "算了，徐家汇": that one
             return Plan("decline", confidence=confidence)
         named = None if ctx.pending_question else self._another_name(utt, ctx, frames, result)
         if named is not None:
             return Plan("act", (named,), None, confidence)
         return Plan("not_understood", say=FALLBACK, confidence=min(confidence, 0.3))
+
+    def _instead(
+        self, utt: Utterance, ctx: TurnContext, frames: list[Frame], result: Interpretation
+    ) -> ToolCall | None:
+        """A "no" and then a name, right after a song, a place or a call was asked for: that
+        name instead ("导航去陆家嘴" → "算了，徐家汇", "play Adele" → "nah, Coldplay")."""
+        free = frames[-1].free
+        if ctx.pending_question or free is None or free[0] == 0:
+            return None
+        rest = replace(utt, text=utt.text[free[0] :])
+        return self._another_name(rest, ctx, frames, result)
 
     def _another_name(
         self, utt: Utterance, ctx: TurnContext, frames: list[Frame], result: Interpretation
@@ -448,6 +466,19 @@ _LONGEST_NAME = 20
 """Characters a name said alone may have; longer is talk."""
 
 
+_NAME_AROUND_VERB = 3
+"""Unknown words around a lone verb that make it part of a name rather than a request."""
+
+
 def _asks_anything(frames: list[Frame], result: Interpretation) -> bool:
-    """Whether the utterance asks a question or for an action of its own (then no bare name)."""
-    return result.reading.kind == "question" or any(f.actions or f.needs for f in frames)
+    """Whether the utterance asks a question or for an action of its own (then no bare name).
+    A lone verb amid a stretch of unknown words asks for nothing: it is a character of a name
+    ("贝加尔湖畔" holds 加)."""
+    if result.reading.kind == "question":
+        return True
+    return any(f.needs or (f.actions and not _inside_a_name(f)) for f in frames)
+
+
+def _inside_a_name(frame: Frame) -> bool:
+    known = frame.words - frame.unknown
+    return not frame.device and frame.unknown >= _NAME_AROUND_VERB and known <= 1

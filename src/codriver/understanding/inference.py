@@ -140,6 +140,8 @@ class InferenceMixin:
         for action in frame.actions:
             if action in _FALLBACK_DEVICES:
                 return _FALLBACK_DEVICES[action]
+        if not alone:
+            return None  # "贝加尔湖畔" holds 加, "关山月" 关: a name, not the volume or a stop
         if frame.action in _RELATIVE and playing(scope):
             return "volume"
         if frame.action in ("off", "pause"):
