@@ -49,9 +49,7 @@ def gaze_target(
     return pick([(_angular(t, azimuth, elevation), t.branch) for t in region.targets], tol)
 
 
-def point_target(
-    region: SeatRegion, direction: Point, tol: Tolerance
-) -> Picked:
+def point_target(region: SeatRegion, direction: Point, tol: Tolerance) -> Picked:
     """What a seat's occupant points at, from the index finger's direction in the image."""
     if math.hypot(*direction) < 1e-6:
         return Picked(None, (), ambiguous=True)  # pointing at the camera: no direction

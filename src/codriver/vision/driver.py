@@ -203,8 +203,8 @@ class DriverMonitor:
             self._away_since = t if self._away_since is None else self._away_since
         else:
             self._away_since = None
-        shut_long = closed and self._closed_since is not None and (
-            t - self._closed_since > s.blink_max_s
+        shut_long = (
+            closed and self._closed_since is not None and (t - self._closed_since > s.blink_max_s)
         )
         self._on_road = not away and not shut_long
 

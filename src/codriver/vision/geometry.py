@@ -168,10 +168,8 @@ def _parse(raw: Mapping[str, Any]) -> CabinGeometry:
         regions=tuple(regions),
         front_face_min=float(raw["seats"]["front_face_min"]),
         deixis=DeixisSettings(
-            gaze=Tolerance(float(deixis["gaze"]["max_error_deg"]), float(deixis["gaze"]["margin_deg"])),
-            point=Tolerance(
-                float(deixis["point"]["max_error_deg"]), float(deixis["point"]["margin_deg"])
-            ),
+            gaze=_tolerance(deixis["gaze"]),
+            point=_tolerance(deixis["point"]),
             steady_s=float(deixis["steady_s"]),
             fresh_s=float(deixis["fresh_s"]),
             min_confidence=float(deixis["min_confidence"]),
@@ -185,6 +183,10 @@ def _parse(raw: Mapping[str, Any]) -> CabinGeometry:
             cooling=tuple((str(c["tool"]), dict(c.get("args") or {})) for c in behind["cooling"]),
         ),
     )
+
+
+def _tolerance(raw: Mapping[str, Any]) -> Tolerance:
+    return Tolerance(float(raw["max_error_deg"]), float(raw["margin_deg"]))
 
 
 def _target(raw: Mapping[str, Any]) -> Target:

@@ -44,9 +44,10 @@ def _load() -> GestureSettings:
         raw: Mapping[str, Any] = read_yaml("codriver.vision", "data/gestures.yaml")
         swipe = raw["swipe"]
         directions = dict(swipe["directions"])
-        if set(directions) != {"image_left", "image_right"} or not set(
-            directions.values()
-        ) <= {"next", "previous"}:
+        if set(directions) != {"image_left", "image_right"} or not set(directions.values()) <= {
+            "next",
+            "previous",
+        }:
             raise ValueError("swipe directions map image_left and image_right to next/previous")
         proposals: dict[str, Proposal] = {}
         for name, spec in raw["proposals"].items():
@@ -67,7 +68,8 @@ def _load() -> GestureSettings:
             proposals=proposals,
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"bad gesture settings in codriver/vision/data/gestures.yaml: {exc}")
+        where = "codriver/vision/data/gestures.yaml"
+        raise ConfigError(f"bad gesture settings in {where}: {exc}") from exc
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ Frames themselves never reach this module: only the plain values perception made
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Literal
 
 from codriver.errors import InputError
 from codriver.text import Bilingual, PhraseBook
@@ -41,6 +42,10 @@ from codriver.vision.settings import MonitorSettings
 if TYPE_CHECKING:
     from codriver.assistant import Assistant, TurnResult
 
+TurnCause = Literal["sensors", "clock", "gesture", "alert"]
+TurnHook = Callable[[TurnCause, "TurnResult"], Awaitable[None]]
+"""Told of every turn the session makes the assistant take (a server publishes them)."""
+
 PHRASES = PhraseBook.load("codriver.vision", "data/phrases.yaml")
 _CAR_STATE = (
     "Vehicle.Speed",
@@ -57,7 +62,8 @@ class VisionSession:
     ``assistant.feed`` (so care reacts, as to any sensor), gestures become proposals through
     ``assistant.propose`` and the safety gate, and :meth:`say` gives the assistant the gaze or
     pointing target for "that one". Given only a :class:`VehicleBus`, the signals are fed to it
-    and gestures are reported, not acted on.
+    and gestures are reported, not acted on. ``follow_clock`` lets the assistant's simulated
+    clock follow the frames' time (timers and care cooldowns run on it).
     """
 
     def __init__(
@@ -69,6 +75,8 @@ class VisionSession:
         settings: MonitorSettings | None = None,
         gestures: GestureSettings | None = None,
         follow_clock: bool = False,
+        occupancy: bool = True,
+        on_turn: TurnHook | None = None,
     ) -> None:
         self.assistant: Assistant | None = None if isinstance(target, VehicleBus) else target
         self.bus: VehicleBus = target if isinstance(target, VehicleBus) else target.bus
@@ -82,8 +90,12 @@ class VisionSession:
         self.gestures = GestureRecognizer(gestures)
         self.left_behind = LeftBehindWatch(self.geometry.left_behind)
         self.follow_clock = follow_clock and self.assistant is not None
+        self.watch_seats = occupancy
+        """Occupancy (and someone left behind) from the faces: off when perception looks for
+        the driver's face alone, since then an empty seat is only an unseen one."""
         self._last_t: float | None = None
         self._next_sample: float | None = None
+        self.on_turn = on_turn
         self._question_since: float | None = None
         self._question: Bilingual | None = None
         self._clock_t: float | None = None
@@ -100,7 +112,7 @@ class VisionSession:
         self.signals.frame(t, measures)
         events: list[VisionEvent] = []
         writes: dict[str, Value | None] = {}
-        for change in self.occupancy.update(t, obs.faces):
+        for change in self.occupancy.update(t, obs.faces) if self.watch_seats else ():
             events.append(change)
             writes[occupancy_path(change.seat)] = change.status
         events.extend(self._looks(t, obs.faces))
@@ -112,7 +124,8 @@ class VisionSession:
             events.append(DriverStateEvent(state))
             writes.update(state.signals())
             events.extend(await self._write(t, writes))
-            events.extend(await self._check_left_behind(t))
+            if self.watch_seats:
+                events.extend(await self._check_left_behind(t))
         elif writes:
             events.extend(await self._write(t, writes))
         return events
@@ -137,10 +150,10 @@ class VisionSession:
     async def close(self) -> list[VisionEvent]:
         """The camera stopped: the driver signals and the seats' occupancy become unknown."""
         t = self._last_t if self._last_t is not None else 0.0
-        events: list[VisionEvent] = list(self.occupancy.stop(t))
+        stopped = self.occupancy.stop(t) if self.watch_seats else []
         writes: dict[str, Value | None] = {path: None for path in DRIVER_SIGNALS}
-        writes.update({occupancy_path(e.seat): e.status for e in events})  # type: ignore[union-attr]
-        events.extend(await self._write(t, writes))
+        writes.update({occupancy_path(e.seat): e.status for e in stopped})
+        events: list[VisionEvent] = [*stopped, *await self._write(t, writes)]
         return events
 
     def _check(self, obs: FrameObservation) -> float:
@@ -194,7 +207,7 @@ class VisionSession:
         events: list[VisionEvent] = []
         if self.follow_clock:
             events.extend(await self._advance(t))
-        turn = await self.assistant.feed(known)
+        turn = await self._told("sensors", await self.assistant.feed(known))
         if turn.reply:
             events.append(Reaction(t, turn))
         return events
@@ -205,7 +218,7 @@ class VisionSession:
         self._clock_t = t
         if step <= 0:
             return []
-        turn = await self.assistant.advance(step)
+        turn = await self._told("clock", await self.assistant.advance(step))
         return [Reaction(t, turn)] if turn.reply else []
 
     def _follow_question(self, t: float) -> None:
@@ -235,7 +248,7 @@ class VisionSession:
 
         plan = Plan("act", (ToolCall(proposal[0], dict(proposal[1])),))
         turn = await self.assistant.propose(plan, seat=seat or "driver")
-        return [GestureEvent(gesture.t, gesture.kind, seat, turn)]
+        return [GestureEvent(gesture.t, gesture.kind, seat, await self._told("gesture", turn))]
 
     async def _confirm(self, gesture: Gesture, seat: Seat | None) -> GestureEvent:
         """A thumbs-up is a yes to the question pending since before the thumb went up, and to
@@ -248,6 +261,7 @@ class VisionSession:
         from codriver.assistant import Plan
 
         turn = await self.assistant.propose(Plan("confirm"), seat=seat or "driver")
+        turn = await self._told("gesture", turn)
         self._follow_question(gesture.t)
         return GestureEvent(gesture.t, "thumbs_up", seat, turn)
 
@@ -269,7 +283,15 @@ class VisionSession:
             cooling = self.geometry.left_behind.cooling
             calls = tuple(ToolCall(tool, dict(args)) for tool, args in cooling)
             turn = await self.assistant.propose(Plan("act", calls, source="care"), seat="driver")
+            said = message.in_(turn.lang)  # the reason first, then what was done about it
+            turn = replace(turn, reply=f"{said} {turn.reply}".strip())
+            turn = await self._told("alert", turn)
         return [Alert(t, "left_behind", found.seats, message, found.celsius, turn)]
+
+    async def _told(self, cause: TurnCause, turn: TurnResult) -> TurnResult:
+        if self.on_turn is not None:
+            await self.on_turn(cause, turn)
+        return turn
 
     # -- speech with a look ----------------------------------------------------------------
 

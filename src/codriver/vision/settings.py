@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ class Curve:
     @classmethod
     def parse(cls, raw: Sequence[Sequence[float]]) -> Curve:
         points = tuple((float(x), float(y)) for x, y in raw)
-        if len(points) < 2 or any(b[0] <= a[0] for a, b in zip(points, points[1:], strict=False)):
+        if len(points) < 2 or any(b[0] <= a[0] for a, b in pairwise(points)):
             raise ValueError("a curve needs two or more points with rising x")
         return cls(points)
 
