@@ -192,3 +192,30 @@ def test_a_distracted_driver_asking_for_a_video_is_declined() -> None:
         "no-video-for-a-distracted-driver"
     ]
     assert read(assistant, "Cockpit.Media.Video") == ""
+
+
+def test_a_thumbs_up_picks_no_option_of_a_choice() -> None:
+    assistant = offline_assistant(MOVING)
+    vision = VisionSession(assistant)
+    asked = asyncio.run(assistant.say("call Wang"))
+    assert asked.outcome == "asked"
+    question = assistant.question
+    thumb = hand((0.7, 0.6), "thumbs_up")
+    events = run(vision, Clip().hold(1.0, face(), hands=(thumb,)).frames)
+    [gesture] = gestures(events)
+    assert gesture.turn is not None and gesture.turn.actions == ()
+    assert assistant.question == question  # still asked, which one
+    assert read(assistant, "Cockpit.Phone.Call") == ""
+
+
+def test_a_gesture_leaves_the_pending_offer_pending() -> None:
+    assistant = offline_assistant(MOVING)
+    asyncio.run(assistant.say("play some jazz"))
+    vision = VisionSession(assistant)
+    run(vision, Clip().awake(20.0).hold(3.0, face(ear=SHUT)).frames)
+    offer = assistant.question
+    assert offer is not None
+    palm = hand((0.7, 0.6), "palm")
+    run(vision, Clip(t=23.0).hold(1.0, face(), hands=(palm,)).frames)
+    assert read(assistant, MEDIA_ACTION) == "STOP"
+    assert assistant.question == offer
