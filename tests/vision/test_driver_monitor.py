@@ -178,3 +178,10 @@ def test_a_rear_passenger_is_not_taken_for_the_driver() -> None:
     vision, _ = session()
     clip = Clip().awake(12.0).hold(3.0, face("rear_left"))
     assert states(run(vision, clip.frames))[-1].face == "none"
+
+
+def test_a_frame_without_the_face_changes_nothing_within_the_grace() -> None:
+    vision, _ = session()
+    clip = Clip().awake(12.9).hold(0.1).hold(2.0, face())  # one detection missed at 12.9 s
+    found = {round(s.t, 1): s for s in states(run(vision, clip.frames))}
+    assert found[13.0].eyes_on_road is True and found[13.0].attentive is not None

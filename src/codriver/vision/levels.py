@@ -101,7 +101,11 @@ class DriverSignals:
         self._eyes = Latch(settings.eyes_off_after_s, settings.eyes_on_after_s)
 
     def frame(self, t: float, measures: Measures) -> None:
-        self._eyes.update(t, measures.eyes_on_road if measures.seen else None)
+        """A frame: eyes on the road or not; a face missed within the grace changes nothing."""
+        if not measures.seen:
+            self._eyes.update(t, None)
+        elif measures.eyes_on_road is not None:
+            self._eyes.update(t, measures.eyes_on_road)
 
     def sample(self, measures: Measures, face: FaceStatus) -> DriverState:
         if not measures.seen:
