@@ -87,3 +87,20 @@ def test_a_broken_geometry_file_is_a_config_error(tmp_path: Path) -> None:
     path.write_text("drive: middle\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="cabin geometry"):
         CabinGeometry.load(path)
+
+
+def test_a_stream_left_early_still_makes_the_signals_unknown() -> None:
+    car = SimulatedCar()
+    vision = VisionSession(car)
+
+    async def leave_early() -> object:
+        stream = vision.run(Clip().awake(5.0).frames)
+        async for event in stream:
+            if isinstance(event, DriverStateEvent) and event.state.t >= 2.0:
+                break
+        seen = await car.get("Vehicle.Driver.IsEyesOnRoad")
+        await stream.aclose()
+        return seen
+
+    assert asyncio.run(leave_early()) is True
+    assert asyncio.run(car.get("Vehicle.Driver.IsEyesOnRoad")) is None

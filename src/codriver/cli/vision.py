@@ -7,11 +7,11 @@ Frames are decoded, looked at and dropped in this process: nothing is stored or 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any, Protocol
+from typing import Any
 
 import typer
 
@@ -29,14 +29,7 @@ from codriver.vision.events import (
 )
 from codriver.vision.geometry import Drive
 from codriver.vision.levels import DriverState
-from codriver.vision.observation import FrameObservation
-from codriver.vision.session import VisionSession
-
-
-class Perceiving(Protocol):
-    """What the command needs of perception: a frame and its time in, an observation out."""
-
-    def observe(self, frame: Any, t: float) -> FrameObservation: ...
+from codriver.vision.session import Perceiving, VisionSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +96,16 @@ def run_vision(
         await assistant.preset(driving(speed))
         session = VisionSession(assistant, drive=drive, follow_clock=True, occupancy=faces > 1)
         seen = 0
-        with perception.perceiver as perceiver:
-            for t, frame in perception.frames:
+
+        def counted() -> Iterator[tuple[float, Any]]:
+            nonlocal seen
+            for pair in perception.frames:
                 seen += 1
-                for event in await session.feed(perceiver.observe(frame, t)):
-                    _echo(event, show)
-        for event in await session.close():
-            _echo(event, show)
+                yield pair
+
+        with perception.perceiver as perceiver:
+            async for event in session.watch(counted(), perceiver):
+                _echo(event, show)
         return seen
 
     seen = asyncio.run(watch())

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     )
     from codriver.vision.geometry import CabinGeometry
     from codriver.vision.levels import DriverState
-    from codriver.vision.session import VisionSession
+    from codriver.vision.session import Perceiving, VisionSession
 
 __all__ = [
     "Alert",
@@ -33,6 +33,7 @@ __all__ = [
     "DriverStateEvent",
     "GestureEvent",
     "OccupancyChange",
+    "Perceiving",
     "Reaction",
     "VisionEvent",
     "VisionSession",
@@ -48,6 +49,7 @@ _WHERE = {
     "VisionEvent": "events",
     "CabinGeometry": "geometry",
     "DriverState": "levels",
+    "Perceiving": "session",
     "VisionSession": "session",
 }
 

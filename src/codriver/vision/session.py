@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from codriver.errors import InputError
 from codriver.text import Bilingual, PhraseBook
@@ -41,6 +41,14 @@ from codriver.vision.settings import MonitorSettings
 
 if TYPE_CHECKING:
     from codriver.assistant import Assistant, TurnResult
+
+
+class Perceiving(Protocol):
+    """Perception as the session needs it: a frame (an RGB array) taken at ``t`` seconds in,
+    what it shows out. ``codriver.vision.perception.Perceiver`` (extra ``[vision]``) is one."""
+
+    def observe(self, frame: Any, t: float) -> FrameObservation: ...
+
 
 TurnCause = Literal["sensors", "clock", "gesture", "alert"]
 TurnHook = Callable[[TurnCause, "TurnResult"], Awaitable[None]]
@@ -133,7 +141,9 @@ class VisionSession:
     async def run(
         self, observations: AsyncIterable[FrameObservation] | Iterable[FrameObservation]
     ) -> AsyncIterator[VisionEvent]:
-        """Every event of a stream of observations; the signals become unknown when it ends."""
+        """Every event of a stream of observations; the signals become unknown when it ends,
+        or when it is left early or fails."""
+        ended = False
         try:
             if isinstance(observations, AsyncIterable):
                 async for obs in observations:
@@ -143,9 +153,21 @@ class VisionSession:
                 for obs in observations:
                     for event in await self.feed(obs):
                         yield event
+            ended = True
         finally:
-            for event in await self.close():
-                yield event
+            if not ended:
+                await self.close()  # nothing more is yielded to a consumer that left
+        for event in await self.close():
+            yield event
+
+    async def watch(
+        self, frames: Iterable[tuple[float, Any]], perceiver: Perceiving
+    ) -> AsyncIterator[VisionEvent]:
+        """Every event of a stream of ``(t, frame)`` pairs, each frame looked at by
+        ``perceiver`` and dropped; the signals become unknown when the stream ends."""
+        observations = (perceiver.observe(frame, t) for t, frame in frames)
+        async for event in self.run(observations):
+            yield event
 
     async def close(self) -> list[VisionEvent]:
         """The camera stopped: the driver signals and the seats' occupancy become unknown."""
