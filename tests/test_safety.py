@@ -175,6 +175,14 @@ CASES = [
         near_when=DRIVING,
     ),
     Case(
+        "no-video-for-a-distracted-driver",
+        "refuse",
+        act("play_video", ("Cockpit.Media.Video", "rear")),
+        {**DRIVING, "Vehicle.Driver.DistractionLevel": 70},
+        near_action=act("play_video", ("Cockpit.Media.Video", "rear"), speaker="passenger"),
+        near_when={**DRIVING, "Vehicle.Driver.DistractionLevel": 70},
+    ),
+    Case(
         "no-headlights-off-while-moving-in-the-dark",
         "refuse",
         act("set_headlights", ("Vehicle.Body.Lights.Beam.Low.IsOn", False)),

@@ -117,6 +117,29 @@ class Assistant:
         ]
         return result
 
+    async def propose(self, plan: Plan, *, seat: Seat | str = "driver") -> TurnResult:
+        """A plan that came from no words — a gesture the cabin camera saw — taken the way a
+        spoken turn's is: ``confirm`` answers the pending question as a yes would (and does
+        nothing when none is pending); ``act`` runs its calls through the orchestrator and the
+        safety gate, leaving a pending question pending unless the calls ask one of their own.
+        A yes to a choice ("which one?") picks nothing: the question is asked again."""
+        started = time.perf_counter()
+        await self._prime()
+        speaker = parse_seat(seat) if isinstance(seat, str) else seat
+        pending = self._pending
+        lang = pending.caller.lang if pending is not None else await self._language()
+        caller = Caller(speaker, lang, source=plan.source)
+        if plan.kind == "act":
+            actions = await self._run(plan.calls, caller)
+            self._pending = pending_after(plan, actions, caller) or pending
+        elif pending is not None and pending.choices:  # a yes picks no option: asked again
+            actions = await self._carry_out(answer_after_brain("", plan, pending), caller, pending)
+        else:
+            actions = await self._carry_out(plan, caller, pending)
+        result = self._result(plan, actions, lang, started)
+        self.executor.journal.record(result.changes)
+        return result
+
     def _plan_alone(self, context: TurnContext) -> Callable[[str], Awaitable[Plan]]:
         """How the brain reads part of an utterance on its own: nothing pending, nothing said
         before it ("again" or "close it" alone name nothing)."""

@@ -19,7 +19,7 @@ from codriver.cli.common import (
     show_value,
 )
 from codriver.cli.mcp import app as mcp_app
-from codriver.errors import CodriverError, MissingExtraError
+from codriver.errors import CodriverError, InputError, MissingExtraError
 
 app = typer.Typer(
     name="codriver",
@@ -124,6 +124,43 @@ def say(
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     else:
         echo_turn(result, trace=trace)
+
+
+@app.command()
+def vision(
+    source: Annotated[
+        str | None, typer.Option("--in", help="a video, an image or a folder of images")
+    ] = None,
+    camera: Annotated[int | None, typer.Option(help="a camera's index, e.g. 0 (live)")] = None,
+    hands: Annotated[bool, typer.Option(help="look for hands: gestures and pointing")] = False,
+    faces: Annotated[
+        int, typer.Option(help="faces to look for: 1 the driver, up to 4 for every seat")
+    ] = 1,
+    show: Annotated[
+        bool, typer.Option(help="also print the measures: eye closure, PERCLOS, head, gaze")
+    ] = False,
+    drive: Annotated[str, typer.Option(help="left- or right-hand drive: left or right")] = "left",
+    speed: Annotated[
+        float, typer.Option(help="the simulated car's speed in km/h; 0: parked and locked")
+    ] = 50.0,
+    brain: Brain = "default",
+) -> None:
+    """The cabin camera (extra [vision]): driver state each second, gestures, deixis, seats."""
+    from codriver.cli.vision import run_vision
+
+    if (source is None) == (camera is None):
+        raise InputError("give one of --in PATH or --camera INDEX")
+    if drive not in ("left", "right"):
+        raise InputError(f"--drive is left or right, not {drive!r}")
+    run_vision(
+        str(camera) if source is None else source,
+        hands=hands,
+        faces=faces,
+        show=show,
+        drive=drive,  # type: ignore[arg-type]
+        speed=speed,
+        assistant=make_assistant(brain),
+    )
 
 
 @app.command()

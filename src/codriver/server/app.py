@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from codriver.assistant import Assistant
 from codriver.errors import CodriverError
-from codriver.server import api, profiles_api, ws
+from codriver.server import api, profiles_api, vision_api, ws
 from codriver.server.cabins import Cabins
 from codriver.server.config import ServerConfig
 from codriver.server.openapi import with_event_schemas
@@ -70,7 +70,7 @@ def build_app(
     app.state.config = config
     app.state.cabins = cabins
     app.state.catalog = make_assistant().bus.catalog
-    for router in (api.public, api.router, profiles_api.router, ws.router):
+    for router in (api.public, api.router, profiles_api.router, vision_api.router, ws.router):
         app.include_router(router)
     app.add_exception_handler(CodriverError, _refused)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from codriver.assistant import Assistant, TurnResult
 from codriver.errors import InputError
@@ -18,7 +18,12 @@ from codriver.text import Lang
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.cockpit_paths import COCKPIT
 
-Cause = Literal["say", "accept", "dismiss", "sensors", "clock", "tick"]
+if TYPE_CHECKING:
+    from codriver.vision.events import VisionEvent
+    from codriver.vision.observation import FrameObservation
+    from codriver.vision.session import VisionSession
+
+Cause = Literal["say", "accept", "dismiss", "sensors", "clock", "tick", "vision"]
 TRANSCRIPT_TURNS = 50
 MAX_SCALE = 600.0
 
@@ -61,6 +66,7 @@ class Cabin:
         self.turns = 0
         self.clock_scale = 1.0
         self.transcript: deque[JsonObject] = deque(maxlen=TRANSCRIPT_TURNS)
+        self.vision: VisionSession | None = None
 
     @property
     def now(self) -> float:
@@ -100,6 +106,29 @@ class Cabin:
             result = await self.assistant.advance(seconds)
             await self._after(cause, None, result)
             return result
+
+    async def see(
+        self,
+        observations: Sequence[FrameObservation],
+        publish: Callable[[EventStream, float, VisionEvent], None],
+    ) -> list[VisionEvent]:
+        """What the cabin camera saw (observations, never frames): the turns it leads to (care,
+        gestures, alerts) are published as any turn is, and ``publish`` adds the vision events."""
+        async with self.lock:
+            if self.vision is None:
+                from codriver.vision.session import VisionSession
+
+                self.vision = VisionSession(self.assistant, on_turn=self._vision_turn)
+            events: list[VisionEvent] = []
+            for observation in observations:
+                found = await self.vision.feed(observation)
+                for event in found:
+                    publish(self.events, self.now, event)
+                events.extend(found)
+            return events
+
+    async def _vision_turn(self, cause: str, result: TurnResult) -> None:
+        await self._after("vision", None, result)
 
     def set_scale(self, scale: float) -> None:
         """How many simulated seconds pass per real second (0 stops the clock)."""

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from codriver.server.models import ChangeOut, Route, SessionOut, SignalValue, Turn
 
-Cause = Literal["say", "accept", "dismiss", "sensors", "clock", "tick"]
+Cause = Literal["say", "accept", "dismiss", "sensors", "clock", "tick", "vision"]
 
 
 class EventBase(BaseModel):
@@ -110,6 +110,32 @@ class ClosedEvent(EventBase):
     reason: str
 
 
+class DriverEvent(EventBase):
+    """The cabin camera's view of the driver, once a second (see ``docs/vision.md``)."""
+
+    type: Literal["driver"]
+    face: Literal["seen", "none", "several"]
+    fatigue: float | None = Field(description="Vehicle.Driver.FatigueLevel, percent")
+    distraction: float | None = Field(description="Vehicle.Driver.DistractionLevel, percent")
+    attentive: float | None = Field(description="Vehicle.Driver.AttentiveProbability, percent")
+    eyes_on_road: bool | None
+    eye_closure: float | None = Field(description="0 open .. 1 shut, against the driver's own")
+    perclos: float | None
+    head_yaw: float | None = Field(description="degrees from the driver's road direction")
+    head_pitch: float | None
+    reasons: list[str]
+
+
+class GestureEvent(EventBase):
+    """A hand gesture the cabin camera saw, and the assistant's reply when it proposed something."""
+
+    type: Literal["gesture"]
+    kind: Literal["palm", "next", "previous", "thumbs_up", "point"]
+    seat: str | None
+    reply: str | None
+    note: str
+
+
 Event = Annotated[
     HelloEvent
     | TurnEvent
@@ -119,6 +145,8 @@ Event = Annotated[
     | SuggestionClosedEvent
     | NoticeEvent
     | ClockEvent
-    | ClosedEvent,
+    | ClosedEvent
+    | DriverEvent
+    | GestureEvent,
     Field(discriminator="type"),
 ]

@@ -25,6 +25,8 @@ EventType = Literal[
     "notice",
     "clock",
     "closed",
+    "driver",
+    "gesture",
 ]
 JsonObject = dict[str, object]
 

@@ -4,6 +4,7 @@
 import { Api, EventStream, Unauthorized } from "./api.js";
 import { formatClock, renderClimate, renderMedia, renderRoute, renderStatus } from "./cards.js";
 import { mountCar, renderCar } from "./car.js";
+import { renderDriver, showGesture } from "./driver.js";
 import {
   addHeard, addNotice, addReply, addTranscript, buildSeatPicker, clearMessages, renderExamples,
   showSuggestion,
@@ -119,6 +120,12 @@ function onEvent(event) {
       break;
     case "closed":
       toast(t("session_closed"));
+      break;
+    case "driver":
+      renderDriver(event);
+      break;
+    case "gesture":
+      showGesture(event);
       break;
   }
   scheduleRender();
