@@ -155,7 +155,7 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         acted: list[tuple[Frame, str, list[ToolCall]]] = []
         previous: Frame | None = None
         awaiting, self.memory.awaiting = self.memory.awaiting, None
-        if any(f.device for f in frames):
+        if any(f.device for f in frames) and (awaiting is None or awaiting[2] != "device"):
             awaiting = None  # an utterance that names its own device is no answer to the slot
         frames = asking_about_trip(frames)
         reasons: list[Frame] = []
@@ -374,7 +374,9 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         if device is None:
             if frame.has_value or frame.actions:
                 result.ambiguous.append("device")
-            if frame.action in ("off", "pause") and not (frame.unknown or frame.has_value):
+            if frame.deictic and frame.actions and not frame.unknown:
+                needs.append(Need("device", "any"))  # "open that one", seen by no camera
+            elif frame.action in ("off", "pause") and not (frame.unknown or frame.has_value):
                 says.append(REPLIES.get("nothing_on"))  # "取消" with nothing under way
             return []
         if self.devices[device].kind == "absent":
@@ -402,7 +404,11 @@ def _completed(
 ) -> Frame:
     """The clause with what it leaves to context filled in: the answer to a question the engine
     asked, or a place named in the clause before ("最近的洗手间在哪，带我过去")."""
+    if awaiting is not None and awaiting[2] == "device" and frame.device and not frame.actions:
+        frame.actions = awaiting[0].actions  # "which one?" → "the passenger window"
+        return frame
     answers = awaiting is not None and not frame.device and not frame.needs
+    answers = answers and "no" not in frame.cues  # "what temperature?" → "never mind"
     said_little = frame.unknown + frame.around <= _ANSWER_UNKNOWN  # over the whole clause
     if answers and awaiting[2] not in _NAME_SLOTS and not said_little:  # type: ignore[index]
         answers = False  # "what about the window?" → "can I make it two Hangzhou …": not the value

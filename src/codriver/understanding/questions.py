@@ -13,6 +13,7 @@ _QUESTIONS = {
     "contact": Bilingual("Who should I call?", "要打给谁呢？"),
     "mode": Bilingual("Which mode?", "要哪个模式？"),
     "gear": Bilingual("Which gear?", "哪个挡位？"),
+    "device": Bilingual("Which one do you mean?", "您说的是哪一个？"),
 }
 _TEMPERATURE = Bilingual("What temperature would you like?", "要调到多少度？")
 
