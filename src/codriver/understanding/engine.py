@@ -369,6 +369,9 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         if frame.action in OPEN_SLOT and not frame.query and frame.modes:
             frame.actions = tuple(a for a in frame.actions if a not in OPEN_SLOT)  # "go to eco"
         device = self._device(frame, previous, utt, scope)
+        if device is not None and _verbless_among_noise(frame, device):
+            result.ambiguous.append("device")  # "banana window spaceship seventeen": no request
+            return []
         name_from_free_text(frame, device, utt.text)
         result.devices.append(device)
         if device is None:
@@ -470,6 +473,19 @@ _NAMING = {"play_media": "play", "navigate_to": "navigate"}
 _NAMING_ARG = {"play_media": "query", "navigate_to": "place"}
 _LONGEST_NAME = 20
 """Characters a name said alone may have; longer is talk."""
+
+
+_NOISE_AROUND_VALUE = 2
+"""Unknown words that make a device and a number said without a verb no request."""
+
+
+def _verbless_among_noise(frame: Frame, device: str) -> bool:
+    """A device and a number without a verb amid words that make no request with them: unknown
+    ones, or a colour for a thing that has none ("purple sunroof elephant forty")."""
+    stray = frame.unknown + (1 if frame.color and device != "ambient" else 0)
+    return (
+        not frame.actions and frame.number is not None and not frame.cues
+    ) and stray >= _NOISE_AROUND_VALUE
 
 
 _NAME_AROUND_VERB = 3

@@ -159,6 +159,8 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
                 and _asked_across(scan.text[c_start:c_end])
             ):
                 kind = "question"  # "续行还有多…少三十": broken inside the clause
+            if clauses and _goes_on_elsewhere(scan, clauses[-1], kind, part, c_start, c_end):
+                kind = "elsewhere"  # "去年冬天…，冷死了", "隔壁…特斯拉，天窗可大了": then, there
             own = _later(scan, part, c_start, c_end)
             requests = kind in ("command", "need")
             if kind is not None:
@@ -167,6 +169,17 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
             asks_for = any(t.ids("action") or t.ids("device") for t in part)
             carried = carried or own == "condition" or (own is not None and not asks_for)
     return Reading(tuple(clauses), tuple(masked))
+
+
+def _goes_on_elsewhere(
+    scan: _Scan, before: Clause, kind: str | None, part: list[Token], start: int, end: int
+) -> bool:
+    """Whether a feeling or a verbless remark after talk about elsewhere still talks of then
+    and there: it does unless it says here or now ("…，现在车里也好热")."""
+    verbless = kind == "command" and not any(t.ids("action") for t in part)
+    if before.kind != "elsewhere" or not (kind == "need" or verbless):
+        return False
+    return not scan.find(scan.words.present, start, end)
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,6 +82,7 @@ class Words:
     past: Phrases
     others: Phrases
     habit: Phrases
+    present: Phrases
     owned: Phrases
     soon: Phrases
     abuse: Phrases
