@@ -26,7 +26,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import argparse
 import json
 import math
-import resource
 import statistics
 import subprocess
 import sys
@@ -98,12 +97,11 @@ def speed(config: PerceptionConfig, frames: Iterator[np.ndarray], warmup: int = 
         "p50_ms": round(1000 * statistics.median(times), 2),
         "p95_ms": round(1000 * sorted(times)[int(0.95 * len(times))], 2),
         "face_found": round(found / len(times), 3),
-        "peak_rss_mb_so_far": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 
 MEMORY_CHILD = """
-import resource, sys
+import sys
 import numpy as np
 from codriver.vision.perception import Perceiver, PerceptionConfig
 frame = np.zeros((480, 640, 3), np.uint8)
@@ -111,7 +109,9 @@ frame[60:420, 200:440] = np.load(sys.argv[1])
 with Perceiver(PerceptionConfig(hands=sys.argv[2] == "hands")) as perceiver:
     for index in range(100):
         perceiver.observe(frame, index / 30)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM: this process's own peak (ru_maxrss would include the parent's, inherited at fork)
+status = open("/proc/self/status").read().split("VmHWM:")[1]
+print(int(status.split()[0]) / 1024)
 """
 
 
