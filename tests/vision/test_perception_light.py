@@ -20,3 +20,17 @@ def test_the_core_and_codriver_say_load_no_camera_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
+
+
+def test_without_mediapipe_the_perceiver_says_what_to_install() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['mediapipe'] = None  # as if it were not installed\n"
+        "from codriver.errors import MissingExtraError\n"
+        "from codriver.vision.perception import Perceiver\n"
+        "try:\n    Perceiver()\nexcept MissingExtraError as exc:\n    print('MISSING', exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "MISSING" in result.stdout, result.stdout + result.stderr
+    assert "codriver[vision]" in result.stdout
+    assert "--no-deps mediapipe==0.10.21" in result.stdout

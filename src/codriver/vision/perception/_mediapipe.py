@@ -19,7 +19,9 @@ from codriver.errors import MissingExtraError
 FloatArray = npt.NDArray[np.float64]
 ImageArray = npt.NDArray[np.uint8]
 
-INSTALL_HINT = "camera perception (then: pip install --no-deps mediapipe==0.10.21)"
+INSTALL_HINT = (
+    "camera perception (MediaPipe, installed apart: pip install --no-deps mediapipe==0.10.21)"
+)
 
 
 def _solutions() -> Any:
