@@ -3,7 +3,7 @@
 MediaPipe 0.10.21 ships no type information, so every untyped call is confined here; the rest of
 perception sees numpy arrays. The graphs load the models packaged in the wheel (face detection,
 face landmarks with attention, i.e. 478 points with the irises, palm detection, hand landmarks):
-nothing is downloaded. Each graph is a native resource: ``close()`` it, or use ``with``.
+nothing is downloaded. Each graph is a native resource that must be closed (the Perceiver does).
 """
 
 from __future__ import annotations
