@@ -11,7 +11,8 @@ tracking), and frames without a face (nothing to follow, so the detector runs ev
 
 Accuracy: the photos and edits of ``tests/vision/perception_photos.py`` — two faces, the same
 faces with eyes painted shut, rotated by ±15° and ±30°, re-drawn turned (yaw ±15°, ±30°) and
-tilted (pitch ±20°); five photos without people; five of an open left hand.
+tilted (pitch ±20°); a real head in near profile (the cameraman) and its mirror image; five
+photos without people; five of an open left hand.
 
 Usage (one core, as documented in docs/vision.md):
     OMP_NUM_THREADS=1 taskset -c 0 python benchmarks/vision_bench.py [--frames 300] [--json OUT]
@@ -44,6 +45,7 @@ from perception_photos import (  # noqa: E402
     FRUITS,
     HAND_PHOTOS,
     OPENCV_DOC,
+    cameraman,
     hopper,
     rotate,
     shut_eyes,
@@ -161,6 +163,11 @@ def accuracy() -> dict:
                 tilted = face(turn_head(image, mesh, pitch=degrees))
                 if tilted:
                     pitch_error.append(abs(tilted.pitch - base.pitch - degrees))
+        profile = cameraman()
+        near_profile = [
+            round(still.observe(image, 0.0).faces[0].yaw, 1)
+            for image in (profile, np.ascontiguousarray(profile[:, ::-1]))
+        ]
         false_faces = sum(bool(still.observe(image, 0.0).faces) for image in empty)
         hands = [still.observe(_rgb(path), 0.0).hands for path in HAND_PHOTOS]
     graph.close()
@@ -174,6 +181,7 @@ def accuracy() -> dict:
         "pitch_error_mean_deg": round(statistics.mean(pitch_error), 2),
         "pitch_error_max_deg": round(max(pitch_error), 2),
         "yaw_read_over_applied_at_30deg": [round(r, 2) for r in yaw_ratio],
+        "yaw_real_near_profile_and_mirror_deg": near_profile,
         "hands_found": f"{sum(len(h) == 1 for h in hands)}/{len(hands)}",
         "hands_left_palm": f"{sum(bool(h) and h[0].shape == 'palm' for h in hands)}/{len(hands)}",
     }

@@ -40,6 +40,15 @@ def read_rgb(path: Path):
     return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
 
 
+def cameraman():
+    """scikit-image's cameraman, cropped to his head: a real head in near profile, facing the
+    image's right (so its yaw is negative), looking into a camera's viewfinder."""
+    from skimage import data
+
+    grey = cv2.resize(data.camera()[40:240, 160:360], (400, 400))
+    return cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)
+
+
 def hopper():
     from matplotlib import cbook
 

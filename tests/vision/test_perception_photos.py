@@ -22,6 +22,7 @@ from perception_photos import (  # noqa: E402
     FRUITS,
     HAND_PHOTOS,
     SHUT_EYE_MAX,
+    cameraman,
     hopper,
     read_rgb,
     rotate,
@@ -125,6 +126,14 @@ def test_yaw_follows_a_turned_head_and_changes_sign_in_the_mirror(name, stills, 
             assert face.yaw * degrees > 0 and mirrored.yaw * degrees < 0
     assert yaws == sorted(yaws)  # more turn, more yaw
     assert yaws[-1] - yaws[0] > 8.0  # 60° apart reads at least 8° apart (it reads low: docs/vision)
+
+
+def test_a_real_head_in_near_profile_reads_a_large_yaw_and_its_mirror_the_opposite(stills) -> None:
+    image = cameraman()
+    (face,) = stills.observe(image, 0.0).faces
+    (mirrored,) = stills.observe(np.ascontiguousarray(image[:, ::-1]), 0.0).faces
+    assert face.yaw < -30.0 < 30.0 < mirrored.yaw  # he faces the image's right: negative yaw
+    assert abs(face.yaw + mirrored.yaw) < 10.0
 
 
 @pytest.mark.parametrize("name", FACES)
