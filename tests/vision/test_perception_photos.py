@@ -183,3 +183,20 @@ def test_a_face_that_leaves_is_gone_in_the_next_frame_not_remembered() -> None:
         frames = [face, face, empty, face]
         seen = [len(tracker.observe(frame, float(t)).faces) for t, frame in enumerate(frames)]
     assert seen == [1, 1, 0, 1]
+
+
+def test_a_video_of_a_real_face_plays_through_the_perceiver(tmp_path) -> None:
+    from codriver.vision.video import open_source
+
+    face = cv2.resize(hopper(), (320, 376))
+    path = tmp_path / "driver.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 15.0, (320, 376))
+    for degrees in (0.0, 4.0, 8.0, 12.0):
+        writer.write(cv2.cvtColor(rotate(face, degrees), cv2.COLOR_RGB2BGR))
+    writer.release()
+    with Perceiver() as perceiver:
+        seen = [perceiver.observe(frame, t) for t, frame in open_source(path)]
+    assert [round(o.t, 3) for o in seen] == [0.0, 0.067, 0.133, 0.2]
+    assert all(len(o.faces) == 1 for o in seen)
+    rolls = [o.faces[0].roll - seen[0].faces[0].roll for o in seen]
+    assert rolls == pytest.approx([0.0, 4.0, 8.0, 12.0], abs=ROLL_TOLERANCE)
