@@ -11,8 +11,9 @@ tracking), and frames without a face (nothing to follow, so the detector runs ev
 
 Accuracy: the photos and edits of ``tests/vision/perception_photos.py`` — two faces, the same
 faces with eyes painted shut, rotated by ±15° and ±30°, re-drawn turned (yaw ±15°, ±30°) and
-tilted (pitch ±20°); a real head in near profile (the cameraman) and its mirror image; five
-photos without people; five of an open left hand.
+tilted (pitch ±20°), with irises moved sideways by 0.2 of the eye's width; a real head in near
+profile (the cameraman) and its mirror image; five photos without people; five of an open left
+hand.
 
 Usage (one core, as documented in docs/vision.md):
     OMP_NUM_THREADS=1 taskset -c 0 python benchmarks/vision_bench.py [--frames 300] [--json OUT]
@@ -47,6 +48,7 @@ from perception_photos import (  # noqa: E402
     OPENCV_DOC,
     cameraman,
     hopper,
+    look_sideways,
     rotate,
     shut_eyes,
     turn_head,
@@ -133,7 +135,7 @@ def accuracy() -> dict:
     empty += [_rgb(FRUITS), _rgb(OPENCV_DOC / "examples/data/baboon.jpg")]
     graph = FaceMeshGraph(max_faces=1, tracking=False, min_confidence=0.5)
     found, total, opened, shut = 0, 0, [], []
-    roll_error, pitch_error, yaw_ratio = [], [], []
+    roll_error, pitch_error, yaw_ratio, gaze_turn = [], [], [], []
     with Perceiver(PerceptionConfig(tracking=False, hands=True)) as still:
 
         def face(image: np.ndarray):
@@ -159,6 +161,10 @@ def accuracy() -> dict:
                 yawed = face(turn_head(image, mesh, yaw=degrees))
                 if yawed and abs(degrees) == 30.0:
                     yaw_ratio.append((yawed.yaw - base.yaw) / degrees)
+            for fraction in (-0.2, 0.2):
+                looking = face(look_sideways(image, mesh, fraction))
+                if looking:
+                    gaze_turn.append(round(looking.gaze_yaw - base.gaze_yaw, 1))
             for degrees in (-20.0, 20.0):
                 tilted = face(turn_head(image, mesh, pitch=degrees))
                 if tilted:
@@ -182,6 +188,7 @@ def accuracy() -> dict:
         "pitch_error_max_deg": round(max(pitch_error), 2),
         "yaw_read_over_applied_at_30deg": [round(r, 2) for r in yaw_ratio],
         "yaw_real_near_profile_and_mirror_deg": near_profile,
+        "gaze_turn_irises_moved_left_right_0.2_deg": gaze_turn,
         "hands_found": f"{sum(len(h) == 1 for h in hands)}/{len(hands)}",
         "hands_left_palm": f"{sum(bool(h) and h[0].shape == 'palm' for h in hands)}/{len(hands)}",
     }

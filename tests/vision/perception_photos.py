@@ -135,3 +135,31 @@ def turn_head(image, mesh, yaw: float = 0.0, pitch: float = 0.0):
         keep = inside[y0 - y : y1 - y, x0 - x : x1 - x].astype(bool)
         out[y0:y1, x0:x1][keep] = patch[y0 - y : y1 - y, x0 - x : x1 - x][keep]
     return out
+
+
+IRISES = ((473, (474, 475, 476, 477)), (468, (469, 470, 471, 472)))  # centre, rim (left, right)
+
+
+def look_sideways(image, mesh, fraction: float):
+    """The photo with both irises moved sideways by ``fraction`` of each eye's width (+: to the
+    image's right): the iris disc is painted over with the eye's white, then drawn again shifted,
+    both only between the lids."""
+    height, width = image.shape[:2]
+    out = image.copy()
+    eyes = (face_mesh_connections.FACEMESH_LEFT_EYE, face_mesh_connections.FACEMESH_RIGHT_EYE)
+    for eye, (centre, rim) in zip(eyes, IRISES, strict=True):
+        outline = np.array([(mesh[i, 0] * width, mesh[i, 1] * height) for i in _contour(eye)])
+        inside = np.zeros((height, width), np.uint8)
+        cv2.fillPoly(inside, [outline.astype(np.int32)], 1)
+        middle = mesh[centre, :2] * [width, height]
+        radius = 1.15 * np.mean([np.hypot(*(mesh[i, :2] * [width, height] - middle)) for i in rim])
+        disc = np.zeros((height, width), np.uint8)
+        cv2.circle(disc, tuple(int(v) for v in np.round(middle)), round(radius), 1, -1)
+        white = np.percentile(image[(inside == 1) & (disc == 0)], 75, axis=0).astype(np.uint8)
+        out[(inside == 1) & (disc == 1)] = white
+        shift = np.float32([[1, 0, fraction * np.ptp(outline[:, 0])], [0, 1, 0]])
+        moved = cv2.warpAffine(image, shift, (width, height))
+        moved_disc = cv2.warpAffine(disc, shift, (width, height), flags=cv2.INTER_NEAREST)
+        keep = (inside == 1) & (moved_disc == 1)
+        out[keep] = moved[keep]
+    return out

@@ -24,6 +24,7 @@ from perception_photos import (  # noqa: E402
     SHUT_EYE_MAX,
     cameraman,
     hopper,
+    look_sideways,
     read_rgb,
     rotate,
     shut_eyes,
@@ -134,6 +135,20 @@ def test_a_real_head_in_near_profile_reads_a_large_yaw_and_its_mirror_the_opposi
     (mirrored,) = stills.observe(np.ascontiguousarray(image[:, ::-1]), 0.0).faces
     assert face.yaw < -30.0 < 30.0 < mirrored.yaw  # he faces the image's right: negative yaw
     assert abs(face.yaw + mirrored.yaw) < 10.0
+
+
+@pytest.mark.parametrize("name", FACES)
+def test_gaze_follows_irises_moved_in_the_photo_while_the_head_stays(name, stills, mesh_of) -> None:
+    image = FACES[name]()
+    mesh = mesh_of(image)
+    faces = [
+        stills.observe(look_sideways(image, mesh, fraction), 0.0).faces[0]
+        for fraction in (-0.2, -0.1, 0.0, 0.1, 0.2)
+    ]
+    gazes = [face.gaze_yaw for face in faces]
+    assert gazes == sorted(gazes, reverse=True)  # eyes to the image's right: yaw goes negative
+    assert gazes[0] - gazes[2] > 8.0 and gazes[2] - gazes[-1] > 8.0
+    assert max(abs(face.yaw - faces[2].yaw) for face in faces) < 3.0
 
 
 @pytest.mark.parametrize("name", FACES)
