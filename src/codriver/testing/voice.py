@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from codriver.text import Lang, detect_lang
 from codriver.voice.ports import RATE, Audio, Transcript
@@ -41,12 +43,13 @@ WAKE_HZ = 1500.0
 SPEECH_HZ = 300.0
 
 
-def tone(seconds: float, hz: float = SPEECH_HZ, level: float = 0.3) -> np.ndarray:
+def tone(seconds: float, hz: float = SPEECH_HZ, level: float = 0.3) -> npt.NDArray[Any]:
     t = np.arange(int(seconds * RATE)) / RATE
-    return (np.sin(2 * math.pi * hz * t) * level * 32767).astype(np.int16)
+    wave: npt.NDArray[np.float64] = np.sin(2 * math.pi * hz * t)
+    return (wave * level * 32767).astype(np.int16)
 
 
-def silence(seconds: float) -> np.ndarray:
+def silence(seconds: float) -> npt.NDArray[Any]:
     return np.zeros(int(seconds * RATE), dtype=np.int16)
 
 
@@ -132,7 +135,7 @@ class ToneSynthesizer:
         return Audio(tone(0.04 * len(text), 600.0).astype("<i2").tobytes())
 
 
-def car_noise(seconds: float, seed: int = 0) -> np.ndarray:
+def car_noise(seconds: float, seed: int = 0) -> npt.NDArray[Any]:
     """Generated cabin noise, no recording needed: road and engine rumble (brown noise, most of
     its energy below a few hundred hertz), a little broadband wind hiss, and the slow swell of a
     road surface. Float samples of unit RMS."""
@@ -143,10 +146,11 @@ def car_noise(seconds: float, seed: int = 0) -> np.ndarray:
     hiss = rng.standard_normal(count) * 0.15
     swell = 1.0 + 0.2 * np.sin(2 * math.pi * 0.4 * np.arange(count) / RATE)
     noise = (brown / (np.std(brown) or 1.0) + hiss) * swell
-    return noise / (np.sqrt(np.mean(noise**2)) or 1.0)
+    unit: npt.NDArray[np.float64] = noise / (np.sqrt(np.mean(noise**2)) or 1.0)
+    return unit
 
 
-def mix(speech: np.ndarray, snr_db: float | None, seed: int = 0) -> np.ndarray:
+def mix(speech: npt.NDArray[Any], snr_db: float | None, seed: int = 0) -> npt.NDArray[Any]:
     """``speech`` (int16) with car noise at ``snr_db`` (None: clean), as int16."""
     clean = speech.astype(np.float64)
     if snr_db is None:

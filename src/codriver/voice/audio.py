@@ -6,8 +6,10 @@ import wave
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from codriver.errors import InputError
 from codriver.vehicle.seats import Seat
@@ -19,7 +21,7 @@ from codriver.voice.ports import RATE, Audio
 class Capture:
     """Captured audio: one row per channel (int16), at ``rate``."""
 
-    channels: np.ndarray
+    channels: npt.NDArray[Any]
     rate: int
 
     @property
@@ -49,7 +51,7 @@ def write_wav(path: Path, pcm: bytes, rate: int) -> None:
         wav.writeframes(pcm)
 
 
-def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
+def resample(samples: npt.NDArray[Any], rate: int, target: int) -> npt.NDArray[Any]:
     """Linear-interpolation resampling of int16 rows (enough for speech at these rates)."""
     if rate == target:
         return samples
@@ -58,9 +60,8 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     new = np.arange(count) / target
     rows = np.atleast_2d(samples).astype(np.float32)
     out = np.stack([np.interp(new, old, row) for row in rows])
-    return (
-        np.clip(np.round(out), -32768, 32767).astype(np.int16).reshape((*samples.shape[:-1], count))
-    )
+    clipped: npt.NDArray[np.float64] = np.clip(np.round(out), -32768, 32767)
+    return clipped.astype(np.int16).reshape((*samples.shape[:-1], count))
 
 
 def to_rate(audio: Audio, target: int = RATE) -> Audio:

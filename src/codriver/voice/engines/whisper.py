@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 import numpy as np
+import numpy.typing as npt
 from typing_extensions import Unpack
 
 from codriver.errors import InputError
@@ -134,7 +135,7 @@ class WhisperRecognizer:
         logprob = sum(piece.avg_logprob for piece in pieces) / len(pieces) if pieces else None
         return Transcript(text, chosen, True, None if logprob is None else math.exp(logprob))
 
-    def detect(self, samples: np.ndarray) -> Lang:
+    def detect(self, samples: npt.NDArray[Any]) -> Lang:
         """English or Mandarin, whichever the model finds likelier (other languages ignored)."""
         _, _, ranked = self._model.detect_language(samples)
         odds = dict(ranked)
