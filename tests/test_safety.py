@@ -183,6 +183,14 @@ CASES = [
         near_when={**DRIVING, "Vehicle.Driver.DistractionLevel": 70},
     ),
     Case(
+        "no-long-reading-for-a-distracted-driver",
+        "refuse",
+        act("ask_manual"),
+        {**DRIVING, "Vehicle.Driver.DistractionLevel": 70},
+        near_action=act("ask_manual", speaker="passenger"),
+        near_when={**DRIVING, "Vehicle.Driver.DistractionLevel": 20},
+    ),
+    Case(
         "no-headlights-off-while-moving-in-the-dark",
         "refuse",
         act("set_headlights", ("Vehicle.Body.Lights.Beam.Low.IsOn", False)),

@@ -148,10 +148,12 @@ class Executor:
             return ActionResult(call, "refused", effect.refused.reason, effect.refused)
         if effect.choices:
             return ActionResult(call, "asked", effect.answer, choices=effect.choices)
-        if not effect.writes and effect.after is None:
-            return ActionResult(call, "answered", effect.answer)
         action = _action(tool, args, effect, caller, state, confirmed)
-        verdict = self._gate(call, action, state)
+        verdict = self._gate(call, action, state)  # an answer too: a long reading is an effect
+        if not effect.writes and effect.after is None:
+            if isinstance(verdict, ActionResult):
+                return replace(verdict, look_up=True)
+            return ActionResult(call, "answered", effect.answer)
         if isinstance(verdict, ActionResult):
             if verdict.status == "asked" and effect.confirm is None:  # a tool's own question
                 return replace(verdict, would=_would(effect, action))  # names its actions

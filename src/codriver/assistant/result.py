@@ -30,6 +30,9 @@ class ActionResult:
     choices: tuple[Choice, ...] = ()
     would: Bilingual | None = None
     """For an action held for a yes: what it would do, to name it in the question."""
+    look_up: bool = False
+    """A look-up that writes nothing, refused by the gate (a long reading for a distracted
+    driver): a question may still ask for it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,8 +172,10 @@ class Assistant:
         kept = []
         for call in plan.calls:
             tried = await self.executor.dry_run(call, caller)
-            if tried.status in ("answered", "failed") or (
-                tried.status == "asked" and tried.choices
+            if (
+                tried.status in ("answered", "failed")
+                or (tried.status == "asked" and tried.choices)
+                or tried.look_up
             ):
                 kept.append(call)
         if len(kept) == len(plan.calls):
