@@ -133,11 +133,26 @@ def amend(last: Frame, frame: Frame, text: str) -> Frame | None:
             last, number=frame.number, qual=frame.qual, unit=frame.unit or last.unit,
             color=frame.color or last.color, actions=("set",), cues=set(),
         )  # fmt: skip
+    if frame.zones == ["other"]:
+        return replace(last, zones=other_side(last.zones), cues=set())  # "no, the other one"
     if frame.zones:
         return replace(last, zones=list(frame.zones), cues=set())
     if name and last.query:
         return replace(last, query=name, cues=set())
     return None
+
+
+_MIRROR = {
+    "driver": "passenger", "passenger": "driver", "rear_left": "rear_right",
+    "rear_right": "rear_left", "left": "right", "right": "left",
+}  # fmt: skip
+
+
+def other_side(zones: list[str]) -> list[str]:
+    """The seats across from ``zones`` ("the other one" after the rear left window: the rear
+    right); the speaker's own side ("mine", or none said) becomes "other" for the resolver."""
+    mirrored = [_MIRROR.get(z, z) for z in zones if z != "mine"]
+    return mirrored if mirrored else ["other"]
 
 
 def undo(history: tuple[Exchange, ...]) -> list[ToolCall]:

@@ -177,6 +177,8 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
                 previous = frame if frame.device else previous
                 continue
             frame = _completed(frame, frames[index - 1] if index else None, awaiting, utt.text)
+            if "no" in frame.cues and frame.zones == ["other"]:
+                frame.cues.add("correction")  # "nope, the other side"
             amended = amend(acted[-1][0], frame, utt.text) if acted else None
             if "correction" in frame.cues and amended is not None:
                 # "open the window — no, the sunroof", "play country, no wait, reggae"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from codriver.assistant.plan import ToolCall
 from codriver.understanding.devices import DeviceSpec, ToolRef
 from codriver.understanding.frames import Frame
+from codriver.understanding.trips import KM_PER
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.seats import Seat, seat_branch
 
@@ -46,7 +47,8 @@ class Scope:
 
 def zones_of(frame: Frame, scope: Scope) -> list[str | None]:
     """The zone argument(s) a frame names; [None] when it names none (the speaker's own)."""
-    named = [scope.speaker if z == "mine" else z for z in frame.zones]
+    named = [_SEAT_ACROSS[scope.speaker] if z == "other" else z for z in frame.zones]
+    named = [scope.speaker if z == "mine" else z for z in named]
     if len(named) > 1 and "all" in named:
         named = [z for z in named if z != "all"]
     named = _sides(named)
@@ -56,6 +58,13 @@ def zones_of(frame: Frame, scope: Scope) -> list[str | None]:
     if groups:
         return [groups[0]]
     return list(dict.fromkeys(named))
+
+
+_SEAT_ACROSS: dict[str, str] = {
+    "driver": "passenger", "passenger": "driver",
+    "rear_left": "rear_right", "rear_right": "rear_left",
+}  # fmt: skip
+"""The seat across the row from the speaker's: "the other side" said of one's own."""
 
 
 def _sides(zones: list[str]) -> list[str]:
@@ -426,7 +435,9 @@ def _cruise(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Ne
         return [ToolCall("set_cruise_control", {"action": "off"})]
     args: dict[str, object] = {"action": "on"}
     if frame.number is not None:
-        args["speed_kmh"] = int(frame.number)
+        shown = scope.state.get("Vehicle.Cabin.Infotainment.HMI.DistanceUnit")
+        miles = frame.unit == "miles" or (frame.unit is None and shown == "MILES")
+        args["speed_kmh"] = round(frame.number * (KM_PER["miles"] if miles else 1.0))
     return [ToolCall("set_cruise_control", args)]
 
 

@@ -332,8 +332,9 @@ def _asks(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
             return True
     if words.a_not_a is not None:
         for match in words.a_not_a.finditer(text, start, end):
-            if match.group(1) not in words.negators:
-                return True
+            repeated = match.start() > 0 and text[match.start() - 1] in words.negators
+            if match.group(1) not in words.negators and not repeated:
+                return True  # "锁没锁"; not "不对不对", 不对 said twice
     return False
 
 
