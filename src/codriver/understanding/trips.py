@@ -55,7 +55,8 @@ _RANGE_TOPICS = ("battery", "range")
 
 def with_given_distance(calls: list[ToolCall], frames: list[Frame]) -> list[ToolCall]:
     """A range question about a distance the occupant gives ("my sister is 150 km away, is the
-    battery enough?", "开150公里电够吗"): the check for that distance, not the battery level."""
+    battery enough?", "开150公里电够吗", "去我丈母娘家还有180公里，电撑得住吗"): the check for that
+    distance, not the battery level nor the map's distance to a place named with it."""
     said = next((f for f in frames if f.unit in KM_PER and f.number), None)
     if said is None or said.number is None or said.unit is None:
         return calls
@@ -65,19 +66,11 @@ def with_given_distance(calls: list[ToolCall], frames: list[Frame]) -> list[Tool
     out = []
     for call in calls:
         topic = call.args.get("topic") if call.name == "vehicle_status" else None
-        place = str(call.args.get("place") or "")
-        placeless = call.name == "trip_info" and not any(
-            c.isalpha() and not c.isdigit() for c in _no_digits(place)
-        )
-        if topic in _RANGE_TOPICS or placeless:
+        if topic in _RANGE_TOPICS or call.name == "trip_info":  # the distance said wins:
+            # "去我丈母娘家还有180公里，电撑得住吗" is about those 180 km, wherever that home is
             args = {"distance_km": round(given, 1)}
             if call.args.get("round_trip"):
                 args["round_trip"] = True
             call = ToolCall("trip_info", args)
         out.append(call)
     return out
-
-
-def _no_digits(place: str) -> str:
-    """The place without the distance said with it ("姐家离这150" is no place of its own)."""
-    return "" if any(c.isnumeric() for c in place) else place
