@@ -37,6 +37,10 @@ class BareWords:
     not_in_places: tuple[str, ...]
     not_first: tuple[str, ...]
     min_chars: int
+    surnames: frozenset[str] = frozenset()
+    double_surnames: tuple[str, ...] = ()
+    not_artists: tuple[str, ...] = ()
+    not_title_end: tuple[str, ...] = ()
 
 
 def bare_request(text: str, words: QueryWords) -> ToolCall | None:
@@ -76,6 +80,36 @@ def bare_request(text: str, words: QueryWords) -> ToolCall | None:
     if placed and plausible(name, "navigate", words):
         return ToolCall("navigate_to", {"place": name})
     return None
+
+
+_TITLE = (2, 12)
+"""The shortest and longest title said after a singer's name and 的."""
+
+
+def artist_and_title(text: str, words: QueryWords) -> ToolCall | None:
+    """ "张学友的吻别", "周华健的朋友": a person's name, 的, a title — that song, said alone."""
+    if not starts_chinese(text):
+        return None
+    bare = _words("zh")
+    name = _without_lead(text.strip(" 。.!！,，"), bare.lead, True)
+    head, of, title = name.partition("的")
+    if not of or not _TITLE[0] <= len(title) <= _TITLE[1] or title.endswith(bare.not_title_end):
+        return None
+    if "的" in title or not _person(head, bare) or not plausible(head, "call", words):
+        return None
+    if divisions().leading(head) is not None or title.endswith(bare.place_ends):
+        return None  # "石家庄的会员" is a city's, "黄金的变电所" a place
+    return ToolCall("play_media", {"query": name})
+
+
+def _person(name: str, bare: BareWords) -> bool:
+    """Whether ``name`` reads as a person's full name (a surname and one or two characters), not
+    someone called by a title ("王老师", "张总")."""
+    double = name[:2] in bare.double_surnames
+    given = name[2:] if double else name[1:]
+    if not (double or name[:1] in bare.surnames) or not 1 <= len(given) <= 2:
+        return False
+    return not given.endswith(bare.not_artists)
 
 
 def _dialled_alone(name: str, bare: BareWords, words: QueryWords) -> str | None:
@@ -150,4 +184,8 @@ def _words(lang: str) -> BareWords:
         frozenset(str(w) for w in raw.get("not_in_names", [])),
         tuple(str(w) for w in raw.get("not_in_places", [])),
         tuple(str(w) for w in raw.get("not_first", [])), int(raw.get("min_chars", 3)),
+        frozenset(str(w) for w in raw.get("surnames", [])),
+        tuple(str(w) for w in raw.get("double_surnames", [])),
+        tuple(str(w) for w in raw.get("not_artists", [])),
+        tuple(str(w) for w in raw.get("not_title_end", [])),
     )  # fmt: skip

@@ -14,7 +14,7 @@ from codriver.understanding.answers import starts_with_yes
 from codriver.understanding.arrival import arrival_request
 from codriver.understanding.asking import REPLIES, AskingMixin
 from codriver.understanding.automations import plan_rule, plan_timing
-from codriver.understanding.bare import bare_request, is_talk
+from codriver.understanding.bare import artist_and_title, bare_request, is_talk
 from codriver.understanding.chitchat import FALLBACK, chitchat
 from codriver.understanding.clauses import (
     awaited,
@@ -237,6 +237,8 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
             return Plan("act", tuple(calls), join(says), confidence, tuple(result.offer))
         asks = _asks_anything(frames, result) or holds_a_question_word(lower(utt.text))
         bare = None if asks else bare_request(utt.text, self.lexicon.query_words)
+        if bare is None and not asks and not any(f.device or f.cues - {"yes"} for f in frames):
+            bare = artist_and_title(utt.text, self.lexicon.query_words)  # "张学友的吻别"
         if bare is not None:
             again = None if ctx.pending_question else self._another_name(utt, ctx, frames, result)
             alone = [utt.text.strip(" 。.!！?？,，")]  # the name and nothing else ("到南京" goes)
