@@ -405,6 +405,9 @@ def _take_chinese_name(
         return None
     said = text[tokens[i].start : tokens[stop - 1].end]
     query = trim_query(said, words)
+    if slot == "navigate" and said.rstrip(_TITLE_TAIL).endswith(tuple(words.title_after)):
+        frame.actions = tuple(a for a in frame.actions if a != slot)
+        slot = "play"  # "我要去邓丽君的歌曲": no place ends in 的歌曲; what to hear
     if slot == "play" and said.startswith(_TITLE_STARTS) and len(said.strip()) > 2:
         query = said.strip().rstrip(_TITLE_TAIL)  # "来一首去大理", "播放到不了": the title whole
     if slot == "call":
