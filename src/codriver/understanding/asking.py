@@ -8,7 +8,7 @@ car can tell is answered as such.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from codriver.assistant.plan import ToolCall, Utterance
@@ -19,7 +19,7 @@ from codriver.understanding.resolve import ANSWER_UNITS, Need, Scope, resolve, z
 
 if TYPE_CHECKING:
     from codriver.understanding.devices import DeviceSpec
-    from codriver.understanding.engine import _Memory
+    from codriver.understanding.inference import Inference
 
 REPLIES = PhraseBook.load("codriver.understanding", "data/replies.yaml")
 
@@ -39,18 +39,15 @@ _FELT = ("hot", "cold", "very_cold")
 _SEATS = ("driver", "passenger", "rear_left", "rear_right", "front", "rear")
 
 
-class AskingMixin:
-    """Answers question clauses: needs the brain's ``devices``, ``memory`` and ``_refine``."""
+@dataclass
+class Asking:
+    """Answers question clauses with look-ups: which device a question is about comes from
+    ``inference``."""
 
     devices: dict[str, DeviceSpec]
-    memory: _Memory
+    inference: Inference
 
-    if TYPE_CHECKING:  # from InferenceMixin
-
-        def _refine(self, frame: Frame, device: str) -> str: ...
-        def _gazed(self, frame: Frame, gaze: str) -> str | None: ...
-
-    def _ask(
+    def look_up(
         self,
         frame: Frame,
         previous: Frame | None,
@@ -92,19 +89,19 @@ class AskingMixin:
         """The device a question is about: named, pointed at, implied by its verb ("did I lock
         the car?"), or — for "is it open?" — the one just talked about."""
         if utt.gaze and (frame.deictic or frame.device is None):
-            gazed = self._gazed(frame, utt.gaze)
+            gazed = self.inference.gazed(frame, utt.gaze)
             if gazed is not None:
                 return gazed
         if frame.device is not None:
-            return self._refine(frame, frame.device)
+            return self.inference.refine(frame, frame.device)
         for action in frame.actions:
             if action in _ACTION_TOPICS:
                 return _ACTION_TOPICS[action]
         if frame.deictic:
             if previous is not None and previous.device:
                 return previous.device
-            if self.memory.frames:
-                return self.memory.frames[-1][1]
+            if self.inference.memory.frames:
+                return self.inference.memory.frames[-1][1]
         return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from codriver.assistant.plan import Exchange, ToolCall, TurnContext
@@ -12,18 +12,19 @@ from codriver.understanding.resolve import Need, Scope, resolve
 
 if TYPE_CHECKING:
     from codriver.understanding.devices import DeviceSpec
-    from codriver.understanding.engine import _Memory
+    from codriver.understanding.memory import Memory
 
 _RELATIVE = ("up", "down")
 
 
-class DialogueMixin:
+@dataclass
+class Dialogue:
     """Turns that refer back: needs the brain's ``devices`` and ``memory``."""
 
     devices: dict[str, DeviceSpec]
-    memory: _Memory
+    memory: Memory
 
-    def _dialogue(
+    def refer_back(
         self, frame: Frame, ctx: TurnContext, scope: Scope, text: str
     ) -> list[ToolCall] | None:
         """Calls for undo, corrections, "too" and "more"; None when the frame is not one."""

@@ -12,7 +12,7 @@ from codriver.assistant.plan import Plan, PlanKind, ToolCall, TurnContext, Utter
 from codriver.text import Bilingual
 from codriver.understanding.answers import starts_with_yes
 from codriver.understanding.arrival import arrival_request
-from codriver.understanding.asking import REPLIES, AskingMixin
+from codriver.understanding.asking import REPLIES, Asking
 from codriver.understanding.automations import plan_rule, plan_timing
 from codriver.understanding.bare import artist_and_title, bare_request, is_talk
 from codriver.understanding.chitchat import FALLBACK, chitchat
@@ -30,10 +30,11 @@ from codriver.understanding.clauses import (
     topic,
 )
 from codriver.understanding.devices import load_devices
-from codriver.understanding.dialogue import DialogueMixin, amend
+from codriver.understanding.dialogue import Dialogue, amend
 from codriver.understanding.frames import Frame, build_frames, trim_query
-from codriver.understanding.inference import InferenceMixin
+from codriver.understanding.inference import Inference
 from codriver.understanding.lexicon import Token, load_lexicon, lower
+from codriver.understanding.memory import Memory
 from codriver.understanding.names import plausible, starts_chinese
 from codriver.understanding.needs import remedy_for
 from codriver.understanding.questions import ask_for
@@ -68,24 +69,19 @@ class Interpretation:
     """The relative changes a vague need was met with ("I'm cold": two degrees up)."""
 
 
-@dataclass
-class _Memory:
-    """The last frames acted on, for "too", "more", corrections and slot filling."""
-
-    frames: list[tuple[Frame, str]] = field(default_factory=list)
-    awaiting: tuple[Frame, str, str] | None = None
-    remedy: list[ToolCall] = field(default_factory=list)
-    """The relative changes the last need was met with, for "a bit more" ("再高一点")."""
-
-
-class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
-    """The default brain: no network, no model, the same answer every time."""
+class LocalBrain:
+    """The default brain: no network, no model, the same answer every time. Its parts share one
+    memory: inference (which device a frame means), asking (the look-up a question needs) and
+    dialogue (turns that refer to the turns before)."""
 
     def __init__(self) -> None:
         self.lexicon = load_lexicon()
         self.devices = load_devices()
         self.parts = {name: spec.part_of for name, spec in self.devices.items() if spec.part_of}
-        self.memory = _Memory()
+        self.memory = Memory()
+        self.inference = Inference(self.devices, self.memory)
+        self.asking = Asking(self.devices, self.inference)
+        self.dialogue = Dialogue(self.devices, self.memory)
 
     async def plan(self, utterance: Utterance, context: TurnContext) -> Plan:
         return self.understand(utterance, context).plan
@@ -185,7 +181,7 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
                 _, _, wrong_calls = acted.pop()
                 calls = [c for c in calls if all(c is not w for w in wrong_calls)]
                 frame = amended
-            frame_calls = self._dialogue(frame, ctx, scope, utt.text)
+            frame_calls = self.dialogue.refer_back(frame, ctx, scope, utt.text)
             if frame_calls is None:
                 frame_calls = self._frame(frame, previous, utt, scope, says, needs, acted, result)
             calls.extend(frame_calls)
@@ -318,7 +314,7 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         if clause is None:
             return None
         if clause.kind == "question":
-            return self._ask(frame, previous, utt, scope, result.asides, acted)
+            return self.asking.look_up(frame, previous, utt, scope, result.asides, acted)
         if clause.later:
             if REPLIES.get("later") not in says:
                 says.append(REPLIES.get("later"))  # "once we're going 120 …": not now
@@ -372,7 +368,7 @@ class LocalBrain(InferenceMixin, AskingMixin, DialogueMixin):
         frame = inherit(frame, previous)
         if frame.action in OPEN_SLOT and not frame.query and frame.modes:
             frame.actions = tuple(a for a in frame.actions if a not in OPEN_SLOT)  # "go to eco"
-        device = self._device(frame, previous, utt, scope)
+        device = self.inference.device(frame, previous, utt, scope)
         if device is not None and _verbless_among_noise(frame, device):
             result.ambiguous.append("device")  # "banana window spaceship seventeen": no request
             return []

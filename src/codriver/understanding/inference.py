@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from codriver.assistant.plan import Utterance
@@ -12,7 +13,7 @@ from codriver.understanding.resolve import Scope
 
 if TYPE_CHECKING:
     from codriver.understanding.devices import DeviceSpec
-    from codriver.understanding.engine import _Memory
+    from codriver.understanding.memory import Memory
 
 _ACTION_DEVICES = {
     "lock": "lock", "unlock": "lock", "play": "media", "pause": "media", "resume": "media",
@@ -39,13 +40,14 @@ _BARE_NUMBER_UNKNOWN = 1
 _ANAPHORA_UNKNOWN = 2  # unknown words a frame may carry and still refer to the last device
 
 
-class InferenceMixin:
+@dataclass
+class Inference:
     """Device inference: needs the brain's ``devices`` and ``memory``."""
 
     devices: dict[str, DeviceSpec]
-    memory: _Memory
+    memory: Memory
 
-    def _device(
+    def device(
         self, frame: Frame, previous: Frame | None, utt: Utterance, scope: Scope
     ) -> str | None:
         device = frame.device
@@ -53,14 +55,14 @@ class InferenceMixin:
         if topic and not frame.question and (frame.actions or frame.modes):
             device = None  # "to save some battery": a topic, not a thing to operate
         if utt.gaze and (frame.deictic or device is None):
-            gazed = self._gazed(frame, utt.gaze)
+            gazed = self.gazed(frame, utt.gaze)
             if gazed is not None:
                 return gazed
         if device is not None:
-            return self._refine(frame, device)
+            return self.refine(frame, device)
         return self._infer(frame, previous, utt, scope)
 
-    def _gazed(self, frame: Frame, gaze: str) -> str | None:
+    def gazed(self, frame: Frame, gaze: str) -> str | None:
         """The device the speaker looks or points at, with its seat as the zone."""
         found = device_from_gaze(gaze)
         if found is None:
@@ -68,9 +70,9 @@ class InferenceMixin:
         device, seat = found
         if seat and not frame.zones:
             frame.zones.append(seat)
-        return self._refine(frame, device)
+        return self.refine(frame, device)
 
-    def _refine(self, frame: Frame, device: str) -> str:
+    def refine(self, frame: Frame, device: str) -> str:
         """The device a named one stands for given the rest of the frame."""
         if "remember" in frame.actions or "usual" in frame.actions:
             return "profile"  # "remember I like 21 degrees": a preference, not a setting
@@ -128,7 +130,7 @@ class InferenceMixin:
         before = previous.device if previous is not None and alone else None
         for candidate in (before, last):  # "…，东西会掉出来" takes no device from before
             if candidate and self._accepts(candidate, frame):
-                return self._refine(frame, candidate)
+                return self.refine(frame, candidate)
         if (  # "make it 20", "二十"; not "… minus twenty", "负二十是时"
             frame.unknown + frame.around
             <= (_ANAPHORA_UNKNOWN if frame.actions else _BARE_NUMBER_UNKNOWN)
