@@ -163,7 +163,8 @@ class LocalBrain:
             kept = self._by_kind(frame, previous, utt, scope, says, acted, result)
             if kept is not None:
                 calls.extend(kept)  # a question's look-up, or nothing for talk that asks nothing
-                previous = frame if frame.device else previous
+                said_of_here = frame.sentence is None or frame.sentence.kind not in _TALK
+                previous = frame if frame.device and said_of_here else previous  # lends nothing
                 continue
             if topic(frame) and any(not f.device and f.actions for f in frames[index + 1 :]):
                 previous = frame  # "后视镜上全是水珠，加热一下": the device, then what to do
@@ -175,13 +176,14 @@ class LocalBrain:
             frame = _completed(frame, frames[index - 1] if index else None, awaiting, utt.text)
             if "no" in frame.cues and frame.zones == ["other"]:
                 frame.cues.add("correction")  # "nope, the other side"
-            amended = amend(acted[-1][0], frame, utt.text) if acted else None
+            talk = frame.sentence is not None and frame.sentence.kind in _TALK
+            amended = amend(acted[-1][0], frame, utt.text) if acted and not talk else None
             if "correction" in frame.cues and amended is not None:
                 # "open the window — no, the sunroof", "play country, no wait, reggae"
                 _, _, wrong_calls = acted.pop()
                 calls = [c for c in calls if all(c is not w for w in wrong_calls)]
                 frame = amended
-            frame_calls = self.dialogue.refer_back(frame, ctx, scope, utt.text)
+            frame_calls = None if talk else self.dialogue.refer_back(frame, ctx, scope, utt.text)
             if frame_calls is None:
                 frame_calls = self._frame(frame, previous, utt, scope, says, needs, acted, result)
             calls.extend(frame_calls)
@@ -475,6 +477,8 @@ _LONGEST_NAME = 20
 """Characters a name said alone may have; longer is talk."""
 
 
+_TALK = ("elsewhere", "chitchat")
+"""Clauses that refer back to nothing: "my mom's car actually gets hot" corrects no request."""
 _NOISE_AROUND_VALUE = 2
 """Unknown words that make a device and a number said without a verb no request."""
 

@@ -343,8 +343,9 @@ def _elsewhere(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
     that takes a place or a name keeps its object ("导航到我家", "play what we heard yesterday")."""
     words, text = scan.words, scan.text
     verb = next((t.start for t in tokens if set(t.ids("action")) & set(OPEN_SLOT)), end)
-    if verb == end and scan.find(words.elsewhere, start, end):
-        return True
+    talk = scan.find(words.elsewhere, start, end)
+    if any(s <= verb < e for s, e in talk) or (verb == end and talk):
+        return True  # "下次还去" holds its own verb
     others = [(s, e) for s, e in scan.find(words.others, start, end) if s < verb]
     if any(words.owned.at(text, e, end) for _, e in others):
         return True  # "my mum's car", "我妈的车"
