@@ -95,6 +95,8 @@ async def yes_and_nothing_else(
     rest = after_yes(text)
     if not rest:
         return plan
+    if answer_kind(rest) == "yes":
+        return plan  # "yeah, go for it": a yes said twice
     if refers_back(rest):
         return _ask_again(pending)  # "do it again": which action that is, it does not say
     rest_plan = await plan_rest(rest)

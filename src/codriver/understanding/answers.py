@@ -23,7 +23,8 @@ AnswerKind = Literal["yes", "no", "cancel", "unclear"]
 _SIMILAR = 80
 """How alike (0–100) a misheard English word must be to a distinctive word of an option's name."""
 _WORD = re.compile(r"[a-z0-9']+|[^\sa-z0-9']", re.IGNORECASE)
-_PUNCTUATION = re.compile(r"[\s,.!?;:，。！？；：、~～…\"'“”‘’()（）]+")
+_PUNCTUATION = re.compile(r"[\s,.!?;:，。！？；：、~～…\"“”‘()（）]+")
+"""Marks between words; an apostrophe inside one stays ("i'm sure", "don't")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,8 @@ def _longest() -> int:
 
 def _tokens(text: str) -> list[str]:
     """English words whole, every other character alone."""
-    return _WORD.findall(_PUNCTUATION.sub(" ", text.lower()))
+    words = _WORD.findall(_PUNCTUATION.sub(" ", text.lower().replace("’", "'")))
+    return [w.strip("'") for w in words if w.strip("'")]  # 'yes' quoted is yes
 
 
 def _join(tokens: Sequence[str]) -> str:

@@ -47,11 +47,12 @@ class Dialogue:
                 if not isinstance(resolved, Need):
                     calls.extend(resolved)
             return calls
+        bare_play = frame.action == "play" and not frame.query  # "再来点" after "调低一点"
         again = (
             "more" in frame.cues
             and not frame.device
             and not frame.has_value
-            and frame.action in (None, *_RELATIVE)
+            and (frame.action in (None, *_RELATIVE) or bare_play)
         )
         if again and self.memory.frames:
             return self._more(frame, scope)
@@ -67,10 +68,11 @@ class Dialogue:
         same = direction(last)
         if same is None:
             return None
-        action = same if frame.action is None else frame.action
+        said = frame.action if frame.words > 1 and frame.action in _RELATIVE else None  # "more"
+        action = same if said is None else said
         if spec.kind == "position":
             opening = same == "up"
-            if frame.action == "down":
+            if said == "down":
                 opening = not opening
             action = "open" if opening else "close"
         again = replace(
