@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from codriver.understanding.lexicon import Token, load_lexicon
 from codriver.understanding.timer_words import TimerWords, timer_words
 
-_MINUTES = {"minute": 1.0, "second": 1 / 60, "hour": 60.0}
+_MINUTES = {"minute": 1.0, "second": 1 / 60, "hour": 60.0, "quarter": 15.0}
+"""Minutes per unit; a quarter is of an hour ("一刻钟", "三刻钟", "a quarter of an hour")."""
 _COMMAS = frozenset(",，")
 
 
