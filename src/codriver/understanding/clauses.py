@@ -83,7 +83,8 @@ def borrow_name(frame: Frame, before: Frame, text: str) -> None:
     spec = load_devices().get(before.device or "")
     nearest = spec.args.get("nearest") if spec is not None else None
     name = before.query or (str(nearest) if nearest else None) or free_text(before, text)
-    if name:
+    words = load_lexicon().query_words
+    if name and plausible(name, "navigate", words):  # "我们到了没有": 们 is no place
         frame.query = name
 
 
