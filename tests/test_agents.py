@@ -62,3 +62,27 @@ def test_asking_an_agent_that_does_not_exist_is_a_programming_error() -> None:
     line = _Line("navigation", [])
     with pytest.raises(KeyError):
         line("weather", "forecast", {}, lambda: None)
+
+
+def test_an_undo_runs_before_the_turns_other_calls_whichever_agents_they_go_to() -> None:
+    """An undo puts back the turn before: said with a new call that writes the same signal, the
+    new call's value is what stays (run side by side, the undo could land after it)."""
+    from codriver.testing import ScriptedBrain, offline_assistant
+
+    brain = ScriptedBrain.calls(
+        [("call_contact", {"contact": "爸爸"})],
+        [
+            ("set_charge_port", {"open": False}),
+            ("undo_last_change", {}),
+            ("call_contact", {"contact": "110"}),
+        ],
+    )
+    assistant = offline_assistant(brain=brain)
+
+    async def drive() -> object:
+        await assistant.say("call dad")
+        result = await assistant.say("close the charge port, undo that and call 110")
+        assert "110" in result.reply
+        return await assistant.read("Cockpit.Phone.Call")
+
+    assert asyncio.run(drive()) == "110"

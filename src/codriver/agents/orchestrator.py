@@ -54,10 +54,14 @@ class Orchestrator:
     async def run(
         self, calls: Sequence[ToolCall], caller: Caller, *, confirmed: bool = False
     ) -> tuple[list[ActionResult], list[TraceEntry]]:
-        """Each call's result in the order asked, and the trace in the order things happened."""
+        """Each call's result in the order asked, and the trace in the order things happened. An
+        undo puts back the turn before, so it runs before this turn's other calls, whichever
+        agents they go to (run side by side, an undo could land after a change of this turn)."""
         by_agent: dict[str, list[int]] = {}
+        first = [i for i, call in enumerate(calls) if call.name in _BEFORE_THE_TURN]
         for index, call in enumerate(calls):
-            by_agent.setdefault(self.owner(call.name), []).append(index)
+            if index not in first:
+                by_agent.setdefault(self.owner(call.name), []).append(index)
         results: list[ActionResult | None] = [None] * len(calls)
         trace: list[TraceEntry] = []
 
@@ -75,8 +79,14 @@ class Orchestrator:
                 trace.append(TraceEntry(name, call.name, dict(call.args), result.status, ms, rule))
                 await asyncio.sleep(0)  # let the other agents take their turn
 
+        if first:
+            await agent(self.owner(calls[first[0]].name), first)
         await asyncio.gather(*(agent(name, idx) for name, idx in by_agent.items()))
         return [r for r in results if r is not None], trace
+
+
+_BEFORE_THE_TURN = frozenset({"undo_last_change"})
+"""Calls about the turn before, run ahead of the turn's own."""
 
 
 class _Line:

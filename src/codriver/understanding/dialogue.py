@@ -33,7 +33,14 @@ class Dialogue:
             return undo(ctx.history)
         if "correction" in frame.cues and self.memory.frames:
             return self._correct(frame, ctx, scope, text)
-        if "too" in frame.cues and not frame.device and not frame.actions and self.memory.remedy:
+        alone = not (frame.unknown or frame.around)  # "me too"; not "can I make it too Hangzhou"
+        if (
+            "too" in frame.cues
+            and alone
+            and not frame.device
+            and not frame.actions
+            and self.memory.remedy
+        ):
             return _for_seat(self.memory.remedy, _seat_said(frame, scope))  # "I'm cold" → "我也是"
         if "too" in frame.cues and frame.zones and not frame.device and self.memory.frames:
             calls = []
