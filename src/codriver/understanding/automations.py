@@ -95,6 +95,10 @@ def _without(part: str, text: str, span: Span, offset: int) -> str:
     return part.strip(" ,，。.!！")
 
 
+_THEN = "就"
+"""What follows a Chinese threshold that makes it a condition ("车速超过八十就…")."""
+
+
 def plan_rule(
     tokens: list[Token], text: str, understand: Callable[[list[Token]], Plan]
 ) -> Plan | None:
@@ -113,8 +117,9 @@ def plan_rule(
     if trigger in _COMPARATORS and value_at is None:
         return None  # "when we're going home": no threshold, no rule
     chinese = any("\u4e00" <= ch <= "\u9fff" for ch in tokens[trigger_at].text)
-    if not marked and not (chinese and trigger in _COMPARATORS and value_at is not None):
-        return None  # "车速超过八十就…" marks itself; "switch over to 94.7" is no rule
+    then = value_at is not None and _THEN in text[tokens[value_at].end :]
+    if not marked and not (chinese and trigger in _COMPARATORS and then):
+        return None  # "车速超过八十就…" is a rule; "巡航速度降到九十", "switch over to 94.7" none
     condition = {trigger_at, *(i for i, t in enumerate(tokens) if t.ids("when"))}
     if value_at is not None:
         condition.add(value_at)

@@ -95,6 +95,8 @@ class Inference:
             return "dome"  # "the lights in the back row", "前排的灯": the cabin's, not the road's
         if device in ("media", "volume", "screen") and frame.action == "video":
             return "media"
+        if device == "defrost_front" and "rear" in frame.zones:
+            return "defrost_rear"  # "defrost the back window"
         if "heat" in frame.actions and device in _HEATED:
             return _HEATED[device]
         for mode in frame.modes:
