@@ -368,6 +368,8 @@ class LocalBrain:
         if frame.needs and not (frame.device and frame.actions) and not frame.question:
             return _remedy(frame, utt, scope, says, result)
         frame = inherit(frame, previous)
+        if "more" in frame.cues and frame.device and not frame.actions and not frame.has_value:
+            frame.actions = ("up",)  # "a bit more lumbar support", "再多点风": more of it
         if frame.action in OPEN_SLOT and not frame.query and frame.modes:
             frame.actions = tuple(a for a in frame.actions if a not in OPEN_SLOT)  # "go to eco"
         device = self.inference.device(frame, previous, utt, scope)
