@@ -44,6 +44,34 @@ def plan_timing(tokens: list[Token], text: str) -> Plan | None:
     return None
 
 
+def reminder_without_time(tokens: list[Token], text: str) -> str | None:
+    """What to be reminded of, when a reminder is asked for with no time and no condition
+    ("remind me to buy flowers", "提醒我买菜"): the time is asked for next."""
+    remind = next((t for t in tokens if t.has("action", "remind")), None)
+    if remind is None or duration(tokens, text) is not None:
+        return None
+    if any(t.ids("when") or t.ids("trigger") or t.has("action", "cancel") for t in tokens):
+        return None  # "remind me when we get there": a condition, not a time to ask for
+    what = text[remind.end :].strip(" ,，。.!！?？")
+    return what or None
+
+
+def reminder_when(tokens: list[Token], text: str, what: str) -> Plan | None:
+    """The reminder asked about last turn, now that its time is said alone ("in twenty
+    minutes", "半小时以后")."""
+    span = duration(tokens, text)
+    if span is None or any(t.has("action", "remind") or is_timer(t) for t in tokens):
+        return None
+    rest = _without(text, text, span, 0)
+    if len(rest) > _TIME_WORDS_AROUND:
+        return None  # the time and a request of its own: that request, not this answer
+    return Plan("act", (ToolCall("add_reminder", {"text": what, "minutes": span.minutes}),))
+
+
+_TIME_WORDS_AROUND = 6
+"""Characters besides the time an answer to "when?" may hold ("以后吧", "from now")."""
+
+
 def _two_reminders(
     tokens: list[Token], text: str, remind: Token
 ) -> tuple[ToolCall, ToolCall] | None:

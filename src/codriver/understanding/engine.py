@@ -13,7 +13,12 @@ from codriver.text import Bilingual
 from codriver.understanding.answers import starts_with_yes
 from codriver.understanding.arrival import arrival_request
 from codriver.understanding.asking import REPLIES, Asking
-from codriver.understanding.automations import plan_rule, plan_timing
+from codriver.understanding.automations import (
+    plan_rule,
+    plan_timing,
+    reminder_when,
+    reminder_without_time,
+)
 from codriver.understanding.bare import artist_and_title, bare_request, is_talk
 from codriver.understanding.chitchat import FALLBACK, chitchat
 from codriver.understanding.clauses import (
@@ -100,10 +105,18 @@ class LocalBrain:
         asked = reading.kind == "question"
         follows = _after_a_timer(context)
         automation = plan_timer(tokens, utterance.text, asked=asked, follows=follows)
+        reminding, self.memory.reminding = self.memory.reminding, None
+        if automation is None and reminding is not None and not asked:
+            automation = reminder_when(tokens, utterance.text, reminding)  # "in 20 minutes"
         if automation is None and not asked:
             automation = plan_timing(tokens, utterance.text) or plan_rule(
                 tokens, utterance.text, lambda part: self._later(part, utterance, context)
             )
+        if automation is None and not asked:
+            what = reminder_without_time(tokens, utterance.text)
+            if what is not None:  # "remind me to buy flowers": when?
+                self.memory.reminding = what
+                automation = Plan("ask", say=REPLIES.get("ask_when_remind"), confidence=1.0)
         plan = automation or self._plan(utterance, context, frames, text, result)
         result.plan = replace(plan, sentence=reading.kind)
         return result

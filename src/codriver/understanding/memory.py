@@ -17,3 +17,5 @@ class Memory:
     awaiting: tuple[Frame, str, str] | None = None
     remedy: list[ToolCall] = field(default_factory=list)
     """The relative changes the last need was met with, for "a bit more" ("再高一点")."""
+    reminding: str | None = None
+    """What a reminder asked for without a time was to be about, while its time is asked."""
