@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from codriver.assistant.plan import Exchange, ToolCall, TurnContext
 from codriver.understanding.clauses import direction, free_text
+from codriver.understanding.devices import load_devices
 from codriver.understanding.frames import Frame
 from codriver.understanding.resolve import Need, Scope, resolve
 
@@ -101,7 +102,8 @@ class Dialogue:
         fixed = amend(last, frame, text)
         if fixed is None:
             return None
-        target = fixed.device or device
+        same = fixed.device == last.device  # the device as understood then ("warm up my seat")
+        target = device if same else (fixed.device or device)
         resolved = resolve(fixed, self.devices[target], scope)
         if isinstance(resolved, Need):
             return None
@@ -136,6 +138,10 @@ def amend(last: Frame, frame: Frame, text: str) -> Frame | None:
     """``last`` with what the correcting ``frame`` says instead: a device, zones, a value or a
     name. None when it says nothing to correct with."""
     name = frame.query or free_text(frame, text)
+    whole = load_devices().get(last.device or "")
+    inside = whole is not None and frame.device is not None and whole.part_of == frame.device
+    if inside and frame.zones and not frame.actions:
+        return replace(last, zones=list(frame.zones), cues=set())  # "no, the passenger seat"
     if frame.device and frame.device != last.device:
         return replace(last, device=frame.device, zones=frame.zones or last.zones, cues=set())
     if frame.has_value:
