@@ -122,6 +122,10 @@ class Inference:
             if prefix in _MODE_DEVICES:
                 return _MODE_DEVICES[prefix]
         alone = frame.unknown + frame.around <= _ANAPHORA_UNKNOWN
+        said = "".join(utt.text[s:e] for s, e in frame.raw_spans)
+        bare_set = frame.actions == ("set",) and not frame.has_value and frame.unknown > 0
+        bare_set = bare_set and not any(c.isdigit() for c in said)  # "调到FM101.7" names one
+        alone = alone and not bare_set  # "调空空..": 调 amid noise sets nothing it can name
         if frame.color and alone:
             return "ambient"  # "purple please"; not "banana telescope purple on the Wednesday"
         if frame.unit in ("degree", "celsius", "fahrenheit"):

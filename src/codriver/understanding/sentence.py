@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codriver.assistant.plan import SentenceKind
 from codriver.understanding.chitchat import asks_for_talk, chitchat
@@ -168,7 +168,23 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
                 clauses.append(Clause(kind, c_start, c_end, late, abuse))
             asks_for = any(t.ids("action") or t.ids("device") for t in part)
             carried = carried or own == "condition" or (own is not None and not asks_for)
-    return Reading(tuple(clauses), tuple(masked))
+    return Reading(_particle_asks_back(scan, tuple(clauses)), tuple(masked))
+
+
+_PARTICLE_NOISE = " 　.。．…,，!！~～"
+
+
+def _particle_asks_back(scan: _Scan, clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
+    """A question's final particle cut off by a pause makes the words before it the question
+    ("都关好好好好．了吗", "空调..开.着吗": 开 is asked about, not asked for)."""
+    out = list(clauses)
+    for i in range(1, len(out)):
+        said = scan.text[out[i].start : out[i].end].strip(_PARTICLE_NOISE)
+        before = out[i - 1]
+        gap = scan.text[before.end : out[i].start].strip(_PARTICLE_NOISE)
+        if scan.words.particles.whole(said) and not gap and before.kind in ("command", "need"):
+            out[i - 1] = replace(before, kind="question", later=False)
+    return tuple(out)
 
 
 def _goes_on_elsewhere(

@@ -42,6 +42,10 @@ class Phrases:
     def anywhere(self, text: str) -> list[tuple[int, int]]:
         return self.spans(text, range(len(text)), len(text))
 
+    def whole(self, text: str) -> bool:
+        """Whether ``text`` is one of the phrases, nothing more."""
+        return text in self._phrases
+
     def at(self, text: str, position: int, end: int) -> bool:
         return position < end and self._match(text, position, end) is not None
 
@@ -83,6 +87,7 @@ class Words:
     others: Phrases
     habit: Phrases
     present: Phrases
+    particles: Phrases
     owned: Phrases
     soon: Phrases
     abuse: Phrases
