@@ -16,7 +16,10 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     from codriver.errors import MissingExtraError
 
-    raise MissingExtraError("camera perception", "vision") from exc
+    raise MissingExtraError(
+        "camera perception (and MediaPipe apart: pip install --no-deps mediapipe==0.10.21)",
+        "vision",
+    ) from exc
 
 from codriver.vision.perception.hands import classify_hand
 from codriver.vision.perception.perceiver import (
