@@ -172,6 +172,8 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
 
 
 _PARTICLE_NOISE = " 　.。．…,，!！~～"
+_STUTTER = re.compile(r"([\u3400-\u9fff])\1+")
+"""A character said again and again ("着着吗"): the character once."""
 
 
 def _particle_asks_back(scan: _Scan, clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
@@ -179,7 +181,7 @@ def _particle_asks_back(scan: _Scan, clauses: tuple[Clause, ...]) -> tuple[Claus
     ("都关好好好好．了吗", "空调..开.着吗": 开 is asked about, not asked for)."""
     out = list(clauses)
     for i in range(1, len(out)):
-        said = scan.text[out[i].start : out[i].end].strip(_PARTICLE_NOISE)
+        said = _STUTTER.sub(r"\1", scan.text[out[i].start : out[i].end].strip(_PARTICLE_NOISE))
         before = out[i - 1]
         gap = scan.text[before.end : out[i].start].strip(_PARTICLE_NOISE)
         if scan.words.particles.whole(said) and not gap and before.kind in ("command", "need"):
