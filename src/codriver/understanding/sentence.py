@@ -140,6 +140,8 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
     for start, end in _asked_then_requested(scan, _sentences(text, tokens)):
         inside = [t for t in tokens if start <= t.start < end]
         tag = _question_end(scan, start, end)
+        if tag is not None and _polite_tail(scan, inside, start, end):
+            tag = None  # "打开车窗，好吗": the request asked politely, no question
         if tag is not None and any(c.isalnum() for c in text[start + tag[0] : start + tag[1]]):
             masked.append((start + tag[0], start + tag[1]))  # "…, right?": no zone in it
         carried = False  # a condition, or a delay said on its own, holds for what follows
@@ -171,6 +173,18 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
     return Reading(_particle_asks_back(scan, tuple(clauses)), tuple(masked))
 
 
+def _polite_tail(scan: _Scan, inside: list[Token], start: int, end: int) -> bool:
+    """Whether the sentence ends in a clause that only asks politely ("…，好吗", "…, okay?")
+    after a clause that asks for something to be done."""
+    cuts = list(_clauses(inside, start, end))
+    if len(cuts) < _TWO_CLAUSES:
+        return False
+    last = scan.text[cuts[-1][0] : cuts[-1][1]].strip(_PARTICLE_NOISE + "?？")
+    before = [t for t in inside if cuts[-2][0] <= t.start < cuts[-2][1]]
+    return scan.words.request.whole(last) and any(t.ids("action") for t in before)
+
+
+_TWO_CLAUSES = 2
 _PARTICLE_NOISE = " 　.。．…,，!！~～"
 _STUTTER = re.compile(r"([\u3400-\u9fff])\1+")
 """A character said again and again ("着着吗"): the character once."""
