@@ -23,9 +23,7 @@ from codriver.understanding.bare import artist_and_title, bare_request, is_talk
 from codriver.understanding.chitchat import FALLBACK, chitchat
 from codriver.understanding.clauses import (
     awaited,
-    borrow_name,
     cues_only,
-    fill,
     inherit,
     join,
     name_from_free_text,
@@ -34,6 +32,7 @@ from codriver.understanding.clauses import (
     sync,
     topic,
 )
+from codriver.understanding.completion import completed
 from codriver.understanding.devices import load_devices
 from codriver.understanding.dialogue import Dialogue, amend
 from codriver.understanding.frames import Frame, build_frames, trim_query
@@ -172,7 +171,7 @@ class LocalBrain:
             if previous is not None and "negation" in previous.cues and "only" not in frame.cues:
                 previous = None  # "别开窗啊，外面灰太大了": what is not to be done lends nothing
             if frame.question:  # "开到苏州的话，到了还剩多少电": the place is named before
-                frame = _completed(frame, frames[index - 1] if index else None, None, utt.text)
+                frame = completed(frame, frames[index - 1] if index else None, None, utt.text)
             kept = self._by_kind(frame, previous, utt, scope, says, acted, result)
             if kept is not None:
                 calls.extend(kept)  # a question's look-up, or nothing for talk that asks nothing
@@ -186,7 +185,7 @@ class LocalBrain:
                 reasons.append(frame)  # maybe only the reason for a command beside it
                 previous = frame if frame.device else previous
                 continue
-            frame = _completed(frame, frames[index - 1] if index else None, awaiting, utt.text)
+            frame = completed(frame, frames[index - 1] if index else None, awaiting, utt.text)
             if "no" in frame.cues and frame.zones == ["other"]:
                 frame.cues.add("correction")  # "nope, the other side"
             talk = frame.sentence is not None and frame.sentence.kind in _TALK
@@ -419,32 +418,6 @@ def _absent(device: str) -> Bilingual:
     return REPLIES.get(key) if key in REPLIES else REPLIES.get("absent")
 
 
-def _completed(
-    frame: Frame, before: Frame | None, awaiting: tuple[Frame, str, str] | None, text: str
-) -> Frame:
-    """The clause with what it leaves to context filled in: the answer to a question the engine
-    asked, or a place named in the clause before ("最近的洗手间在哪，带我过去")."""
-    if awaiting is not None and awaiting[2] == "device" and frame.device and not frame.actions:
-        frame.actions = awaiting[0].actions  # "which one?" → "the passenger window"
-        return frame
-    answers = awaiting is not None and not frame.device and not frame.needs
-    answers = answers and "no" not in frame.cues  # "what temperature?" → "never mind"
-    said_little = frame.unknown + frame.around <= _ANSWER_UNKNOWN  # over the whole clause
-    if answers and awaiting[2] not in _NAME_SLOTS and not said_little:  # type: ignore[index]
-        answers = False  # "what about the window?" → "can I make it two Hangzhou …": not the value
-    own_verb = any(a in OPEN_SLOT for a in frame.actions)  # "我要去外滩" answers with its verb
-    if answers and own_verb and not set(frame.actions) & set(_SLOT_VERBS.get(awaiting[2], ())):  # type: ignore[index]
-        answers = False  # "who should I call?" → "navigate to Jing'an Temple": a new request
-    if answers and awaiting[2] in _NAME_SLOTS and not own_verb and is_talk(text):  # type: ignore[index]
-        answers = False  # "where to?" → "can I make it to Hangzhou without charging": a question
-    if answers and "negation" not in frame.cues:  # "don't unlock the car" fills no slot
-        frame = fill(awaiting[0], frame, text)  # type: ignore[index]
-    places = ("navigate", "add_stop", "trip")  # "…在哪，带我过去"; a song borrows no place
-    if frame.action in places and not frame.query and before is not None:
-        borrow_name(frame, before, text)
-    return frame
-
-
 def _no_stray_undo(calls: list[ToolCall]) -> list[ToolCall]:
     """The calls without an undo said amid several requests of its own turn: an undo puts back the
     last turn, which is right with the one request that corrects it, wrong amid others."""
@@ -478,13 +451,6 @@ _REMEDY_ZONES = ("driver", "passenger", "rear_left", "rear_right", "front", "rea
 """Zones a need may be said for ("the kids in the back are cold")."""
 _CORRECTED = 2
 """Calls a correction makes: the undo of the last turn and the request that replaces it."""
-_NAME_SLOTS = ("place", "contact")
-"""Slots answered by a name, unknown words and all."""
-_SLOT_VERBS = {"place": ("navigate", "add_stop", "trip", "nearby"), "contact": ("call",)}
-"""The requests whose verb may come with the answer to a slot question ("去外滩" for "where to?").
-"""
-_ANSWER_UNKNOWN = 1
-"""Unknown words an answer for a value or an action may carry ("20 please", not a new topic)."""
 _NAMING = {"play_media": "play", "navigate_to": "navigate"}
 """Tools whose call names something (with the request they stand for)."""
 _NAMING_ARG = {"play_media": "query", "navigate_to": "place"}
