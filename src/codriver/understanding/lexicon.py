@@ -64,6 +64,12 @@ class QueryWords:
     not_done: frozenset[str] = frozenset()
     """Words that say a thing was not done ("没有", "didn't"): the verb after them is no
     request."""
+    done: frozenset[str] = frozenset()
+    """Words that say a thing is done already ("已经", "already"): the verb after them reports,
+    it does not ask."""
+    not_contact_start: tuple[str, ...] = ()
+    """Words a contact's name never starts with ("都", "能"): what follows a call verb with one
+    of them is a clause ("打电话能两个小时")."""
     to_whom: tuple[str, ...] = ()
     """Words that put a Chinese contact before the verb ("给妈妈打电话"); without one, the words
     before 打电话 are no contact ("我先走了一会儿打电话")."""
@@ -245,9 +251,12 @@ class Lexicon:
         """A verb after "没"/"didn't" says what was not done ("我没有打开空调", "I never opened
         the window"): a statement, so the verb is read as a "no" and asks for nothing."""
         out = list(tokens)
+        words = self.query_words
         for i, token in enumerate(tokens[1:], 1):
             before = tokens[i - 1].text.strip().lower()
-            if token.ids("action") and before in self.query_words.not_done:
+            said = "".join(t.text for t in tokens[max(0, i - 3) : i]).lower()  # "已经" is no token
+            done = before in words.not_done or said.endswith(tuple(words.done))
+            if token.ids("action") and done:
                 out[i] = replace(token, tags=(*token.tags, _NOT_DONE))
         return out
 
@@ -382,46 +391,32 @@ def load_lexicon() -> Lexicon:
     """The shipped lexicon of both languages (read once)."""
     entries: list[tuple[str, Tag]] = []
     number_words: list[str] = []
-    starts: list[str] = []
-    ends: list[str] = []
-    alone: set[str] = set()
-    joins: set[str] = set()
+    query: dict[str, list[str]] = {}
     digits: dict[str, str] = {}
-    clause_chars: set[str] = set()
-    clause_words: list[str] = []
-    single: set[str] = set()
-    to_whom: list[str] = []
-    title_after: set[str] = set()
-    not_done: set[str] = set()
     for lang in LANGS:
         raw = _read(lang)
         number_words.extend(raw.get("number_words", []))
         entries.extend(_entries(raw, lang))
-        query = raw.get("query_words", {})
-        starts.extend(query.get("start", []))
-        ends.extend(query.get("end", []))
-        alone.update(query.get("alone", []))
-        joins.update(query.get("joins", []))
-        digits.update({str(k): str(v) for k, v in query.get("digits", {}).items()})
-        clause_chars.update("".join(query.get("clause_chars", [])))
-        clause_words.extend(str(w) for w in query.get("clause_words", []))
-        single.update(query.get("single", []))
-        to_whom.extend(query.get("to_whom", []))
-        title_after.update(str(w) for w in query.get("title_after", []))
-        not_done.update(str(w).lower() for w in query.get("not_done", []))
+        for key, items in raw.get("query_words", {}).items():
+            if key == "digits":
+                digits.update({str(k): str(v) for k, v in items.items()})
+            else:
+                query.setdefault(key, []).extend(str(w) for w in items)
     lexicon = Lexicon(entries, number_words, _readings_table())
     lexicon.query_words = QueryWords(
-        tuple(starts),
-        tuple(ends),
-        frozenset(alone),
-        frozenset(joins),
-        digits,
-        frozenset(clause_chars),
-        tuple(clause_words),
-        frozenset(single),
-        frozenset(title_after),
-        frozenset(not_done),
-        tuple(to_whom),
+        starts=tuple(query.get("start", [])),
+        ends=tuple(query.get("end", [])),
+        alone=frozenset(query.get("alone", [])),
+        joins=frozenset(query.get("joins", [])),
+        digits=digits,
+        clause_chars=frozenset("".join(query.get("clause_chars", []))),
+        clause_words=tuple(query.get("clause_words", [])),
+        single=frozenset(query.get("single", [])),
+        title_after=frozenset(query.get("title_after", [])),
+        not_done=frozenset(w.lower() for w in query.get("not_done", [])),
+        done=frozenset(w.lower() for w in query.get("done", [])),
+        not_contact_start=tuple(query.get("not_contact_start", [])),
+        to_whom=tuple(query.get("to_whom", [])),
     )
     return lexicon
 

@@ -55,6 +55,8 @@ def _breaks(tokens: list[Token], j: int, first: int, slot: str, joins: frozenset
     if j > first and slot in token.ids("action"):
         return True  # the same request again: "请播放贝瓦儿歌请播放强军战歌"
     inside = j > first  # a name may begin with a request word: "我要听开门见山"
+    if inside and tokens[j - 1].text.endswith("的"):
+        return False  # a verb after 的 is part of the name: "前小白的关灯与神"
     if inside and token.ids("action") and len(token.text) >= 2:
         return True  # a request word of its own: "…需不需要先充电", "…打开"
     if inside and any(d.startswith("topic_") for d in token.ids("device")):
@@ -134,4 +136,6 @@ def plausible(name: str, slot: str, words: QueryWords) -> bool:
         return name in words.single
     if any(word in name for word in words.clause_words):
         return False  # "农村路太滑"
+    if slot == "call" and name.startswith(words.not_contact_start):
+        return False  # "打电话能两个小时": a clause after the verb
     return not any(char in words.clause_chars for char in name)

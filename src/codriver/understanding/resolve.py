@@ -324,8 +324,18 @@ def _media(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Nee
         return [ToolCall("play_video", {"title": frame.query or "video", "screen": screen})]
     if action in ("play", "set", "on", None) and frame.query:
         return [ToolCall("play_media", {"query": frame.query})]
-    commands = {"pause": "STOP", "off": "STOP", "next": "SKIP_FORWARD", "previous": "SKIP_BACKWARD"}
-    return [ToolCall("control_playback", {"action": commands.get(action or "", "PLAY")})]
+    command = _PLAYBACK.get(action or "")
+    if command is None:
+        return []  # "删除酷我音乐": no verb the music takes, so nothing is played
+    return [ToolCall("control_playback", {"action": command})]
+
+
+_PLAYBACK = {
+    "": "PLAY", "on": "PLAY", "play": "PLAY", "resume": "PLAY", "set": "PLAY", "open": "PLAY",
+    "pause": "STOP", "off": "STOP", "close": "STOP", "cancel": "STOP",
+    "next": "SKIP_FORWARD", "previous": "SKIP_BACKWARD",
+}  # fmt: skip
+"""What each verb said of the music does with what is playing."""
 
 
 def _source(frame: Frame, spec: DeviceSpec, scope: Scope) -> list[ToolCall] | Need:
