@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -20,6 +20,7 @@ from typing import Any
 
 from codriver.errors import ConfigError
 from codriver.numbers import read_number
+from codriver.understanding.wordcuts import Cuts, cut
 from codriver.yamlfile import YAMLError, load_yaml
 
 LANGS = ("en", "zh")
@@ -170,6 +171,7 @@ class Lexicon:
                 for leaf in _insert(self._sounds, sounds, tag):
                     leaf.setdefault("=", set()).add("".join(keys))
         self.number_words = frozenset(number_words)
+        self._cuts: Cuts | None = None
         self.query_words = QueryWords()
 
     def scan(self, text: str) -> list[Token]:
@@ -177,6 +179,9 @@ class Lexicon:
         and numbers (fewest pieces on a tie), found by dynamic programming over positions."""
         seq = units(text)
         n = len(seq)
+        keys = [u for u, _, _ in seq]
+        cjk = [bool(_CJK.match(u)) for u in keys]
+        self._cuts = cut(keys, cjk, self._phrases_or_slips_at(seq)) if any(cjk) else None
         # best[i]: (units covered from i on, -units only heard alike, -pieces, choice at i)
         best: list[tuple[int, int, int, _Choice | None]] = [(0, 0, 0, None)] * (n + 1)
         for i in range(n - 1, -1, -1):
@@ -307,10 +312,35 @@ class Lexicon:
         heard, heard_tags = self._soundalike(seq, i)
         if heard:
             choices.append(_Choice("tags", heard, tuple(heard_tags), soundalike=True))
+        if self._cuts is not None:
+            cuts = self._cuts
+            choices = [c for c in choices if c.kind != "tags" or cuts.allows(i, c.size)]
         size, number = self._number(seq, i)
         if size:
             choices.append(_Choice("number", size, number=number))
         return choices
+
+    def _phrases_at(self, keys: Sequence[str], i: int) -> list[int]:
+        """The sizes of the known phrases that start at ``keys[i]``."""
+        node, sizes = self._trie, []
+        for j in range(i, min(len(keys), i + self.longest)):
+            node = node.get(keys[j])  # type: ignore[assignment]
+            if node is None:
+                break
+            if "" in node:
+                sizes.append(j - i + 1)
+        return sizes
+
+    def _phrases_or_slips_at(
+        self, seq: list[tuple[str, int, int]]
+    ) -> Callable[[Sequence[str], int], list[int]]:
+        """The sizes of the known phrases at a position, and of one heard alike ("坐椅加热")."""
+
+        def sizes(keys: Sequence[str], i: int) -> list[int]:
+            heard = self._soundalike(seq, i)[0]
+            return [*self._phrases_at(keys, i), *([heard] if heard else [])]
+
+        return sizes
 
     def _longest(self, seq: list[tuple[str, int, int]], i: int) -> tuple[int, list[Tag]]:
         node, best, best_tags = self._trie, 0, []
@@ -419,6 +449,14 @@ def load_lexicon() -> Lexicon:
         to_whom=tuple(query.get("to_whom", [])),
     )
     return lexicon
+
+
+def chinese_phrases() -> frozenset[str]:
+    """The lexicon's phrases written in Chinese characters only (scripts/gen_vocabulary.py)."""
+    return frozenset(w for w, _ in _entries(_read("zh"), "zh") if _CJK_WORD.fullmatch(w))
+
+
+_CJK_WORD = re.compile(r"[\u3400-\u9fff]+")
 
 
 def _read(lang: str) -> Mapping[str, Any]:
