@@ -44,8 +44,9 @@ async def api_fallback(scope: Scope, send: Send) -> None:
 
 
 def _methods(routes: list[BaseRoute], scope: Scope) -> set[str]:
-    """The methods some route (not the cockpit's mount) takes at the request's path."""
-    routed = [r for r in routes if not isinstance(r, Mount)]
+    """The methods some route before the cockpit's mount takes at the request's path."""
+    mounts = [i for i, r in enumerate(routes) if isinstance(r, Mount)]
+    routed = routes[: mounts[0]] if mounts else routes
     return {
         method
         for method in METHODS
