@@ -170,9 +170,9 @@ def test_a_real_client_sees_the_documented_close_codes(served: Served) -> None:
         (f"{base}/codes/events", ["codriver", f"bearer.{token}"], "https://evil.example", 4403),
     ]
     for url, protocols, origin, code in cases:
-        with connect(url, subprotocols=protocols, origin=origin) as ws:  # type: ignore[arg-type]
-            with pytest.raises(ConnectionClosed) as closed:
-                ws.recv(timeout=10)
+        ws = connect(url, subprotocols=protocols, origin=origin)  # type: ignore[arg-type]
+        with ws, pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == code, url
 
 
