@@ -92,7 +92,9 @@ def test_origin_against_host(origin: str, host: str | None, allowed: bool) -> No
 
 
 @pytest.mark.parametrize("kind", ["text", "bytes"])
-def test_a_message_over_the_cap_closes_the_stream(client: TestClient, cabin: str, kind: str) -> None:
+def test_a_message_over_the_cap_closes_the_stream(
+    client: TestClient, cabin: str, kind: str
+) -> None:
     with client.websocket_connect(URL) as ws:
         assert ws.receive_json()["type"] == "hello"
         ws.send_text("x" * 1000)  # within the cap: ignored
