@@ -45,7 +45,7 @@ def cabins_of(request: Request) -> Cabins:
     return registry
 
 
-def cabin_of(session_id: str, request: Request, caller: CallerDep) -> Cabin:
+async def cabin_of(session_id: str, request: Request, caller: CallerDep) -> Cabin:
     """The cabin, when the caller may see it (and, for anything but a read, drive it)."""
     allow_cabin(caller, session_id, change=request.method not in ("GET", "HEAD"))
     return cabins_of(request).get(session_id)

@@ -91,7 +91,7 @@ def access_of(app: FastAPI) -> Access:
     return access
 
 
-def require_token(
+async def require_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
