@@ -198,6 +198,10 @@ def test_unknown_api_paths_are_a_json_404(client: TestClient) -> None:
     assert client.options("/api/nope").status_code == 404
 
 
+def test_a_stream_on_an_unknown_path_is_closed_with_4404(client: TestClient) -> None:
+    assert refusal(client, f"/api/sessions/A/nothing?token={TOKEN}")[0] == 4404
+
+
 def test_options_on_the_cockpit_files_is_a_405(client: TestClient) -> None:
     response = client.options("/index.html")
     assert response.status_code == 405

@@ -22,13 +22,15 @@ class CockpitFiles(StaticFiles):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
         if path.startswith(API) or path == API.rstrip("/"):
-            await api_fallback(scope, send)
+            await api_fallback(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
 
 
-async def api_fallback(scope: Scope, send: Send) -> None:
-    if scope["type"] == "websocket":
+async def api_fallback(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "websocket":  # accepted first, so that the client sees the code
+        await receive()  # websocket.connect
+        await send({"type": "websocket.accept"})
         await send({"type": "websocket.close", "code": NOT_FOUND_CLOSE, "reason": "no such path"})
         return
     allowed = _methods(scope["app"].router.routes, scope)
