@@ -252,7 +252,7 @@ def main() -> int:
         host, _, port_text = args.url.removeprefix("http://").rstrip("/").partition(":")
         port, token = int(port_text or 80), args.token or os.environ.get("CODRIVER_TOKEN", "")
     else:
-        host, port, token = "127.0.0.1", free_port(), "bench-token"
+        host, port, token = "127.0.0.1", free_port(), "bench-token-0123456789"
         server = start_server(port, token)
     try:
         report = asyncio.run(run_load(args, host, port, token))

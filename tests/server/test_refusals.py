@@ -14,6 +14,7 @@ ROUTES = [
     ("POST", "/api/sessions"),
     ("GET", "/api/sessions/cabin-a"),
     ("DELETE", "/api/sessions/cabin-a"),
+    ("POST", "/api/sessions/cabin-a/tokens"),
     ("POST", "/api/sessions/cabin-a/turns"),
     ("POST", "/api/sessions/cabin-a/suggestion/accept"),
     ("POST", "/api/sessions/cabin-a/suggestion/dismiss"),
@@ -163,7 +164,7 @@ def _junk(rng: random.Random, depth: int = 0) -> object:
     if kind == 5:
         return [_junk(rng, depth + 1) for _ in range(rng.randrange(3))]
     keys = ["text", "seat", "gaze", "values", "seconds", "scale", "id", "given", "lang", "music"]
-    keys += ["Vehicle.Speed", "Vehicle.Driver.FatigueLevel", "temperature", "x"]
+    keys += ["Vehicle.Speed", "Vehicle.Driver.FatigueLevel", "temperature", "x", "scope", "ttl"]
     return {rng.choice(keys): _junk(rng, depth + 1) for _ in range(rng.randrange(4))}
 
 

@@ -314,19 +314,35 @@ def tools(
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8765,
-    token: Annotated[
-        str | None,
-        typer.Option(envvar="CODRIVER_TOKEN", help="bearer token (generated when not given)"),
+    token_file: Annotated[
+        Path | None,
+        typer.Option(help="file with the operator token, made when missing (or CODRIVER_TOKEN)"),
+    ] = None,
+    tls_cert: Annotated[Path | None, typer.Option(help="certificate (PEM): serve HTTPS")] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="the certificate's key (PEM)")] = None,
+    insecure: Annotated[
+        bool, typer.Option(help="serve beyond loopback without TLS (a TLS proxy in front)")
+    ] = False,
+    allow_origin: Annotated[
+        list[str] | None, typer.Option(help="another web origin whose pages may stream events")
     ] = None,
     access_log: Annotated[bool, typer.Option(help="log every request")] = False,
     apps: Annotated[
         Path | None, typer.Option(help="third-party apps over MCP, mounted in every cabin")
     ] = None,
+    token: Annotated[str | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Serve the HTTP/WebSocket API and the web cockpit (needs the [server] extra)."""
-    from codriver.server.config import ServerConfig, new_token
+    import os
+
+    from codriver.errors import ConfigError
+    from codriver.server.config import ServerConfig
+    from codriver.server.exposure import NO_TOKEN_FLAG, exposure_from
     from codriver.server.run import serve as run_server
 
+    if token is not None:
+        raise ConfigError(NO_TOKEN_FLAG)
+    secret, exposure = exposure_from(os.environ, host, token_file, (tls_cert, tls_key), insecure)
     mounted = None
     if apps is not None:
         from codriver.mcp import require_sdk
@@ -334,8 +350,8 @@ def serve(
 
         require_sdk()
         mounted = load_apps(apps)
-    config = ServerConfig(token=token or new_token())
-    run_server(host, port, config, access_log=access_log, apps=mounted)
+    config = ServerConfig(token=secret, allow_origins=tuple(allow_origin or ()))
+    run_server(host, port, config, access_log=access_log, apps=mounted, exposure=exposure)
 
 
 def run() -> None:

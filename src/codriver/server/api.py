@@ -12,7 +12,14 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from codriver.assistant import TurnResult
 from codriver.assistant.cockpit import COCKPIT_PATHS
 from codriver.server import models as m
-from codriver.server.auth import require_token
+from codriver.server.auth import (
+    CallerDep,
+    Operator,
+    access_of,
+    allow_cabin,
+    require_operator,
+    require_token,
+)
 from codriver.server.cabin import Cabin
 from codriver.server.cabins import Cabins, info
 from codriver.server.route import route_summary
@@ -21,9 +28,11 @@ from codriver.vehicle.catalog import Value
 ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": m.Problem, "description": text}
     for code, text in [
-        (401, "missing or wrong bearer token"),
-        (404, "no such session, signal or seat"),
+        (401, "missing, wrong or expired bearer token"),
+        (403, "a cabin's token asking for what it may not do"),
+        (404, "no such session (or not this token's), signal or seat"),
         (422, "malformed request or a value the car does not accept"),
+        (429, "too many failed authentications from this address (see Retry-After)"),
     ]
 }
 
@@ -36,7 +45,9 @@ def cabins_of(request: Request) -> Cabins:
     return registry
 
 
-def cabin_of(session_id: str, request: Request) -> Cabin:
+async def cabin_of(session_id: str, request: Request, caller: CallerDep) -> Cabin:
+    """The cabin, when the caller may see it (and, for anything but a read, drive it)."""
+    allow_cabin(caller, session_id, change=request.method not in ("GET", "HEAD"))
     return cabins_of(request).get(session_id)
 
 
@@ -54,9 +65,10 @@ async def health(cabins: Registry) -> m.Health:
 
 
 @router.get("/sessions", tags=["sessions"])
-async def list_sessions(cabins: Registry) -> list[m.SessionOut]:
-    """Every open session (one cabin each)."""
-    return [m.SessionOut.model_validate(info(c)) for c in cabins]
+async def list_sessions(cabins: Registry, caller: CallerDep) -> list[m.SessionOut]:
+    """Every open session (one cabin each); a cabin's token sees its own only."""
+    mine = [c for c in cabins if isinstance(caller, Operator) or c.id == caller.cabin]
+    return [m.SessionOut.model_validate(info(c)) for c in mine]
 
 
 @router.post(
@@ -65,10 +77,18 @@ async def list_sessions(cabins: Registry) -> list[m.SessionOut]:
     tags=["sessions"],
     responses={409: {"model": m.Problem}, 429: {"model": m.Problem}},
 )
-async def create_session(body: m.SessionCreate, cabins: Registry) -> m.SessionOut:
-    """Open a cabin: a fresh simulated car in its default state, then ``given``."""
+async def create_session(
+    body: m.SessionCreate, cabins: Registry, caller: CallerDep, request: Request
+) -> m.SessionOpened:
+    """Open a cabin (operator only): a fresh simulated car in its default state, then ``given``.
+    The answer carries the cabin's own tokens, shown this once."""
+    require_operator(caller, "opening a cabin")
     cabin = await cabins.open(body.id, body.name, _values(body.given), body.lang)
-    return m.SessionOut.model_validate(info(cabin))
+    access = access_of(request.app)
+    drive, expires = access.issue(cabin.id, "drive")
+    read, _ = access.issue(cabin.id, "read")
+    tokens = m.CabinTokens(drive=drive, read=read, expires=expires)
+    return m.SessionOpened.model_validate({**info(cabin), "tokens": tokens})
 
 
 @router.get("/sessions/{session_id}", tags=["sessions"])
@@ -77,8 +97,11 @@ async def get_session(cabin: CabinDep) -> m.SessionOut:
 
 
 @router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"])
-async def delete_session(session_id: str, cabins: Registry) -> Response:
-    """Close a cabin after its turn in progress; its event streams end with ``closed``."""
+async def delete_session(session_id: str, cabins: Registry, caller: CallerDep) -> Response:
+    """Close a cabin after its turn in progress (operator only); its event streams end with
+    ``closed``."""
+    allow_cabin(caller, session_id, change=True)
+    require_operator(caller, "closing a cabin")
     await cabins.close(session_id, "deleted")
     return Response(status_code=204)
 

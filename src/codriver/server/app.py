@@ -1,9 +1,11 @@
-"""The application factory: routes, the cockpit's static files, error handling that answers every
-bad request with a 4xx and a clear message, and a lifespan that drains turns before stopping."""
+"""The application factory: routes, the cockpit's static files, who may call what, the limits and
+security headers at the edge, error handling that answers every bad request with a 4xx and a
+clear message, and a lifespan that drains turns before stopping."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
@@ -12,14 +14,17 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from codriver.assistant import Assistant
 from codriver.errors import CodriverError
-from codriver.server import api, profiles_api, vision_api, ws
+from codriver.server import api, profiles_api, tokens_api, vision_api, ws
+from codriver.server.auth import Access
 from codriver.server.cabins import Cabins
 from codriver.server.config import ServerConfig
+from codriver.server.fallback import CockpitFiles
+from codriver.server.headers import SecurityHeaders, add_docs_page
+from codriver.server.limits import BodyLimit
 from codriver.server.openapi import with_event_schemas
 from codriver.server.problems import status_of
 
@@ -27,15 +32,16 @@ if TYPE_CHECKING:
     from codriver.mcp.config import AppsConfig
 
 log = logging.getLogger("uvicorn.error")  # uvicorn's own logger, so it shows where uvicorn logs
-MAX_BODY = 64 * 1024
-API_VERSION = "1.0"
+API_VERSION = "1.1"
 """The API's own version: changes when the routes or their shapes do, not with every release."""
 
 DESCRIPTION = """codriver's service: one simulated cabin per session, each with its own assistant.
 
-Every call needs `Authorization: Bearer TOKEN`. Turns, sensor readings and fast-forwards answer
-with the turn they caused; `/api/sessions/{id}/events` (WebSocket) streams every event of a session
-(their shapes are the `*Event` schemas). The cockpit is served at `/`."""
+Every call needs `Authorization: Bearer TOKEN`: the operator token manages every cabin; a cabin's
+own token (from opening it, or minted by the operator) reads or drives that cabin only. Turns,
+sensor readings and fast-forwards answer with the turn they caused; `/api/sessions/{id}/events`
+(WebSocket) streams every event of a session (their shapes are the `*Event` schemas). The cockpit
+is served at `/`."""
 
 
 def build_app(
@@ -43,10 +49,12 @@ def build_app(
     make_assistant: Callable[[], Assistant] = Assistant,
     *,
     apps: AppsConfig | None = None,
+    wall_clock: Callable[[], float] = time.time,
 ) -> FastAPI:
     """The service with its own cabins; ``make_assistant`` builds each cabin's assistant. With
     ``apps``, the third-party apps are connected once when the service starts and mounted in
-    every cabin (each cabin its own car and assistant, the apps' connections shared)."""
+    every cabin (each cabin its own car and assistant, the apps' connections shared).
+    ``wall_clock`` is real time, for tokens' expiry and the failed-authentication window."""
     cabins = Cabins(config, make_assistant)
 
     @asynccontextmanager
@@ -66,19 +74,36 @@ def build_app(
         description=DESCRIPTION,
         version=API_VERSION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.config = config
+    app.state.access = Access(config, wall_clock)
     app.state.cabins = cabins
     app.state.catalog = make_assistant().bus.catalog
-    for router in (api.public, api.router, profiles_api.router, vision_api.router, ws.router):
+    routers = (api.public, api.router, tokens_api.router, profiles_api.router, vision_api.router)
+    for router in (*routers, ws.router):
         app.include_router(router)
+    add_docs_page(app)
     app.add_exception_handler(CodriverError, _refused)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     static = resources.files("codriver.server").joinpath("static")
-    app.mount("/", StaticFiles(directory=str(static), html=True), name="cockpit")
+    app.mount("/", CockpitFiles(directory=str(static), html=True), name="cockpit")
     app.openapi = with_event_schemas(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit)
+    app.build_middleware_stack = _outermost(app)  # type: ignore[method-assign]
     return app
+
+
+def _outermost(app: FastAPI) -> Callable[[], ASGIApp]:
+    """Starlette's stack with the security headers around it all, so that even its own 500
+    answers carry them."""
+    build = app.build_middleware_stack
+
+    def build_with_headers() -> ASGIApp:
+        return SecurityHeaders(build())
+
+    return build_with_headers
 
 
 async def _with_apps(config: AppsConfig, stack: AsyncExitStack) -> Callable[[], Assistant]:
@@ -107,44 +132,3 @@ async def _invalid(request: Request, exc: RequestValidationError) -> JSONRespons
     ]
     detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors) or "invalid request"
     return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
-
-
-class BodyLimit:
-    """Refuse request bodies over ``MAX_BODY`` bytes with a 413 (plain ASGI, so it costs little)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-            await _too_large(send)
-            return
-        seen = 0
-
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > MAX_BODY:
-                raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await _too_large(send)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _too_large(send: Send) -> None:
-    body = b'{"detail":"request body over 64 KiB"}'
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})

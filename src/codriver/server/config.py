@@ -1,4 +1,5 @@
-"""How one service runs: its token, the cabins it may hold and how its simulated clocks move."""
+"""How one service runs: its operator token, who may connect, the cabins it may hold and how its
+simulated clocks move."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 
 DEFAULT_PORT = 8765
+DAY_S = 24 * 3600.0
 
 
 def new_token() -> str:
@@ -17,9 +19,10 @@ def new_token() -> str:
 class ServerConfig:
     """The service's settings.
 
-    ``tick_seconds`` is how often (in real seconds) every cabin's simulated clock is moved on by
-    the real time that passed, times the cabin's own clock scale; None keeps the clocks still
-    until someone fast-forwards them (tests do).
+    ``token`` is the operator token: it manages every cabin, and cabin tokens are signed with a
+    key derived from it. ``tick_seconds`` is how often (in real seconds) every cabin's simulated
+    clock is moved on by the real time that passed, times the cabin's own clock scale; None keeps
+    the clocks still until someone fast-forwards them (tests do).
     """
 
     token: str = field(default_factory=new_token)
@@ -27,3 +30,12 @@ class ServerConfig:
     tick_seconds: float | None = 1.0
     queue_size: int = 1024
     """Events kept for a slow WebSocket client before it is disconnected."""
+    cabin_token_ttl: float = 7 * DAY_S
+    """How long the tokens handed out when a cabin opens stay good (real seconds)."""
+    auth_failures: int = 10
+    auth_window: float = 60.0
+    """``auth_failures`` refused tokens within ``auth_window`` seconds block the address."""
+    allow_origins: tuple[str, ...] = ()
+    """Browser origins besides the service's own that may open event streams."""
+    ws_max_message: int = 4096
+    """The largest WebSocket message a client may send (bytes); the stream is one-way."""

@@ -179,3 +179,32 @@ class Problem(BaseModel):
 
     detail: str
     errors: list[dict[str, JsonValue]] | None = None
+
+
+# -- access --------------------------------------------------------------------------------
+
+
+class CabinTokens(BaseModel):
+    """A new cabin's own tokens, shown once: ``drive`` reads and drives it, ``read`` only reads."""
+
+    drive: str
+    read: str
+    expires: float = Field(description="when both stop working, Unix seconds (real time)")
+
+
+class SessionOpened(SessionOut):
+    tokens: CabinTokens
+
+
+class TokenRequest(Request):
+    """A cabin token to mint: its scope, and how long it lasts (else the service's default)."""
+
+    scope: Literal["drive", "read"]
+    ttl: float | None = Field(None, ge=60, le=365 * 24 * 3600.0, description="seconds")
+
+
+class TokenOut(BaseModel):
+    token: str
+    scope: Literal["drive", "read"]
+    cabin: str
+    expires: float = Field(description="Unix seconds (real time)")

@@ -18,6 +18,11 @@ class TooManyCabins(InputError):
     """The service holds as many cabins as it may (429)."""
 
 
+class NotAllowed(InputError):
+    """The token is good but may not do this: a cabin token managing cabins, a read token
+    driving (403)."""
+
+
 class NothingPending(InputError):
     """Accept or dismiss when the assistant is asking nothing (409)."""
 
@@ -26,6 +31,8 @@ def status_of(error: CodriverError) -> int:
     """The HTTP status for a refused request."""
     if isinstance(error, UnknownCabin):
         return 404
+    if isinstance(error, NotAllowed):
+        return 403
     if isinstance(error, CabinExists | NothingPending):
         return 409
     if isinstance(error, TooManyCabins):

@@ -1,9 +1,11 @@
 """The WebSocket of a session: ``hello`` with the whole cabin, then every event as it happens.
 
 The stream is one-way; commands go through REST. A client that falls ``queue_size`` events behind
-is disconnected (close code 1013) rather than slowing the cabin down. The socket closes with 1000
-after the ``closed`` event when the session is deleted, 1001 when the service stops, and 1008 on a
-missing or wrong token (before the handshake completes) or an unknown session.
+is disconnected (close code 1013) rather than slowing the cabin down, and one that sends a message
+over ``ws_max_message`` bytes with 1009. The socket closes with 1000 after the ``closed`` event
+when the session is deleted and 1001 when the service stops. Refusals are sent after the
+handshake, so that browsers see their code too: 4401 (no valid token), 4403 (a page from an origin
+not allowed), 4404 (no such cabin, or not the token's), 4429 (too many failed authentications).
 """
 
 from __future__ import annotations
@@ -14,32 +16,34 @@ import json
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from codriver.server.auth import same, websocket_token
+from codriver.server.auth import Refused, access_of, address_of, allow_cabin, websocket_token
 from codriver.server.cabin import Cabin
 from codriver.server.cabins import Cabins, hello
+from codriver.server.config import ServerConfig
 from codriver.server.events import Subscriber
+from codriver.server.origins import origin_allowed
 from codriver.server.problems import UnknownCabin
 
 router = APIRouter()
 
-POLICY_VIOLATION = 1008
-TRY_AGAIN_LATER = 1013
 GOING_AWAY = 1001
+TOO_BIG = 1009
+TRY_AGAIN_LATER = 1013
+UNAUTHORIZED = 4401
+FORBIDDEN_ORIGIN = 4403
+NOT_FOUND = 4404
+TOO_MANY_FAILURES = 4429
 
 
 @router.websocket("/api/sessions/{session_id}/events")
 async def events(websocket: WebSocket, session_id: str) -> None:
     token, protocol = websocket_token(websocket)
-    if token is None or not same(token, websocket.app.state.config.token):
-        await websocket.close(POLICY_VIOLATION, "missing or wrong bearer token")
-        return
-    cabins: Cabins = websocket.app.state.cabins
-    try:
-        cabin = cabins.get(session_id)
-    except UnknownCabin as exc:
-        await websocket.close(POLICY_VIOLATION, str(exc))
-        return
     await websocket.accept(subprotocol=protocol)
+    try:
+        cabin = _admitted(websocket, session_id, token)
+    except _Refusal as refusal:
+        await websocket.close(refusal.code, refusal.reason)
+        return
     async with cabin.lock:  # nothing can happen between the hello and the first event
         if cabin.events.closed_for is not None:  # closed while the handshake went on
             await websocket.close(_end_code(cabin))
@@ -53,20 +57,48 @@ async def events(websocket: WebSocket, session_id: str) -> None:
         cabin.events.unsubscribe(subscriber)
 
 
+class _Refusal(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        # a close frame's reason holds 123 bytes
+        self.reason = reason.encode()[:120].decode(errors="ignore")
+
+
+def _admitted(websocket: WebSocket, session_id: str, token: str | None) -> Cabin:
+    """The cabin the client may stream, or the :class:`_Refusal` to close with."""
+    config: ServerConfig = websocket.app.state.config
+    origin, host = websocket.headers.get("origin"), websocket.headers.get("host")
+    if not origin_allowed(origin, host, config.allow_origins):
+        raise _Refusal(FORBIDDEN_ORIGIN, f"origin {origin} may not stream; see --allow-origin")
+    try:
+        caller = access_of(websocket.app).identify(token, address_of(websocket.client))
+        allow_cabin(caller, session_id, change=False)
+        cabins: Cabins = websocket.app.state.cabins
+        return cabins.get(session_id)
+    except Refused as exc:
+        code = UNAUTHORIZED if exc.status == 401 else TOO_MANY_FAILURES
+        raise _Refusal(code, exc.detail) from None
+    except UnknownCabin as exc:
+        raise _Refusal(NOT_FOUND, str(exc)) from None
+
+
 async def _stream(websocket: WebSocket, cabin: Cabin, subscriber: Subscriber) -> None:
     """Send events until the stream ends or the client goes; whichever comes first wins."""
     sender = asyncio.create_task(_send(websocket, subscriber))
-    listener = asyncio.create_task(_listen(websocket))
+    limit: int = websocket.app.state.config.ws_max_message
+    listener = asyncio.create_task(_listen(websocket, limit))
     done, pending = await asyncio.wait({sender, listener}, return_when=asyncio.FIRST_COMPLETED)
-    client_left = listener in done
+    heard = listener in done  # the client left, or sent too much
     for task in pending:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
             await task
-    if not client_left:
-        code = TRY_AGAIN_LATER if subscriber.overflowed else _end_code(cabin)
-        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
-            await websocket.close(code)
+    if heard and (listener.exception() is not None or not listener.result()):
+        return  # the client left
+    code = TOO_BIG if heard else _end_code(cabin, subscriber)
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+        await websocket.close(code)
 
 
 async def _send(websocket: WebSocket, subscriber: Subscriber) -> None:
@@ -74,11 +106,18 @@ async def _send(websocket: WebSocket, subscriber: Subscriber) -> None:
         await websocket.send_text(text)
 
 
-async def _listen(websocket: WebSocket) -> None:
-    """Read (and ignore) what the client sends, to notice when it leaves."""
-    while (await websocket.receive())["type"] != "websocket.disconnect":
-        pass
+async def _listen(websocket: WebSocket, limit: int) -> bool:
+    """Read (and ignore) what the client sends, to notice when it leaves; True when it sent a
+    message over ``limit`` bytes (uvicorn's ``ws_max_size`` refuses those first when it runs the
+    service; this holds under any server)."""
+    while (message := await websocket.receive())["type"] != "websocket.disconnect":
+        size = len(message.get("bytes") or b"") + len((message.get("text") or "").encode())
+        if size > limit:
+            return True
+    return False
 
 
-def _end_code(cabin: Cabin) -> int:
+def _end_code(cabin: Cabin, subscriber: Subscriber | None = None) -> int:
+    if subscriber is not None and subscriber.overflowed:
+        return TRY_AGAIN_LATER
     return GOING_AWAY if cabin.events.closed_for == "shutdown" else 1000
