@@ -35,6 +35,7 @@ async function boot() {
   renderExamples();
   wireExamples(say);
   wireControls();
+  watchDock();
   renderAll();
   setInterval(tickClock, 250);
   const token = params.get("token") || localStorage.getItem("codriver.token");
@@ -250,6 +251,17 @@ function newCabin(body) {
     fillSessions(await app.api.sessions(), created.id);
     connect(created.id);
   });
+}
+
+// On a phone the input is docked at the bottom of the screen: the page keeps that much room free.
+function watchDock() {
+  const dock = $("dock");
+  const fit = () => {
+    const docked = getComputedStyle(dock).position === "fixed";
+    document.documentElement.style.setProperty("--dock-h", `${docked ? dock.offsetHeight : 0}px`);
+  };
+  new ResizeObserver(fit).observe(dock);
+  addEventListener("resize", fit);
 }
 
 function markLang() {
