@@ -4,6 +4,7 @@ bad request with a 4xx and a clear message, and a lifespan that drains turns bef
 from __future__ import annotations
 
 import logging
+import mimetypes
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from importlib import resources
@@ -26,6 +27,7 @@ from codriver.server.problems import status_of
 if TYPE_CHECKING:
     from codriver.mcp.config import AppsConfig
 
+mimetypes.add_type("font/woff2", ".woff2")  # the cockpit's font; not in every system's table
 log = logging.getLogger("uvicorn.error")  # uvicorn's own logger, so it shows where uvicorn logs
 MAX_BODY = 64 * 1024
 API_VERSION = "1.0"
