@@ -78,9 +78,10 @@ export class EventStream {
 
   async closed(code) {
     if (this.stopped) return;
-    // 1000: the cabin was closed; 1008: turned away (the token, or no such cabin); anything
-    // else (1001 the service stops, 1006 the connection broke, 1013 we fell behind): come back
-    const verdict = code === 1000 ? "gone" : code === 1008 ? await this.api.whyRefused(this.sessionId) : "retry";
+    // 1000: the cabin was closed. Otherwise ask the REST side why: a service that turns the
+    // handshake away (the token, or no such cabin) shows only as 1006 to a page, as do a broken
+    // connection and a service that is down; 1001/1012 say it stops, 1013 that we fell behind.
+    const verdict = code === 1000 ? "gone" : await this.api.whyRefused(this.sessionId);
     if (this.stopped) return;
     if (verdict !== "retry") {
       this.stopped = true;

@@ -14,7 +14,7 @@ import { lang, loadStrings, setLang, t } from "./i18n.js";
 import { buildSensors, renderSensors } from "./world.js";
 
 const app = {
-  api: null, stream: null, session: null, seq: null, state: {}, route: null, seat: "driver",
+  api: null, stream: null, session: null, seq: null, lastLine: null, state: {}, route: null, seat: "driver",
   clock: { now: 0, scale: 0 }, clockAt: 0, queued: false,
 };
 const KNOWN = "codriver.known";  // the cabins this browser has shown: one missing is gone, not new
@@ -56,7 +56,8 @@ async function start(token, wanted) {
   localStorage.setItem("codriver.token", token);
   const id = wanted || localStorage.getItem("codriver.session") || (sessions[0] && sessions[0].id) || "cabin-1";
   if (!sessions.some((s) => s.id === id)) {
-    if (known().includes(id)) {
+    if (known().includes(id)) {  // this page showed it before: it is gone, not to be made anew
+      app.session = id;
       fillSessions(sessions, id);
       return showGone(id);
     }
@@ -82,7 +83,7 @@ function fillSessions(sessions, selected) {
 
 function connect(id) {
   if (app.stream) app.stream.stop();
-  if (id !== app.session) app.seq = null;
+  if (id !== app.session) app.seq = app.lastLine = null;
   app.session = id;
   showGone(null);
   localStorage.setItem("codriver.session", id);
@@ -108,13 +109,19 @@ function showGone(id) {
   document.body.dataset.ready = "1";
 }
 
+// The last line of the conversation, as the cabin's transcript keeps it: every turn event with
+// words in or out is one line, so a reconnecting page can tell whether it missed any.
+const lineOf = (at, reply) => `${at}|${reply}`;
+
 function onHello(event) {
-  const missed = app.seq === null || event.seq !== app.seq;
-  app.state = event.state;
-  if (missed) {  // a first connection, or events happened while away: redraw from the cabin's
+  const last = event.transcript[event.transcript.length - 1];
+  const lastLine = last ? lineOf(last.at, last.reply) : "";
+  if (app.seq === null || lastLine !== app.lastLine) {  // new here, or it said things meanwhile
     clearMessages();
     event.transcript.forEach(addTranscript);
   }
+  app.lastLine = lastLine;
+  app.state = event.state;
   const option = [...$("cabin-select").options].find((o) => o.value === event.cabin.id);
   if (option) option.textContent = event.cabin.name;
   showSuggestion(event.pending);
@@ -130,6 +137,7 @@ function onEvent(event) {
   switch (event.type) {
     case "hello": onHello(event); break;
     case "turn":
+      if (event.input || event.result.reply) app.lastLine = lineOf(event.at, event.result.reply);
       if (event.input) {
         addHeard(event.input, event.cause);
         addReply(event.result, event.cause);
