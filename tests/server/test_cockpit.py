@@ -5,6 +5,8 @@ Screenshots go to ``tests/server/artifacts/``; the plumbing is in ``cockpit_brow
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from cockpit_browser import Pages, marks, say, shot, slide
 
@@ -74,3 +76,45 @@ def test_a_second_session_stays_unaffected(pages: Pages) -> None:
     expect(second.locator(".msg.user")).to_have_count(1)
     shot(first, "isolation-first")
     shot(second, "isolation-second")
+
+
+WORDS = {
+    "zh": ["打开座椅加热", "主驾温度调到26度", "打开主驾车窗", "打开主驾车门"],
+    "en": [
+        "turn on my seat heating",
+        "set my temperature to 26",
+        "open the driver window",
+        "open the driver door",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_drawing_shows_what_changed(pages: Pages, lang: str) -> None:
+    heat, warmer, window, door = WORDS[lang]
+    page = pages.open(f"drawing-{lang}", lang)
+    seat = page.locator('[id="seat-Row1.DriverSide"]')
+    win = page.locator('[id="window-Row1.DriverSide"]')
+    driver_door = page.locator('[id="door-Row1.DriverSide"]')
+    say(page, heat)
+    expect(seat).not_to_have_attribute("data-heat", "0")
+    expect(seat).to_have_attribute("data-changed", "true")
+    say(page, warmer)
+    expect(seat).to_have_attribute("data-temperature", "26")
+    expect(seat.locator(".seat-temp")).to_have_text("26°")
+    expect(seat.locator(".seat-temp")).to_have_attribute("data-feel", "warm")
+    say(page, window)
+    expect(win).to_have_attribute("data-position", "100")
+    expect(win).to_have_class(re.compile(r"\bchanged\b"))
+    expect(seat).not_to_have_class(re.compile(r"\bchanged\b"))  # the last change is the window
+    say(page, door)
+    expect(driver_door).to_have_attribute("data-open", "true")
+    expect(driver_door).to_have_attribute("data-unsafe", "false")  # parked: open is fine
+    expect(page.locator("#stat-alert")).to_be_hidden()
+    slide(page, "Vehicle.Speed", 60)
+    expect(driver_door).to_have_attribute("data-unsafe", "true")
+    expect(driver_door).to_have_class(re.compile(r"\bunsafe\b"))
+    expect(page.locator("#stat-alert")).to_be_visible()
+    expect(page.locator('[id="door-Row2.DriverSide"]')).to_have_attribute("data-unsafe", "false")
+    page.wait_for_timeout(400)
+    shot(page, f"drawing-{lang}")
