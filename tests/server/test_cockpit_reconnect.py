@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from cockpit_browser import TOKEN, FlakyLink, Pages, Service, make_app, marks, say
+from cockpit_browser import PHONE, TOKEN, FlakyLink, Pages, Service, make_app, marks, say, shot
 
 pytestmark = marks
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -54,6 +54,7 @@ def test_after_a_drop_it_reconnects_and_keeps_or_catches_up(
 
         link.cut_off()  # nothing happens while away: the conversation stays as it is
         expect(page.locator("#reconnecting")).to_be_visible()
+        shot(page, "reconnecting-en")
         link.restore()
         expect(page.locator("#conn")).to_have_attribute("data-state", "open")
         expect(page.locator("#reconnecting")).to_be_hidden()
@@ -95,7 +96,7 @@ def test_after_a_restart_it_shows_the_cabin_the_service_restored(
 
 
 def test_a_cabin_lost_in_a_restart_is_said_to_be_gone(tabs: Pages, restartable: Service) -> None:
-    page = tabs.open("lost", "zh")
+    page = tabs.open("lost", "zh", PHONE)
     say(page, "打开后备箱")
     restartable.stop()
     restartable.start(make_app())  # nothing kept
@@ -104,6 +105,7 @@ def test_a_cabin_lost_in_a_restart_is_said_to_be_gone(tabs: Pages, restartable: 
     expect(gone).to_contain_text("服务上已没有这个座舱")
     expect(page.locator("#gone-cabin")).to_have_text("lost")
     expect(page.locator("#trunk")).to_have_attribute("data-open", "true")  # as it last was
+    shot(page, "gone-phone-zh")
     assert sessions(restartable) == []  # no fresh cabin in its place
     page.reload()
     expect(gone).to_be_visible()
