@@ -14,8 +14,8 @@ import { lang, loadStrings, setLang, t } from "./i18n.js";
 import { buildSensors, renderSensors } from "./world.js";
 
 const app = {
-  api: null, stream: null, session: null, seq: null, lastLine: null, state: {}, route: null, seat: "driver",
-  clock: { now: 0, scale: 0 }, clockAt: 0, queued: false,
+  api: null, stream: null, session: null, seq: null, lastLine: null,
+  state: {}, route: null, seat: "driver", clock: { now: 0, scale: 0 }, clockAt: 0, queued: false,
 };
 const KNOWN = "codriver.known";  // the cabins this browser has shown: one missing is gone, not new
 
@@ -54,7 +54,8 @@ async function start(token, wanted) {
   }
   $("login").hidden = true;
   localStorage.setItem("codriver.token", token);
-  const id = wanted || localStorage.getItem("codriver.session") || (sessions[0] && sessions[0].id) || "cabin-1";
+  const first = sessions[0] && sessions[0].id;
+  const id = wanted || localStorage.getItem("codriver.session") || first || "cabin-1";
   if (!sessions.some((s) => s.id === id)) {
     if (known().includes(id)) {  // this page showed it before: it is gone, not to be made anew
       app.session = id;
@@ -77,7 +78,9 @@ function remember(id) {
 
 function fillSessions(sessions, selected) {
   const options = sessions.map((s) => h("option", { value: s.id, selected: s.id === selected }, s.name));
-  if (!sessions.some((s) => s.id === selected)) options.push(h("option", { value: selected, selected: true }, selected));
+  if (!sessions.some((s) => s.id === selected)) {  // a cabin that is gone, still picked
+    options.push(h("option", { value: selected, selected: true }, selected));
+  }
   $("cabin-select").replaceChildren(...options);
 }
 
@@ -245,7 +248,9 @@ function wireControls() {
     button.addEventListener("click", () => switchLang(button.dataset.lang));
   });
   $("cabin-select").addEventListener("change", (event) => connect(event.target.value));
-  $("cabin-new").addEventListener("click", () => newCabin({ name: `${t("cabin")} ${$("cabin-select").options.length + 1}` }));
+  $("cabin-new").addEventListener("click", () => {
+    newCabin({ name: `${t("cabin")} ${$("cabin-select").options.length + 1}` });
+  });
   $("gone-restart").addEventListener("click", () => newCabin({ id: app.session }));
   $("login-form").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -42,18 +42,21 @@ export function addHeard(input, cause) {
     h("div", { class: "bubble" }, input.text)));
 }
 
+const actionChip = (a) => h("span",
+  { class: `action ${a.status}`, title: a.message || null, dataset: { tool: a.tool } },
+  `${STATUS_ICON[a.status] || "·"} ${a.tool}`);
+
 export function addReply(result, cause) {
   if (!result.reply && !result.actions.length) return;
-  const actions = result.actions.map((a) => h("span",
-    { class: `action ${a.status}`, title: a.message || null, dataset: { tool: a.tool } },
-    `${STATUS_ICON[a.status] || "·"} ${a.tool}`));
+  const chips = result.actions.map(actionChip);
   const changed = new Set(result.changes.map((c) => c.path)).size;
-  if (changed) actions.push(h("span", { class: "changes", dataset: { i18n: "changes", n: changed } }, t("changes", { n: changed })));
-  const timing = result.latency_ms ? h("span", { class: "latency" }, ` · ${result.latency_ms.toFixed(1)} ms`) : null;
+  if (changed) chips.push(h("span", { class: "changes" }, label("changes", { n: changed })));
+  const ms = result.latency_ms ? ` · ${result.latency_ms.toFixed(1)} ms` : "";
+  const meta = h("div", { class: "msg-meta" }, label("assistant"), " · ",
+    h("span", { class: "outcome" }, result.outcome), ms && h("span", { class: "latency" }, ms));
   append(h("div", { class: "msg bot", dataset: { outcome: result.outcome, cause } },
-    h("div", { class: "msg-meta" }, label("assistant"), " · ", h("span", { class: "outcome" }, result.outcome), timing),
-    spoken(result.reply, result.lang),
-    actions.length ? h("div", { class: "msg-actions" }, actions) : null));
+    meta, spoken(result.reply, result.lang),
+    chips.length ? h("div", { class: "msg-actions" }, chips) : null));
 }
 
 export function addNotice(text, kind, langCode, texts) {
@@ -65,7 +68,8 @@ export function addNotice(text, kind, langCode, texts) {
 export function addTranscript(line) {
   addHeard(line.input, line.cause);
   if (line.input) {
-    addReply({ reply: line.reply, outcome: line.outcome, lang: line.lang, actions: [], changes: [], latency_ms: 0 }, line.cause);
+    const said = { reply: line.reply, outcome: line.outcome, lang: line.lang };
+    addReply({ ...said, actions: [], changes: [], latency_ms: 0 }, line.cause);  // kept: the words
   } else if (line.reply) {
     addNotice(line.reply, "notice", line.lang);
   }
@@ -75,14 +79,16 @@ export function showSuggestion(pending) {
   const box = $("suggestion");
   box.hidden = !pending;
   box.dataset.proactive = pending ? String(pending.proactive) : "";
-  setSpoken($("suggestion-text"), pending ? pending.text : "", pending && pending.lang, pending && pending.texts);
+  const { text = "", lang = null, texts = null } = pending || {};
+  setSpoken($("suggestion-text"), text, lang, texts);
 }
 
 export function buildSeatPicker(onPick) {
   const picker = $("seat-picker");
   picker.replaceChildren(
     h("span", { class: "seats-label", dataset: { i18n: "speaking_seat" } }, t("speaking_seat")),
-    ...SEATS.map((seat, i) => h("button", { type: "button", role: "radio", "aria-checked": String(i === 0), dataset: { seat } },
+    ...SEATS.map((seat, i) => h("button",
+      { type: "button", role: "radio", "aria-checked": String(i === 0), dataset: { seat } },
       label(`seat_${seat}`))));
   picker.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-seat]");
