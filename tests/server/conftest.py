@@ -40,3 +40,43 @@ def cabin(client: TestClient) -> str:
     response = client.post("/api/sessions", json={"id": "cabin-a"})
     assert response.status_code == 201, response.text
     return "cabin-a"
+
+
+# -- the cockpit in Chromium (helpers in cockpit_browser.py) -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium for a test module (Debian's, through Playwright)."""
+    from cockpit_browser import CHROMIUM
+
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def service() -> Iterator[object]:
+    """The service on a free loopback port, in a thread, under the strict policy."""
+    from cockpit_browser import running
+
+    with running() as served:
+        yield served
+
+
+@pytest.fixture
+def pages(browser: object, service: object) -> Iterator[object]:
+    """Opens cockpit pages; a script error or a policy violation on any of them fails the test."""
+    from cockpit_browser import Pages
+
+    opened = Pages(browser, service.url)  # type: ignore[attr-defined]
+    yield opened
+    problems = opened.problems()
+    opened.close()
+    assert problems == [], problems

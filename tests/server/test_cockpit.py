@@ -1,112 +1,22 @@
-"""The cockpit end to end in headless Chromium (Debian's ``chromium``, driven by Playwright with
-``executable_path``; no browser download). Screenshots go to ``tests/server/artifacts/``.
-
-Skipped when Playwright or Chromium is missing; ``.ci/run`` installs both, so CI runs them.
+"""The cockpit end to end in headless Chromium: a compound request changes the car and the cards,
+a sensor change brings a suggestion, a second session stays unaffected, both UI languages.
+Screenshots go to ``tests/server/artifacts/``; the plumbing is in ``cockpit_browser.py``.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+import re
 
 import pytest
-import uvicorn
-
-from codriver.server.app import build_app
-from codriver.server.config import ServerConfig
-
-TOKEN = "test-token"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+from cockpit_browser import Pages, marks, say, shot, slide
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = os.environ.get("CODRIVER_CHROMIUM") or shutil.which("chromium")
-REQUIRED = os.environ.get("CODRIVER_REQUIRE_BROWSER") == "1"  # .ci/run sets it: no silent skip
-if CHROMIUM is None and REQUIRED:
-    pytest.fail("CODRIVER_REQUIRE_BROWSER=1 but chromium is not installed", pytrace=False)
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
-]
-Page = sync_api.Page
+pytestmark = marks
 expect = sync_api.expect
-Opener = Callable[[str, str], Page]
 
 
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    """The service on a free loopback port, in a thread of this process."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = build_app(ServerConfig(token=TOKEN, tick_seconds=None))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_cabin(browser: object, base_url: str) -> Iterator[Opener]:
-    """Open the cockpit on a session (created by the page) in a UI language."""
-    contexts = []
-
-    def open_(session: str, lang: str) -> Page:
-        context = browser.new_context(viewport={"width": 1440, "height": 900})  # type: ignore[attr-defined]
-        contexts.append(context)
-        page: Page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(f"{base_url}/#token={TOKEN}&session={session}&lang={lang}")
-        page.wait_for_selector("body[data-ready='1']", timeout=10_000)
-        assert errors == []
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-
-
-def say(page: Page, text: str) -> None:
-    before = page.locator(".msg.bot").count()
-    page.fill("#say-input", text)
-    page.click("#say-send")
-    expect(page.locator(".msg.bot")).to_have_count(before + 1)
-
-
-def slide(page: Page, path: str, value: float) -> None:
-    page.locator(f'label[data-path="{path}"] input').evaluate(
-        "(el, v) => { el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); }",
-        value,
-    )
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def test_a_compound_request_changes_the_car_and_the_cards(open_cabin: Opener) -> None:
-    page = open_cabin("compound", "zh")
+def test_a_compound_request_changes_the_car_and_the_cards(pages: Pages) -> None:
+    page = pages.open("compound", "zh")
     expect(page.locator("#climate-card h2")).to_contain_text("空调")
     say(page, "打开座椅加热，氛围灯调成蓝色，再来点周杰伦")
     seat = page.locator('[id="seat-Row1.DriverSide"]')
@@ -120,8 +30,8 @@ def test_a_compound_request_changes_the_car_and_the_cards(open_cabin: Opener) ->
     shot(page, "compound-zh")
 
 
-def test_the_body_and_the_route_in_english(open_cabin: Opener) -> None:
-    page = open_cabin("route", "en")
+def test_the_body_and_the_route_in_english(pages: Pages) -> None:
+    page = pages.open("route", "en")
     expect(page.locator("#nav-card h2")).to_contain_text("Navigation")
     say(page, "open the sunroof and the driver's window")
     say(page, "navigate to Hangzhou")
@@ -136,8 +46,8 @@ def test_the_body_and_the_route_in_english(open_cabin: Opener) -> None:
     shot(page, "route-zh-ui")
 
 
-def test_a_sensor_change_brings_a_suggestion_to_accept(open_cabin: Opener) -> None:
-    page = open_cabin("care", "en")
+def test_a_sensor_change_brings_a_suggestion_to_accept(pages: Pages) -> None:
+    page = pages.open("care", "en")
     slide(page, "Vehicle.Speed", 100)
     expect(page.locator("#stat-speed")).to_have_text("100")
     slide(page, "Vehicle.Driver.FatigueLevel", 80)
@@ -150,9 +60,9 @@ def test_a_sensor_change_brings_a_suggestion_to_accept(open_cabin: Opener) -> No
     expect(page.locator("#nav-card")).to_have_attribute("data-active", "true")
 
 
-def test_a_second_session_stays_unaffected(open_cabin: Opener) -> None:
-    first = open_cabin("first", "en")
-    second = open_cabin("second", "zh")
+def test_a_second_session_stays_unaffected(pages: Pages) -> None:
+    first = pages.open("first", "en")
+    second = pages.open("second", "zh")
     say(first, "open all the windows and turn on my seat heating")
     expect(first.locator('[id="window-Row2.PassengerSide"]')).not_to_have_attribute(
         "data-position", "0"
@@ -166,3 +76,45 @@ def test_a_second_session_stays_unaffected(open_cabin: Opener) -> None:
     expect(second.locator(".msg.user")).to_have_count(1)
     shot(first, "isolation-first")
     shot(second, "isolation-second")
+
+
+WORDS = {
+    "zh": ["打开座椅加热", "主驾温度调到26度", "打开主驾车窗", "打开主驾车门"],
+    "en": [
+        "turn on my seat heating",
+        "set my temperature to 26",
+        "open the driver window",
+        "open the driver door",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_drawing_shows_what_changed(pages: Pages, lang: str) -> None:
+    heat, warmer, window, door = WORDS[lang]
+    page = pages.open(f"drawing-{lang}", lang)
+    seat = page.locator('[id="seat-Row1.DriverSide"]')
+    win = page.locator('[id="window-Row1.DriverSide"]')
+    driver_door = page.locator('[id="door-Row1.DriverSide"]')
+    say(page, heat)
+    expect(seat).not_to_have_attribute("data-heat", "0")
+    expect(seat).to_have_attribute("data-changed", "true")
+    say(page, warmer)
+    expect(seat).to_have_attribute("data-temperature", "26")
+    expect(seat.locator(".seat-temp")).to_have_text("26°")
+    expect(seat.locator(".seat-temp")).to_have_attribute("data-feel", "warm")
+    say(page, window)
+    expect(win).to_have_attribute("data-position", "100")
+    expect(win).to_have_class(re.compile(r"\bchanged\b"))
+    expect(seat).not_to_have_class(re.compile(r"\bchanged\b"))  # the last change is the window
+    say(page, door)
+    expect(driver_door).to_have_attribute("data-open", "true")
+    expect(driver_door).to_have_attribute("data-unsafe", "false")  # parked: open is fine
+    expect(page.locator("#stat-alert")).to_be_hidden()
+    slide(page, "Vehicle.Speed", 60)
+    expect(driver_door).to_have_attribute("data-unsafe", "true")
+    expect(driver_door).to_have_class(re.compile(r"\bunsafe\b"))
+    expect(page.locator("#stat-alert")).to_be_visible()
+    expect(page.locator('[id="door-Row2.DriverSide"]')).to_have_attribute("data-unsafe", "false")
+    page.wait_for_timeout(400)
+    shot(page, f"drawing-{lang}")

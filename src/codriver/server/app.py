@@ -5,6 +5,7 @@ clear message, and a lifespan that drains turns before stopping."""
 from __future__ import annotations
 
 import logging
+import mimetypes
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -31,6 +32,7 @@ from codriver.server.problems import status_of
 if TYPE_CHECKING:
     from codriver.mcp.config import AppsConfig
 
+mimetypes.add_type("font/woff2", ".woff2")  # the cockpit's font; not in every system's table
 log = logging.getLogger("uvicorn.error")  # uvicorn's own logger, so it shows where uvicorn logs
 API_VERSION = "1.1"
 """The API's own version: changes when the routes or their shapes do, not with every release."""

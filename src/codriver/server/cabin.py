@@ -14,7 +14,7 @@ from codriver.errors import InputError
 from codriver.server.events import EventStream, JsonObject, change_list
 from codriver.server.problems import NothingPending
 from codriver.server.route import ROUTE_INPUTS, route_summary
-from codriver.text import Lang
+from codriver.text import Bilingual, Lang
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.cockpit_paths import COCKPIT
 
@@ -43,13 +43,17 @@ class Pending:
     lang: Lang
     seat: str
     proactive: bool
+    texts: Bilingual | None = None
+    """The question alone in both languages, so a cockpit can show it in its own."""
 
     def to_dict(self) -> JsonObject:
+        texts = None if self.texts is None else {"en": self.texts.en, "zh": self.texts.zh}
         return {
             "text": self.text,
             "lang": self.lang,
             "seat": self.seat,
             "proactive": self.proactive,
+            "texts": texts,
         }
 
 
@@ -150,7 +154,8 @@ class Cabin:
             self.pending = None
         elif result.outcome == "asked" or was is None:  # a new question
             seat = str(heard["seat"]) if heard else "driver"
-            self.pending = Pending(result.reply, result.lang, seat, proactive=not spoken)
+            question = self.assistant.question
+            self.pending = Pending(result.reply, result.lang, seat, not spoken, question)
         if spoken or result.reply:
             self.transcript.append(_line(cause, heard, result, self.now))
         if self.events.listening:

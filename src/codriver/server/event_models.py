@@ -23,11 +23,20 @@ class Heard(BaseModel):
     gaze: str | None
 
 
+class QuestionTexts(BaseModel):
+    en: str
+    zh: str
+
+
 class Question(BaseModel):
     text: str
     lang: Literal["en", "zh"]
     seat: str
     proactive: bool = Field(description="offered by the assistant, not asked back in a turn")
+    texts: QuestionTexts | None = Field(
+        default=None,
+        description="the question alone in both languages, for a client showing the other one",
+    )
 
 
 class TranscriptLine(BaseModel):

@@ -3,9 +3,26 @@
 
 const SEATS = ["Row1.DriverSide", "Row1.PassengerSide", "Row2.DriverSide", "Row2.PassengerSide"];
 const NS = "http://www.w3.org/2000/svg";
+const MOVING_KMH = 1;
+// Which part of the drawing shows a signal: [pattern, the part's id from the match].
+const PARTS = [
+  [/^Vehicle\.Cabin\.Seat\.(Row\d\.\w+Side)\./, (m) => `seat-${m[1]}`],
+  [/^Vehicle\.Cabin\.HVAC\.Station\.(Row\d\.\w+?)\./, (m) => `seat-${m[1]}Side`],
+  [/^Vehicle\.Cabin\.Door\.(Row\d\.\w+Side)\.Window\./, (m) => `window-${m[1]}`],
+  [/^Vehicle\.Cabin\.Door\.(Row\d\.\w+Side)\.(Is\w+|Position)$/, (m) => `door-${m[1]}`],
+  [/^Vehicle\.Cabin\.Light\.AmbientLight\.(Row\d\.\w+Side)\./, (m) => `ambient-${m[1]}`],
+  [/^Vehicle\.Cabin\.Sunroof\./, () => "sunroof"],
+  [/^Vehicle\.Body\.Trunk\.Rear\./, () => "trunk"],
+  [/^Vehicle\.Body\.(Hood|Trunk\.Front)\./, () => "hood"],
+  [/^Vehicle\.Body\.Windshield\.Front\.Wiping\./, () => "wipers"],
+  [/^Vehicle\.Body\.Lights\./, () => "lights"],
+  [/^Vehicle\.Cabin\.Light\.IsDomeOn$/, () => "dome"],
+];
 
 export async function mountCar(holder) {
-  holder.innerHTML = await (await fetch("car.svg")).text();
+  const text = await (await fetch("car.svg")).text();
+  const drawing = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+  holder.replaceChildren(document.importNode(drawing, true));
   for (const id of SEATS) buildSeat(holder.querySelector(`[id="seat-${id}"]`));
 }
 
@@ -29,8 +46,40 @@ function buildSeat(group) {
 
 const num = (value, fallback = 0) => (typeof value === "number" ? value : fallback);
 
+// The parts a change touched glow for a moment and keep class "changed" (and data-changed) until
+// the next change of the drawing; changes nothing draws (the battery, say) leave them as they are.
+export function markChanged(root, changes) {
+  const ids = new Set();
+  for (const { path } of changes) {
+    for (const [pattern, id] of PARTS) {
+      const match = path.match(pattern);
+      if (match) ids.add(id(match));
+    }
+  }
+  const parts = [...ids].map((id) => root.querySelector(`[id="${id}"]`)).filter(Boolean);
+  if (!parts.length) return;
+  root.querySelectorAll(".changed").forEach((el) => { el.classList.remove("changed"); delete el.dataset.changed; });
+  void root.getBoundingClientRect();  // restart the glow on a part that changes again
+  for (const el of parts) { el.classList.add("changed"); el.dataset.changed = "true"; }
+}
+
+// What is open while the car moves (a door, the trunk, the hood), by the drawing's part ids.
+export function openWhileMoving(s) {
+  if (num(s["Vehicle.Speed"]) < MOVING_KMH) return [];
+  const open = SEATS.filter((side) => s[`Vehicle.Cabin.Door.${side}.IsOpen`] === true).map((side) => `door-${side}`);
+  if (s["Vehicle.Body.Trunk.Rear.IsOpen"] === true) open.push("trunk");
+  if (s["Vehicle.Body.Hood.IsOpen"] === true || s["Vehicle.Body.Trunk.Front.IsOpen"] === true) open.push("hood");
+  return open;
+}
+
 export function renderCar(root, s) {
   const part = (id) => root.querySelector(`[id="${id}"]`);
+  const alarms = openWhileMoving(s);
+  for (const id of ["trunk", "hood", ...SEATS.map((side) => `door-${side}`)]) {
+    part(id).classList.toggle("unsafe", alarms.includes(id));
+    part(id).dataset.unsafe = String(alarms.includes(id));
+  }
+  root.firstElementChild.dataset.unsafe = String(alarms.length > 0);
   for (const side of SEATS) {
     const door = part(`door-${side}`);
     const open = s[`Vehicle.Cabin.Door.${side}.IsOpen`] === true;
@@ -74,6 +123,8 @@ function renderSeat(group, s, side) {
   const temp = s[`Vehicle.Cabin.HVAC.Station.${zone}.Temperature`];
   group.querySelector(".seat-temp").textContent = typeof temp === "number" ? `${+temp.toFixed(1)}°` : "–";
   group.dataset.temperature = String(temp);
+  const feel = typeof temp !== "number" ? "" : temp >= 24 ? "warm" : temp <= 20 ? "cool" : "";
+  group.querySelector(".seat-temp").dataset.feel = feel;
   const fan = num(s[`Vehicle.Cabin.HVAC.Station.${zone}.FanSpeed`]);
   group.querySelectorAll(".seat-fan rect").forEach((bar, i) => bar.classList.toggle("on", fan > i * 20));
   group.dataset.fan = String(fan);

@@ -1,9 +1,16 @@
 // The status strip and the climate, media and navigation cards, drawn from the state.
 
+import { openWhileMoving } from "./car.js";
+import { $, h } from "./dom.js";
 import { lang, t } from "./i18n.js";
 
 const ZONES = ["Row1.Driver", "Row1.Passenger", "Row2.Driver", "Row2.Passenger"];
-const $ = (id) => document.getElementById(id);
+const FLAGS = [
+  ["ac", "Vehicle.Cabin.HVAC.IsAirConditioningActive"],
+  ["recirculation", "Vehicle.Cabin.HVAC.IsRecirculationActive"],
+  ["defrost_front", "Vehicle.Cabin.HVAC.IsFrontDefrosterActive"],
+  ["defrost_rear", "Vehicle.Cabin.HVAC.IsRearDefrosterActive"],
+];
 const num = (value, fallback = 0) => (typeof value === "number" ? value : fallback);
 const round = (value, digits = 0) => +num(value).toFixed(digits);
 
@@ -22,35 +29,31 @@ export function renderStatus(s) {
     .every((side) => s[`Vehicle.Cabin.Door.${side}.IsLocked`] === true);
   $("stat-locks").textContent = t(locked ? "locked" : "unlocked");
   $("stat-locks").dataset.locked = String(locked);
+  $("stat-alert").hidden = openWhileMoving(s).length === 0;
+}
+
+function buildClimate() {
+  $("zones").replaceChildren(...ZONES.map((zone) => h("div", { class: "zone", dataset: { zone } },
+    h("div", { class: "zone-name", dataset: { i18n: `zone_${zone}` } }, t(`zone_${zone}`)),
+    h("div", { class: "zone-temp" }),
+    h("div", { class: "zone-fan" }, h("div", { class: "meter" }, h("div")), h("span")))));
+  $("climate-flags").replaceChildren(...FLAGS.map(([key]) => h("span",
+    { class: "chip", dataset: { flag: key, i18n: key } }, t(key))));
 }
 
 export function renderClimate(s) {
-  const zones = $("zones");
-  if (!zones.children.length) {
-    for (const zone of ZONES) {
-      zones.insertAdjacentHTML("beforeend", `<div class="zone" data-zone="${zone}">
-        <div class="zone-name"></div><div class="zone-temp"></div>
-        <div class="zone-fan"><div class="meter"><div></div></div><span></span></div></div>`);
-    }
-  }
+  if (!$("zones").children.length) buildClimate();
   for (const zone of ZONES) {
-    const card = zones.querySelector(`[data-zone="${zone}"]`);
+    const card = $("zones").querySelector(`[data-zone="${zone}"]`);
     const temp = s[`Vehicle.Cabin.HVAC.Station.${zone}.Temperature`];
     const fan = num(s[`Vehicle.Cabin.HVAC.Station.${zone}.FanSpeed`]);
-    card.querySelector(".zone-name").textContent = t(`zone_${zone}`);
     card.querySelector(".zone-temp").textContent = typeof temp === "number" ? `${+temp.toFixed(1)}°C` : "–";
     card.querySelector(".meter div").style.width = `${fan}%`;
     card.querySelector(".zone-fan span").textContent = `${t("fan")} ${round(fan)}`;
   }
-  const flags = [
-    ["ac", s["Vehicle.Cabin.HVAC.IsAirConditioningActive"]],
-    ["recirculation", s["Vehicle.Cabin.HVAC.IsRecirculationActive"]],
-    ["defrost_front", s["Vehicle.Cabin.HVAC.IsFrontDefrosterActive"]],
-    ["defrost_rear", s["Vehicle.Cabin.HVAC.IsRearDefrosterActive"]],
-  ];
-  $("climate-flags").innerHTML = flags
-    .map(([key, on]) => `<span class="chip ${on ? "on" : ""}" data-flag="${key}">${t(key)}</span>`)
-    .join("");
+  for (const [key, path] of FLAGS) {
+    $("climate-flags").querySelector(`[data-flag="${key}"]`).classList.toggle("on", s[path] === true);
+  }
 }
 
 export function renderMedia(s) {
@@ -81,9 +84,8 @@ export function renderRoute(route) {
   $("nav-card").dataset.active = String(!!route);
   if (!route) return;
   $("nav-dest").textContent = route.destination;
-  $("nav-waypoints").innerHTML = route.waypoints
-    .map((w) => `<li><span class="via">${t("via")}</span> ${escapeHtml(w)}</li>`)
-    .join("");
+  $("nav-waypoints").replaceChildren(...route.waypoints.map((w) => h("li", {},
+    h("span", { class: "via", dataset: { i18n: "via" } }, t("via")), " ", w)));
   $("nav-distance").textContent = route.distance_km ?? "—";
   $("nav-duration").textContent = route.duration_min ?? "—";
   $("nav-arrival").textContent = route.battery_on_arrival == null ? "—" : `${route.battery_on_arrival}%`;
@@ -97,10 +99,6 @@ export function renderRoute(route) {
     charge: t("range_charge", { stop: route.charging_stop }),
     unknown: t("range_unknown"),
   }[verdict];
-}
-
-export function escapeHtml(text) {
-  return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
 export function formatClock(now) {

@@ -1,5 +1,6 @@
 // The world panel: sliders that feed sensor readings to the simulator, and the simulated clock.
 
+import { $, h } from "./dom.js";
 import { t } from "./i18n.js";
 
 export const SENSORS = [
@@ -9,22 +10,24 @@ export const SENSORS = [
   { key: "sensor_battery", path: "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed", min: 0, max: 100, step: 1, unit: "%" },
   { key: "sensor_outside", path: "Vehicle.Exterior.AirTemperature", min: -20, max: 45, step: 1, unit: "°C" },
 ];
-const $ = (id) => document.getElementById(id);
+
+function slider(s, onChange) {
+  const input = h("input", { type: "range", min: s.min, max: s.max, step: s.step, value: s.min, "aria-label": s.path });
+  const output = h("output", {}, s.min);
+  const label = h("label", { class: "slider", dataset: { path: s.path } },
+    h("span", { class: "slider-name", dataset: { i18n: s.key } }, t(s.key)),
+    input, output, h("span", { class: "slider-unit" }, s.unit));
+  input.addEventListener("input", () => { output.textContent = input.value; });
+  input.addEventListener("change", () => {
+    label.dataset.editing = "";
+    onChange(s.path, Number(input.value));
+  });
+  input.addEventListener("pointerdown", () => { label.dataset.editing = "1"; });
+  return label;
+}
 
 export function buildSensors(onChange) {
-  $("sensors").innerHTML = SENSORS.map((s) => `<label class="slider" data-path="${s.path}">
-      <span class="slider-name" data-i18n="${s.key}">${t(s.key)}</span>
-      <input type="range" min="${s.min}" max="${s.max}" step="${s.step}" value="${s.min}" aria-label="${s.path}">
-      <output>${s.min}</output><span class="slider-unit">${s.unit}</span></label>`).join("");
-  for (const label of $("sensors").querySelectorAll("label")) {
-    const input = label.querySelector("input");
-    input.addEventListener("input", () => { label.querySelector("output").textContent = input.value; });
-    input.addEventListener("change", () => {
-      label.dataset.editing = "";
-      onChange(label.dataset.path, Number(input.value));
-    });
-    input.addEventListener("pointerdown", () => { label.dataset.editing = "1"; });
-  }
+  $("sensors").replaceChildren(...SENSORS.map((s) => slider(s, onChange)));
 }
 
 export function renderSensors(s) {
