@@ -151,6 +151,15 @@ CASES = [
         ),
     ),
     Case(
+        "no-windows-for-the-rear-seats-under-child-lock",
+        "refuse",
+        act("set_window", (f"{DOOR}.Row2.DriverSide.Window.Position", 100), speaker="rear_left"),
+        {"Vehicle.Cabin.IsWindowChildLockEngaged": True},
+        near_action=act(
+            "set_window", (f"{DOOR}.Row2.DriverSide.Window.Position", 100), speaker="driver"
+        ),
+    ),
+    Case(
         "no-driver-recline-while-moving",
         "refuse",
         act("set_recline", ("Vehicle.Cabin.Seat.Row1.DriverSide.Backrest.Recline", 40)),

@@ -427,9 +427,9 @@ def _no_stray_undo(calls: list[ToolCall]) -> list[ToolCall]:
 
 
 def _after_a_timer(ctx: TurnContext) -> bool:
-    """Whether the last turn started or changed a timer ("…" → "再加五分钟")."""
+    """Whether the last turn started, changed or asked about a timer ("…" → "再加五分钟")."""
     last = ctx.history[-1] if ctx.history else None
-    timers = ("set_timer", "adjust_timer", "pause_timer", "resume_timer")
+    timers = ("set_timer", "adjust_timer", "pause_timer", "resume_timer", "timer_status")
     return last is not None and any(c.name in timers for c in last.plan.calls)
 
 

@@ -32,6 +32,8 @@ _UNIT = re.compile(
     r"[a-z0-9]+(?:[.'’/&-][a-z0-9]+)*|[\u3400-\u9fff]|[%°#《》+]|[,，.。!！?？;；、:：…]|\s+"
 )
 _PUNCT = set(",，.。!！?？;；、:：…")
+_CONTRACTION = re.compile(r"['’](?:s|ve|ll|re|d)$")
+"""An English word's contracted tail ("fan's", "time've", "it'll"): the word is read without it."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -299,8 +301,10 @@ class Lexicon:
         if seq[i][0] == "|":
             return [_Choice("sep", 1)]
         unit = seq[i][0]
-        if unit not in self._trie and unit.endswith(("'s", "’s")) and unit[:-2] in self._trie:
-            seq[i] = (unit[:-2], seq[i][1], seq[i][2] - 2)  # "the fan's too strong"
+        base = _CONTRACTION.sub("", unit)
+        if unit not in self._trie and base != unit and base in self._trie:
+            cut = len(unit) - len(base)  # "the fan's too strong", "what time've we got"
+            seq[i] = (base, seq[i][1], seq[i][2] - cut)
         choices = [_Choice("raw", 1)]
         node = self._trie
         for j in range(i, min(len(seq), i + self.longest)):

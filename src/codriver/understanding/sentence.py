@@ -206,12 +206,17 @@ def _particle_asks_back(scan: _Scan, clauses: tuple[Clause, ...]) -> tuple[Claus
 def _goes_on_elsewhere(
     scan: _Scan, before: Clause, kind: str | None, part: list[Token], start: int, end: int
 ) -> bool:
-    """Whether a feeling or a verbless remark after talk about elsewhere still talks of then
-    and there: it does unless it says here or now ("…，现在车里也好热")."""
+    """Whether a feeling, a verbless remark or a description after talk about elsewhere still
+    talks of then and there ("that guy's Tesla, his trunk's wide open", "旁边那辆车，天窗开着都不
+    关"): it does unless it says here or now ("…，现在车里也好热")."""
     verbless = kind == "command" and not any(t.ids("action") for t in part)
-    if before.kind != "elsewhere" or not (kind == "need" or verbless):
+    words = scan.words
+    described = kind in ("command", "question") and bool(
+        scan.find(words.others, start, end) or _described(scan, start, end)
+    )
+    if before.kind != "elsewhere" or not (kind == "need" or verbless or described):
         return False
-    return not scan.find(scan.words.present, start, end)
+    return not scan.find(words.present, start, end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +339,8 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
         return "question"  # "我们现在在哪", "还剩多少电": a topic said with its question word
     if asks_for_talk(text[start:end]):
         return "chitchat"  # "tell me a story about a dragon who plays music"
+    if _only_described(scan, tokens, start, end):
+        return "question"  # "the window's open", "车窗开着": said of the car, answered from it
     if scan.find(words.route, start, end):
         return "command"  # "请问怎么去外滩", "how do I get to the Bund?": the way, so a route
     if any(s <= verb for s, _ in scan.find(words.embeds, start, end)):
@@ -348,6 +355,21 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
     if any(_has_content(t) for t in tokens):
         return "command"
     return "chitchat" if chitchat(text[start:end]) is not None else "nonsense"
+
+
+def _described(scan: _Scan, start: int, end: int) -> list[tuple[int, int]]:
+    """Where the clause says how a thing is: anywhere, "'s open" too ("the window's open")."""
+    return scan.words.described.spans(scan.text, range(start, end), end)
+
+
+def _only_described(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
+    """Whether the clause says how a thing is ("his trunk's wide open", "天窗开着") and asks for
+    nothing else: every verb in it is part of the description."""
+    described = _described(scan, start, end)
+    if not described:
+        return False
+    verbs = [t for t in tokens if t.ids("action")]
+    return all(any(s <= t.start < e for s, e in described) for t in verbs)
 
 
 def _asks(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:

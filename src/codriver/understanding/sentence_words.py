@@ -85,6 +85,8 @@ class Words:
     elsewhere: Phrases
     past: Phrases
     others: Phrases
+    described: Phrases
+    """How a thing is, said of it ("开着", "wide open"): after talk about elsewhere, still there."""
     habit: Phrases
     present: Phrases
     particles: Phrases

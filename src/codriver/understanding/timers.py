@@ -35,13 +35,18 @@ def plan_timer(
     if not (named or follows) or any(t.has("action", "remind") for t in tokens):
         return None
     plan = _plan_timer(tokens, text, asked=asked)
-    if not named and (plan is None or plan.calls[0].name not in _FOLLOW_UPS):
+    if named or plan is None:
+        return plan
+    if plan.calls[0].name == "timer_status" and not any(t.ids("device") for t in tokens):
+        return plan  # "现在还剩多久？" right after the timer: how long it has left
+    if plan.calls[0].name not in _FOLLOW_UPS:
         return None  # after a timer, only a change said without naming it is about it
     return plan
 
 
 _FOLLOW_UPS = ("adjust_timer", "pause_timer", "resume_timer")
-"""What a follow-up that does not name the timer may ask of it."""
+"""What a follow-up that does not name the timer may ask of it (or how long it has left, when it
+names nothing else)."""
 
 
 def _plan_timer(tokens: list[Token], text: str, *, asked: bool) -> Plan | None:
