@@ -48,8 +48,10 @@ def _read(text: str, words: ArrivalWords) -> ToolCall | None:
     speed = words.speed.search(text)
     if distance is None or speed is None:
         return None
-    said = next(g for g in speed.groups() if g)  # the pattern's alternatives each have one
-    args: dict[str, object] = {"distance_km": distance, "speed_kmh": float(said)}
+    said = float(next(g for g in speed.groups() if g))  # the alternatives each have one group
+    if words.km.search(text) is None:
+        said = round(said * KM_PER["miles"], 1)  # "120 miles to go at about 60": miles an hour
+    args: dict[str, object] = {"distance_km": distance, "speed_kmh": said}
     by = words.by.search(text)
     if by is not None:
         found = by.groupdict()

@@ -16,6 +16,7 @@ from functools import cache
 from codriver.assistant.plan import ToolCall
 from codriver.errors import ConfigError
 from codriver.services.maps.divisions import divisions
+from codriver.understanding.frames import TITLE
 from codriver.understanding.lexicon import LANGS, QueryWords
 from codriver.understanding.names import dialled, plausible, starts_chinese
 from codriver.yamlfile import YAMLError, read_yaml
@@ -45,6 +46,9 @@ class BareWords:
 
 def bare_request(text: str, words: QueryWords) -> ToolCall | None:
     """The call a name said alone asks for; None when ``text`` is not one."""
+    marked = TITLE.fullmatch(text.strip())
+    if marked:
+        return ToolCall("play_media", {"query": marked.group(1).strip()})  # "《去年夏天》"
     chinese = starts_chinese(text)
     bare = _words("zh" if chinese else "en")
     name = _without_lead(text.strip(" 。.!！,，"), bare.lead, chinese)

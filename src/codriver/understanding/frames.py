@@ -415,7 +415,8 @@ def _take_chinese_name(
     if not query:
         return None
     if not plausible(query, slot, words):
-        frame.actions = tuple(a for a in frame.actions if a != slot)
+        if slot != "trip":  # "…能到不？" still asks about the trip, of no named place
+            frame.actions = tuple(a for a in frame.actions if a != slot)
         return i  # "打电话都不接", "回家就可以不用开空调了": talk, no name to go to
     frame.query = query
     frame.actions = (slot, *(a for a in frame.actions if a != slot))
@@ -423,8 +424,18 @@ def _take_chinese_name(
     return stop
 
 
+TITLE = re.compile(r"《([^《》]+)》[\s。.!！?？吧呗啊]*")
+"""A title written as one, with what may trail it."""
+
+
 def trim_query(query: str, words: QueryWords) -> str:
-    """Free text as a name: without filler words at its edges ("some jazz" → "jazz")."""
+    """Free text as a name: without filler words at its edges ("some jazz" → "jazz"); a title
+    written in 《》 is taken whole ("《去大理》")."""
+    titled = TITLE.fullmatch(query.strip())
+    if titled:
+        return titled.group(1).strip()
+    if query.lstrip().startswith("《") or query.rstrip().endswith("》"):
+        return query.strip(" 《》")  # one mark of the two in the span: still the title whole
     strip = " 《》\"'“”,.。!！?？"
     query = query.strip(strip)
     changed = True

@@ -174,6 +174,7 @@ class Lexicon:
                     leaf.setdefault("=", set()).add("".join(keys))
         self.number_words = frozenset(number_words)
         self._cuts: Cuts | None = None
+        self._in_title: frozenset[int] = frozenset()
         self.query_words = QueryWords()
 
     def scan(self, text: str) -> list[Token]:
@@ -182,6 +183,7 @@ class Lexicon:
         seq = units(text)
         n = len(seq)
         keys = [u for u, _, _ in seq]
+        self._in_title = _titled_units(keys)
         cjk = [bool(_CJK.match(u)) for u in keys]
         self._cuts = cut(keys, cjk, self._phrases_or_slips_at(seq)) if any(cjk) else None
         # best[i]: (units covered from i on, -units only heard alike, -pieces, choice at i)
@@ -300,6 +302,8 @@ class Lexicon:
     def _choices(self, seq: list[tuple[str, int, int]], i: int) -> list[_Choice]:
         if seq[i][0] == "|":
             return [_Choice("sep", 1)]
+        if i in self._in_title:
+            return [_Choice("raw", 1)]  # inside 《》: a title, whatever words it holds
         unit = seq[i][0]
         base = _CONTRACTION.sub("", unit)
         if unit not in self._trie and base != unit and base in self._trie:
@@ -394,6 +398,19 @@ class Lexicon:
 
 _MIN_SOUNDALIKE = 2
 _SOUNDALIKE_KINDS = ("device", "action", "mode", "zone", "color")
+
+
+def _titled_units(keys: Sequence[str]) -> frozenset[int]:
+    """The units inside 《》 (a title written as one)."""
+    inside: set[int] = set()
+    opened: int | None = None
+    for i, key in enumerate(keys):
+        if key == "《":
+            opened = i
+        elif key == "》" and opened is not None:
+            inside.update(range(opened + 1, i))
+            opened = None
+    return frozenset(inside)
 
 
 def _insert(

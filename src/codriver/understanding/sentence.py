@@ -133,7 +133,7 @@ def _noise(char: str) -> bool:
 
 def read_sentences(text: str, tokens: list[Token]) -> Reading:
     """The clauses of lowered ``text`` (as scanned into ``tokens``) with their kinds."""
-    scan = _Scan(text, tokens, sentence_words())
+    scan = _Scan(untitled(text), tokens, sentence_words())
     insults = scan.find(scan.words.abuse, 0, len(text))
     masked = list(insults)
     clauses: list[Clause] = []
@@ -173,6 +173,17 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
     return Reading(_particle_asks_back(scan, tuple(clauses)), tuple(masked))
 
 
+_TITLE = re.compile(r"《[^《》]*》")
+_HIDDEN = "\u25a1"
+"""What a title's characters read as to the sentence words: nothing they know."""
+
+
+def untitled(text: str) -> str:
+    """``text`` with what is inside 《》 hidden (same length): a title's words say nothing of the
+    sentence ("《去年夏天》" is no memory, "《去大理》" no destination)."""
+    return _TITLE.sub(lambda m: "《" + _HIDDEN * (len(m.group()) - 2) + "》", text)
+
+
 def _polite_tail(scan: _Scan, inside: list[Token], start: int, end: int) -> bool:
     """Whether the sentence ends in a clause that only asks politely ("…，好吗", "…, okay?")
     after a clause that asks for something to be done."""
@@ -181,7 +192,10 @@ def _polite_tail(scan: _Scan, inside: list[Token], start: int, end: int) -> bool
         return False
     last = scan.text[cuts[-1][0] : cuts[-1][1]].strip(_PARTICLE_NOISE + "?？")
     before = [t for t in inside if cuts[-2][0] <= t.start < cuts[-2][1]]
-    return scan.words.request.whole(last) and any(t.ids("action") for t in before)
+    asked_for = any(t.ids("action") for t in before) or (
+        any(t.ids("device") for t in before) and any(t.kind == "number" for t in before)
+    )  # "bump the temperature to 23, would ya?": a setting said, with or without its verb
+    return scan.words.request.whole(last) and asked_for
 
 
 _TWO_CLAUSES = 2
