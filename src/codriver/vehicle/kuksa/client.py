@@ -27,7 +27,7 @@ from typing import Any
 import grpc
 from kuksa.val.v2 import types_pb2, val_pb2, val_pb2_grpc
 
-from codriver.errors import BackendError
+from codriver.errors import VehicleUnavailable
 from codriver.vehicle.bus import Applied, ChangeListener, ChangeSource, Subscription, WriteResult
 from codriver.vehicle.catalog import Catalog, Rejection, RejectionCode, Value
 from codriver.vehicle.kuksa.channel import call_metadata, open_channel
@@ -77,7 +77,7 @@ class KuksaBus:
         cls, options: KuksaOptions, profile: VehicleProfile | None = None
     ) -> KuksaBus:
         """Reach the broker, read and reconcile its metadata, and subscribe; a broker that does
-        not answer raises :class:`BackendError` (retryable)."""
+        not answer raises :class:`VehicleUnavailable` (retryable)."""
         channel = open_channel(options)
         try:
             stub = val_pb2_grpc.VALStub(channel)
@@ -108,7 +108,7 @@ class KuksaBus:
         if not self._up.is_set():
             waiting.cancel()
             await self.close()
-            raise BackendError(
+            raise VehicleUnavailable(
                 f"the KUKSA broker at {self.options.address} did not start the subscription",
                 retryable=True,
             )
@@ -399,15 +399,15 @@ def _alike(path: str, refused: Rejection) -> Rejection:
     return Rejection(path, refused.code, f"not done with {refused.path}: {refused.message}")
 
 
-def _unreachable(options: KuksaOptions, exc: grpc.aio.AioRpcError) -> BackendError:
+def _unreachable(options: KuksaOptions, exc: grpc.aio.AioRpcError) -> VehicleUnavailable:
     code = exc.code()
     detail = (exc.details() or code.name).splitlines()[0]
     if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
-        return BackendError(
+        return VehicleUnavailable(
             f"the KUKSA broker at {options.address} refused codriver ({detail}): check --token",
             retryable=False,
         )
-    return BackendError(
+    return VehicleUnavailable(
         f"cannot reach the KUKSA broker at {options.address}: {detail}", retryable=True
     )
 
