@@ -205,6 +205,9 @@ class CarServicer(val_pb2_grpc.VALServicer):  # type: ignore[misc]
         value = await self._value(path, point.value, context) if point.HasField("value") else None
         [result] = await self._car.feed({path: value})
         await self._refused([result], context)
+        if point.HasField("timestamp"):  # the provider's own time of the reading
+            self._stamps[path] = point.timestamp.seconds + point.timestamp.nanos / 1e9
+            self._points.pop(path, None)
         return val_pb2.PublishValueResponse()
 
     async def _actuate(self, requests: list[Any], context: Any) -> None:
