@@ -30,7 +30,11 @@ WINDOW = "Vehicle.Cabin.Door.Row1.DriverSide.Window.Position"
 TRUNK = "Vehicle.Body.Trunk.Rear.IsOpen"
 DOOR = "Vehicle.Cabin.Door.Row1.DriverSide.IsOpen"
 DEFROST = "Vehicle.Cabin.HVAC.IsRearDefrosterActive"
-WINDOWS = [f"Vehicle.Cabin.Door.Row{r}.{s}Side.Window.Position" for r in (1, 2) for s in ("Driver", "Passenger")]  # fmt: skip
+WINDOWS = [
+    f"Vehicle.Cabin.Door.Row{row}.{side}Side.Window.Position"
+    for row in (1, 2)
+    for side in ("Driver", "Passenger")
+]
 FAST = KuksaOptions("127.0.0.1", timeout_s=0.3, confirm_s=0.3, backoff_s=(0.05, 0.2))
 
 
@@ -38,7 +42,10 @@ def run(test: Callable[[], Awaitable[None]]) -> None:
     asyncio.run(asyncio.wait_for(test(), timeout=60))
 
 
-async def faulty(faults: Faults, options: KuksaOptions = FAST) -> tuple[LoopbackBroker, Assistant, SimulatedCar]:  # fmt: skip
+Setup = tuple[LoopbackBroker, Assistant, SimulatedCar]
+
+
+async def faulty(faults: Faults, options: KuksaOptions = FAST) -> Setup:
     car = SimulatedCar()
     broker = await LoopbackBroker.start(FaultyBus(car, faults), options=options)
     return broker, Assistant(bus=broker.bus, clock=car.clock), car
@@ -52,7 +59,8 @@ def free_port() -> int:
 
 def test_a_broker_down_at_start_is_one_clear_error_and_exit_code_3() -> None:
     port = free_port()
-    with pytest.raises(VehicleUnavailable, match=f"cannot reach the KUKSA broker at 127.0.0.1:{port}"):  # fmt: skip
+    unreachable = f"cannot reach the KUKSA broker at 127.0.0.1:{port}"
+    with pytest.raises(VehicleUnavailable, match=unreachable):
         asyncio.run(KuksaBus.connect(KuksaOptions("127.0.0.1", port)))
     command = "from codriver.cli.main import run; run()"
     done = subprocess.run(
@@ -101,7 +109,7 @@ def test_a_broker_killed_mid_turn_fails_the_turn_and_nothing_is_replayed_after_i
 
 def test_a_slow_broker_is_a_failed_command_never_a_done_one() -> None:
     async def test() -> None:
-        broker, assistant, car = await faulty(Faults(write_delay_s=5.0))
+        broker, assistant, _ = await faulty(Faults(write_delay_s=5.0))
         result = await assistant.say("open the trunk")
         assert result.outcome == "refused", result.reply
         assert "didn't confirm it in time" in result.reply
