@@ -35,7 +35,8 @@ SPEED = "Vehicle.Speed"
 def percentiles(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     cut = statistics.quantiles(ordered, n=100, method="inclusive")
-    return {"p50": round(cut[49], 3), "p99": round(cut[98], 3), "mean": round(statistics.fmean(ordered), 3)}  # fmt: skip
+    mean = statistics.fmean(ordered)
+    return {"p50": round(cut[49], 3), "p99": round(cut[98], 3), "mean": round(mean, 3)}
 
 
 def turn_times(suite: SuiteResult) -> list[float]:
