@@ -9,7 +9,7 @@ codriver's own ``kuksa.val.v2`` server on loopback, reached over gRPC by the KUK
 from __future__ import annotations
 
 import asyncio
-import importlib.util
+import importlib
 import os
 from pathlib import Path
 
@@ -36,8 +36,14 @@ async def on_simulator() -> SuiteResult:
 
 
 async def on_kuksa() -> SuiteResult:
-    if importlib.util.find_spec("kuksa") is None and not os.environ.get("CODRIVER_REQUIRE_KUKSA"):
-        pytest.skip("the [kuksa] extra is not installed (CODRIVER_REQUIRE_KUKSA=1 to require it)")
+    try:
+        importlib.import_module("kuksa.val.v2.val_pb2_grpc")
+    except ImportError:
+        if not os.environ.get("CODRIVER_REQUIRE_KUKSA"):
+            pytest.skip(
+                "the [kuksa] extra is not installed (CODRIVER_REQUIRE_KUKSA=1 to require it)"
+            )
+        raise
     from codriver.testing.kuksa import LoopbackBroker
 
     broker = await LoopbackBroker.start()
