@@ -1,16 +1,23 @@
 """The drive-scenario suite: every scenario passes, or is a known gap listed by id with the reason
 in `tests/scenario_known_gaps.yaml`. A newly added scenario that fails, a listed gap that now
-passes (take it off the list) and a listed id that no longer exists all fail this test."""
+passes (take it off the list) and a listed id that no longer exists all fail this test.
+
+The suite runs on each vehicle backend: the simulated car in memory, and the same car behind
+codriver's own ``kuksa.val.v2`` server on loopback, reached over gRPC by the KUKSA bus (extra
+``[kuksa]``; skipped without it unless CODRIVER_REQUIRE_KUKSA=1)."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+import os
 from pathlib import Path
 
+import pytest
 import yaml
 
 from codriver.assistant import Assistant
-from codriver.scenarios import run_paths
+from codriver.scenarios import SuiteResult, run_paths
 
 HERE = Path(__file__).parent
 SUITE = HERE / "scenarios"
@@ -24,8 +31,31 @@ def known_gaps() -> dict[str, str]:
     return gaps
 
 
-def test_every_scenario_passes_or_is_a_known_gap() -> None:
-    suite = asyncio.run(run_paths([SUITE], Assistant))
+async def on_simulator() -> SuiteResult:
+    return await run_paths([SUITE], Assistant)
+
+
+async def on_kuksa() -> SuiteResult:
+    try:
+        importlib.import_module("kuksa.val.v2.val_pb2_grpc")
+    except ImportError:
+        if not os.environ.get("CODRIVER_REQUIRE_KUKSA"):
+            pytest.skip(
+                "the [kuksa] extra is not installed (CODRIVER_REQUIRE_KUKSA=1 to require it)"
+            )
+        raise
+    from codriver.testing.kuksa import LoopbackBroker
+
+    broker = await LoopbackBroker.start()
+    try:
+        return await run_paths([SUITE], broker.assistant)
+    finally:
+        await broker.close()
+
+
+@pytest.mark.parametrize("backend", [on_simulator, on_kuksa], ids=["simulator", "kuksa"])
+def test_every_scenario_passes_or_is_a_known_gap(backend: object) -> None:
+    suite = asyncio.run(backend())  # type: ignore[operator]
     assert suite.problems == [], [p.message for p in suite.problems]
     gaps = known_gaps()
     results = {r.id: r for r in suite.results}

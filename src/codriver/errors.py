@@ -10,6 +10,7 @@ assistant speaks. Exceptions are for a broken input file, a misused API or a fai
     ├── InputError          bad input from a person or a program (empty utterance, unknown seat)
     ├── MissingExtraError   an optional capability whose extra is not installed
     └── BackendError        a vehicle bus or vendor service failed (``retryable``: worth a retry?)
+        └── VehicleUnavailable  the vehicle bus cannot be reached or refused codriver (exit code 3)
 """
 
 from __future__ import annotations
@@ -49,3 +50,7 @@ class BackendError(CodriverError):
     def __init__(self, message: str, *, retryable: bool) -> None:
         super().__init__(message)
         self.retryable = retryable
+
+
+class VehicleUnavailable(BackendError):
+    """The vehicle bus (a KUKSA broker) cannot be reached, or refused codriver's credentials."""

@@ -16,6 +16,7 @@ from codriver.assistant.journal import UndoJournal
 from codriver.assistant.plan import ToolCall
 from codriver.assistant.reply import phrase
 from codriver.assistant.result import ActionResult, ActionStatus
+from codriver.assistant.shortfall import Shortfall
 from codriver.safety.action import ProposedAction, Source, Verdict, Write
 from codriver.safety.policy import COCKPIT, SafetyPolicy
 from codriver.text import Bilingual, Lang
@@ -119,10 +120,9 @@ class Executor:
         if isinstance(judged, ActionResult):
             return judged
         effect, verdict = judged
-        changes, problem = await self._carry(effect)
-        if problem is not None:
-            message = Bilingual(problem.message, problem.message)
-            return ActionResult(call, "failed", message, verdict, tuple(changes))
+        changes, shortfall = await self._carry(effect)
+        if shortfall is not None:
+            return ActionResult(call, "failed", shortfall.message(), verdict, tuple(changes))
         return ActionResult(call, "done", effect.done or effect.answer, verdict, tuple(changes))
 
     def _judge(
@@ -237,17 +237,25 @@ class Executor:
             return ActionResult(call, "asked", verdict.reason, verdict)
         return verdict
 
-    async def _carry(self, effect: Effect) -> tuple[list[SignalChange], Rejection | None]:
-        """Make an allowed effect real: its writes, the readings it causes, its follow-up."""
+    async def _carry(self, effect: Effect) -> tuple[list[SignalChange], Shortfall | None]:
+        """Make an allowed effect real: its writes to the car as one request, then the
+        assistant's own, the readings it causes and its follow-up. What the car did not carry
+        out stops the rest, and the shortfall says how much went through."""
         changes: list[SignalChange] = []
+        car = [(w.path, w.value) for w in effect.writes if not w.path.startswith(COCKPIT)]
+        results = await self.bus.set_many(car) if car else []
+        for result in results:
+            if not isinstance(result, Rejection):
+                changes.extend(result.changes)
+        failed = [r for r in results if isinstance(r, Rejection)]
+        if failed:
+            return changes, Shortfall(failed[0], len(results) - len(failed), len(results))
         for write in effect.writes:
             if write.path.startswith(COCKPIT):
                 applied = self.cockpit.set(write.path, write.value)
-            else:
-                applied = await self.bus.set(write.path, write.value)
-            if isinstance(applied, Rejection):
-                return changes, applied
-            changes.extend(applied.changes)
+                if isinstance(applied, Rejection):
+                    return changes, Shortfall(applied, len(results), len(effect.writes))
+                changes.extend(applied.changes)
         if effect.reports:
             for fed in await self.bus.feed(effect.reports):
                 if not isinstance(fed, Rejection):

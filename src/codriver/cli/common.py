@@ -11,7 +11,7 @@ import typer
 from codriver.assistant.result import TurnResult
 from codriver.assistant.session import Assistant
 from codriver.errors import InputError
-from codriver.vehicle.bus import SignalChange
+from codriver.vehicle.bus import SignalChange, VehicleBus
 from codriver.vehicle.catalog import Value
 from codriver.yamlfile import YAMLError, load_yaml
 
@@ -21,45 +21,50 @@ LLM_FLAGS: dict[str, object] = {}
 """LLM settings given on the command line (``codriver --llm-… COMMAND``)."""
 
 
-def make_assistant(brain: str = "default") -> Assistant:
-    """The offline assistant on the simulated car with the chosen brain. ``default`` is the
-    hybrid brain when an LLM is configured (flags, environment, settings file), else local."""
+def make_assistant(brain: str = "default", bus: VehicleBus | None = None) -> Assistant:
+    """The offline assistant with the chosen brain, on ``bus`` (the simulated car when None).
+    ``default`` is the hybrid brain when an LLM is configured (flags, environment, settings
+    file), else local."""
     if brain == "direct":
         from codriver.understanding import DirectBrain
 
-        return Assistant(brain=DirectBrain())
+        return Assistant(bus=bus, brain=DirectBrain())
     if brain != "default" and brain not in BRAINS:
         raise InputError(f"unknown brain {brain!r}: use {', '.join(BRAINS)}")
     if brain == "local":
-        return Assistant()
+        return Assistant(bus=bus)
     from codriver.llm.settings import load_settings
 
     settings = load_settings(LLM_FLAGS)
     if settings is None and brain == "default":
-        return Assistant()
+        return Assistant(bus=bus)
     from codriver.llm import make_brain
 
-    return Assistant(brain=make_brain(None if brain == "default" else brain, settings))
+    return Assistant(bus=bus, brain=make_brain(None if brain == "default" else brain, settings))
 
 
 async def open_assistant(brain: str, apps_file: Path | None, stack: AsyncExitStack) -> Assistant:
-    """The assistant for a session that lives in one event loop: with the third-party apps of
-    ``apps_file`` mounted (or those of the settings file's ``[mcp]`` table), their connections
-    closed when ``stack`` closes. Without apps, :func:`make_assistant`."""
+    """The assistant for a session that lives in one event loop: on the vehicle bus of
+    ``--bus`` when given, with the third-party apps of ``apps_file`` mounted (or those of the
+    settings file's ``[mcp]`` table), their connections closed when ``stack`` closes. Without
+    apps, :func:`make_assistant`."""
+    from codriver.cli.bus import open_bus
+
+    bus = await open_bus(stack)
     if apps_file is None:
         from codriver.llm.settings import default_config_file
 
         if not default_config_file().is_file():
-            return make_assistant(brain)
+            return make_assistant(brain, bus)
     try:
         from codriver.mcp.config import find_apps
     except ImportError:  # no [mcp] extra: apps named in a file are an error, else none
         if apps_file is not None:
             raise
-        return make_assistant(brain)
+        return make_assistant(brain, bus)
     config = find_apps(apps_file)
     if not config.servers:
-        return make_assistant(brain)
+        return make_assistant(brain, bus)
     from codriver.mcp import require_sdk
 
     require_sdk()
@@ -75,8 +80,9 @@ async def open_assistant(brain: str, apps_file: Path | None, stack: AsyncExitSta
     settings = load_settings(LLM_FLAGS)
     kind = None if brain == "default" else brain
     if kind in ("local", "direct") or settings is None:
-        return assistant_with_apps(apps)
-    return assistant_with_apps(apps, brain=lambda tools: make_brain(kind, settings, tools=tools))
+        return assistant_with_apps(apps, bus=bus)
+    made = lambda tools: make_brain(kind, settings, tools=tools)  # noqa: E731
+    return assistant_with_apps(apps, brain=made, bus=bus)
 
 
 def parse_assignment(text: str) -> tuple[str, Value]:

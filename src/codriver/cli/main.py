@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from codriver.assistant.result import TurnResult
+from codriver.cli.bus import BUS_FLAGS, open_bus
+from codriver.cli.bus import app as bus_app
 from codriver.cli.common import (
     LLM_FLAGS,
     echo_turn,
@@ -19,7 +22,8 @@ from codriver.cli.common import (
     show_value,
 )
 from codriver.cli.mcp import app as mcp_app
-from codriver.errors import CodriverError, InputError, MissingExtraError
+from codriver.errors import CodriverError, InputError, MissingExtraError, VehicleUnavailable
+from codriver.vehicle.catalog import Catalog, Value
 
 app = typer.Typer(
     name="codriver",
@@ -30,6 +34,7 @@ app = typer.Typer(
     rich_markup_mode="markdown",  # "[voice]" names an extra: rich markup would swallow it
 )
 app.add_typer(mcp_app, name="mcp")
+app.add_typer(bus_app, name="bus")
 
 
 @app.callback()
@@ -50,12 +55,48 @@ def main(
     llm_agents: Annotated[
         bool | None, typer.Option(help="LLM domain agents under a coordinator")
     ] = None,
+    bus: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CODRIVER_BUS",
+            help="a KUKSA databroker instead of the simulated car: kuksa://HOST:PORT "
+            "(extra [kuksa], docs/vehicle.md)",
+        ),
+    ] = None,
+    bus_token: Annotated[
+        str | None,
+        typer.Option("--token", envvar="CODRIVER_BUS_TOKEN", help="the broker's bearer token"),
+    ] = None,
+    bus_tls: Annotated[
+        Path | None, typer.Option("--tls", help="TLS to the broker: the CA's PEM file")
+    ] = None,
+    bus_tls_name: Annotated[
+        str | None, typer.Option("--tls-name", help="the name on the broker's certificate")
+    ] = None,
+    bus_timeout: Annotated[
+        float | None, typer.Option(help="seconds the broker has to answer a call (default 1)")
+    ] = None,
+    max_age: Annotated[
+        list[str] | None,
+        typer.Option(help="SIGNAL=SECONDS: older values are unknown (glob, repeatable)"),
+    ] = None,
 ) -> None:
     """codriver: an open, bilingual in-car assistant. Runs offline on a simulated car.
 
     An LLM is configured by these options, by CODRIVER_LLM_* variables or by an [llm] table in
-    ~/.config/codriver/config.toml.
+    ~/.config/codriver/config.toml. --bus and the options after it reach a real car through a
+    KUKSA databroker (serve's own --token is the HTTP API's).
     """
+    BUS_FLAGS.update(
+        {
+            "url": bus,
+            "token": bus_token,
+            "tls": bus_tls,
+            "tls_name": bus_tls_name,
+            "timeout": bus_timeout,
+            "max_age": max_age or [],
+        }
+    )
     LLM_FLAGS.update(
         {
             "preset": llm_preset,
@@ -111,13 +152,14 @@ def say(
     trace: Annotated[bool, typer.Option("--trace", help="show which agent did what")] = False,
     brain: Brain = "default",
 ) -> None:
-    """One turn: say TEXT to the simulated car and print the reply and the changes."""
-    assistant = make_assistant(brain)
+    """One turn: say TEXT to the car and print the reply and the changes."""
     preset = dict(parse_assignment(item) for item in given or [])
 
     async def turn() -> TurnResult:
-        await assistant.feed(preset)
-        return await assistant.say(text, seat=speaker, gaze=gaze)
+        async with AsyncExitStack() as stack:
+            assistant = make_assistant(brain, await open_bus(stack))
+            await assistant.feed(preset)
+            return await assistant.say(text, seat=speaker, gaze=gaze)
 
     result = asyncio.run(turn())
     if as_json:
@@ -276,12 +318,17 @@ def signals(
     prefix: Annotated[str, typer.Argument(help="only signals under this prefix")] = "",
 ) -> None:
     """List the car's signals with their current value and accepted values."""
-    assistant = make_assistant()
-    catalog = assistant.bus.catalog
-    paths = catalog.under(prefix) if prefix else [s.path for s in catalog]
-    if not paths:
-        raise CodriverError(f"no signal under {prefix!r}")
-    values = asyncio.run(assistant.snapshot(paths))
+
+    async def read() -> tuple[Catalog, list[str], dict[str, Value | None]]:
+        async with AsyncExitStack() as stack:
+            assistant = make_assistant(bus=await open_bus(stack))
+            catalog = assistant.bus.catalog
+            paths = catalog.under(prefix) if prefix else [s.path for s in catalog]
+            if not paths:
+                raise CodriverError(f"no signal under {prefix!r}")
+            return catalog, paths, await assistant.snapshot(paths)
+
+    catalog, paths, values = asyncio.run(read())
     for path in paths:
         spec = catalog.spec(path)
         accepted = f"  [{spec.accepted()}]" if spec.accepted() else ""
@@ -351,13 +398,20 @@ def serve(
         require_sdk()
         mounted = load_apps(apps)
     config = ServerConfig(token=secret, allow_origins=tuple(allow_origin or ()))
-    run_server(host, port, config, access_log=access_log, apps=mounted, exposure=exposure)
+    opener = open_bus if BUS_FLAGS.get("url") else None
+    run_server(
+        host, port, config, access_log=access_log, apps=mounted, exposure=exposure, bus=opener
+    )
 
 
 def run() -> None:
-    """Entry point: no traceback reaches a user; errors are one clear line and exit code 2."""
+    """Entry point: no traceback reaches a user; errors are one clear line and exit code 2 (3: the
+    vehicle bus cannot be reached)."""
     try:
         app()
+    except VehicleUnavailable as exc:  # its own code: a script can tell it and try again
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(3)
     except CodriverError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         sys.exit(2)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import inspect
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from codriver.scenarios.model import (
 )
 from codriver.vehicle.catalog import Catalog, Value
 
-AssistantFactory = Callable[[], Assistant]
+AssistantFactory = Callable[[], Assistant | Awaitable[Assistant]]
+"""Builds each scenario's fresh assistant (a coroutine for one that needs to connect first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,7 @@ class CarPaths:
 
 async def run_paths(paths: Iterable[Path], factory: AssistantFactory) -> SuiteResult:
     """Load every scenario under ``paths`` and run each on a fresh assistant."""
-    index = CarPaths(factory().bus.catalog)
+    index = CarPaths((await _fresh(factory)).bus.catalog)
     suite = SuiteResult()
     seen: set[str] = set()
     for file in scenario_files(paths):
@@ -109,8 +111,13 @@ async def run_paths(paths: Iterable[Path], factory: AssistantFactory) -> SuiteRe
                 suite.problems.append(LoadProblem(str(file), f"duplicate id {scenario.id!r}"))
                 continue
             seen.add(scenario.id)
-            suite.results.append(await run_scenario(scenario, factory()))
+            suite.results.append(await run_scenario(scenario, await _fresh(factory)))
     return suite
+
+
+async def _fresh(factory: AssistantFactory) -> Assistant:
+    made = factory()
+    return await made if inspect.isawaitable(made) else made
 
 
 async def run_scenario(scenario: Scenario, assistant: Assistant) -> ScenarioResult:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from codriver.errors import MissingExtraError
+from codriver.errors import InputError, MissingExtraError
 from codriver.server.config import ServerConfig
 from codriver.server.exposure import Exposure, log_config
+from codriver.vehicle.bus import VehicleBus
 
 if TYPE_CHECKING:
     from codriver.mcp.config import AppsConfig
 
 GRACE_S = 10
+BusOpener = Callable[[AsyncExitStack], Awaitable[VehicleBus | None]]
 
 
 def serve(
@@ -24,17 +29,60 @@ def serve(
     access_log: bool = False,
     apps: AppsConfig | None = None,
     exposure: Exposure | None = None,
+    bus: BusOpener | None = None,
 ) -> None:
     """Run until interrupted; on SIGINT/SIGTERM stop listening, finish the requests in flight
-    (every accepted turn is answered), then end the event streams. No token is ever printed."""
+    (every accepted turn is answered), then end the event streams. No token is ever printed.
+    With ``bus``, every cabin acts on the one car behind that vehicle bus, connected when the
+    service starts."""
     try:
         import uvicorn
 
         from codriver.server.app import build_app
     except ImportError as exc:
         raise MissingExtraError("codriver serve", "server") from exc
-    app = build_app(config, apps=apps)
     exposure = exposure or Exposure("given to the program")
+    tls = exposure.tls
+    settings: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "log_config": log_config(),
+        "access_log": access_log,
+        "timeout_graceful_shutdown": GRACE_S,
+        "ws_ping_interval": 20,
+        "ws_max_size": config.ws_max_message,
+        "ssl_certfile": None if tls is None else str(tls.cert),
+        "ssl_keyfile": None if tls is None else str(tls.key),
+    }
+    if bus is not None:
+        if apps is not None and apps.servers:
+            raise InputError("serve does not mount --apps on a --bus car yet")
+        asyncio.run(_serve_on_bus(config, bus, settings, exposure))
+        return
+    app = build_app(config, apps=apps)
+    _banner(host, port, exposure)
+    uvicorn.run(app, **settings)
+
+
+async def _serve_on_bus(
+    config: ServerConfig, bus: BusOpener, settings: dict[str, Any], exposure: Exposure
+) -> None:
+    """The service in this event loop, where the vehicle bus's connection lives."""
+    import uvicorn
+
+    from codriver.assistant import Assistant
+    from codriver.server.app import build_app
+
+    async with AsyncExitStack() as stack:
+        vehicle = await bus(stack)
+        app = build_app(config, lambda: Assistant(bus=vehicle))
+        _banner(settings["host"], settings["port"], exposure)
+        await uvicorn.Server(uvicorn.Config(app, loop="asyncio", **settings)).serve()
+
+
+def _banner(host: str, port: int, exposure: Exposure) -> None:
+    """Where the cockpit is and where its token is kept: never the token itself."""
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     scheme = "http" if exposure.tls is None else "https"
     typer.secho(f"codriver cockpit: {scheme}://{shown}:{port}/", bold=True)
@@ -42,17 +90,3 @@ def serve(
     typer.echo(f"API schema:       {scheme}://{shown}:{port}/docs")
     if exposure.warning:
         typer.secho(exposure.warning, err=True, fg="red")
-    tls = exposure.tls
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        log_config=log_config(),
-        access_log=access_log,
-        timeout_graceful_shutdown=GRACE_S,
-        ws_ping_interval=20,
-        ws_max_size=config.ws_max_message,
-        ssl_certfile=None if tls is None else str(tls.cert),
-        ssl_keyfile=None if tls is None else str(tls.key),
-    )

@@ -55,6 +55,10 @@ class RecordingBus:
         self.writes.append((path, value))
         return await self.inner.set(path, value)
 
+    async def set_many(self, writes: Sequence[tuple[str, Value]]) -> list[WriteResult]:
+        self.writes.extend(writes)
+        return await self.inner.set_many(writes)
+
     async def feed(self, values: Mapping[str, Value]) -> list[WriteResult]:
         return await self.inner.feed(values)
 

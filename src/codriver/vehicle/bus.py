@@ -1,12 +1,13 @@
 """The port to a vehicle: read signals, command actuators, feed sensor readings, watch changes.
 
-The in-memory simulator is the first backend; a real vehicle bus (KUKSA databroker) implements the
-same protocol. Writes return values (applied or rejected), never raise for a bad value.
+The in-memory simulator is the first backend; a real vehicle bus (a KUKSA databroker, see
+:mod:`codriver.vehicle.kuksa`) implements the same protocol. Writes return values (applied or
+rejected), never raise for a bad value or a write the vehicle did not carry out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
@@ -60,6 +61,12 @@ class VehicleBus(Protocol):
 
     async def set(self, path: str, value: Value) -> WriteResult:
         """Command an actuator to ``value``."""
+        ...
+
+    async def set_many(self, writes: Sequence[tuple[str, Value]]) -> list[WriteResult]:
+        """Command several actuators as one request, one result per write in order: all are
+        sent or none is (a write the vehicle refuses stops the others before they are sent);
+        each sent write is then applied, or not confirmed, on its own."""
         ...
 
     async def feed(self, values: Mapping[str, Value | None]) -> list[WriteResult]:

@@ -28,7 +28,25 @@ Value: TypeAlias = bool | int | float | str | list[str] | list[float]
 """A signal value: VSS booleans, integers, floats, strings, and arrays of strings or numbers."""
 
 SignalKind = Literal["sensor", "actuator", "attribute"]
-RejectionCode = Literal["unknown_signal", "wrong_type", "out_of_range", "not_allowed", "read_only"]
+RejectionCode = Literal[
+    "unknown_signal",
+    "wrong_type",
+    "out_of_range",
+    "not_allowed",
+    "read_only",
+    "rejected",
+    "denied",
+    "unavailable",
+    "unconfirmed",
+]
+"""Why a value was not accepted. The first five come from the catalog; the last four from a
+vehicle bus, after codriver's own checks passed: ``rejected`` (the vehicle refused the value),
+``denied`` (no permission), ``unavailable`` (the bus or the actuator's provider could not be
+reached: nothing was sent) and ``unconfirmed`` (sent, but the vehicle did not confirm it in time:
+it may or may not have happened)."""
+BUS_FAILURES: frozenset[RejectionCode] = frozenset(
+    ("rejected", "denied", "unavailable", "unconfirmed")
+)
 
 _INT_RANGES = {
     "uint8": (0, 2**8 - 1),

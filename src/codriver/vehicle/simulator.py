@@ -8,7 +8,7 @@ climate set point.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from codriver.errors import CatalogError
 from codriver.vehicle.bus import Applied, ChangeListener, ChangeSource, SignalChange, WriteResult
@@ -96,6 +96,20 @@ class SimulatedCar:
     async def set(self, path: str, value: Value) -> WriteResult:
         return self._write(path, value, source="command")
 
+    async def set_many(self, writes: Sequence[tuple[str, Value]]) -> list[WriteResult]:
+        return self.set_all_now(writes)
+
+    def set_all_now(self, writes: Sequence[tuple[str, Value]]) -> list[WriteResult]:
+        """Commands applied in order when every one is valid; else none is, and each says why."""
+        checked = [self.catalog.validate(path, value, write=True) for path, value in writes]
+        refused = next((c for c in checked if isinstance(c, Rejection)), None)
+        if refused is not None:
+            return [
+                c if isinstance(c, Rejection) else _not_sent(path, refused)
+                for (path, _), c in zip(writes, checked, strict=True)
+            ]
+        return [self._write(path, value, source="command") for path, value in writes]
+
     async def feed(self, values: Mapping[str, Value | None]) -> list[WriteResult]:
         return self.feed_now(values)
 
@@ -171,6 +185,11 @@ class SimulatedCar:
     def _range_for(self, soc: float) -> int:
         kwh = self.profile.battery_capacity_kwh * soc / 100.0
         return int(kwh / self.profile.consumption_kwh_per_100km * 100_000)
+
+
+def _not_sent(path: str, refused: Rejection) -> Rejection:
+    """A write left unsent because another in the same request was refused."""
+    return Rejection(path, refused.code, f"not sent: {refused.message}", refused.accepted)
 
 
 def _copy(value: Value | None) -> Value | None:
