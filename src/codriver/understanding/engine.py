@@ -294,7 +294,7 @@ class LocalBrain:
         """A bare name right after a song or a place was asked for: another of those ("播放周杰伦
         的歌" → "稻香", "导航到外滩" → "豫园")."""
         last = ctx.history[-1] if ctx.history else None
-        named = [c.name for c in last.plan.calls if c.name in _NAMING] if last else []
+        named = [_named_by(c) for c in last.plan.calls if _named_by(c)] if last else []
         tool = named[0] if named and last is not None and last.outcome == "done" else None
         if tool is None or _asks_anything(frames, result) or any(f.device for f in frames):
             return None
@@ -451,6 +451,15 @@ _REMEDY_ZONES = ("driver", "passenger", "rear_left", "rear_right", "front", "rea
 """Zones a need may be said for ("the kids in the back are cold")."""
 _CORRECTED = 2
 """Calls a correction makes: the undo of the last turn and the request that replaces it."""
+def _named_by(call: ToolCall) -> str | None:
+    """The naming tool a call stands for: itself, or playing for "play something" (the music
+    resumed, so a title said next is what to hear)."""
+    if call.name in _NAMING:
+        return call.name
+    playing = call.name == "control_playback" and call.args.get("action") == "PLAY"
+    return "play_media" if playing else None
+
+
 _NAMING = {"play_media": "play", "navigate_to": "navigate"}
 """Tools whose call names something (with the request they stand for)."""
 _NAMING_ARG = {"play_media": "query", "navigate_to": "place"}
