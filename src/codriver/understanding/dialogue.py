@@ -32,8 +32,9 @@ class Dialogue:
         bare = not frame.device and not frame.actions and not frame.has_value
         if "undo" in frame.cues and bare and not frame.zones:
             return undo(ctx.history)
-        if "correction" in frame.cues and self.memory.frames:
-            return self._correct(frame, ctx, scope, text)
+        acted_on_the_car = any(device != "profile" for _, device in self.memory.frames)
+        if "correction" in frame.cues and acted_on_the_car:
+            return self._correct(frame, ctx, scope, text)  # not "remember 24" → "make it 20 now"
         alone = not (frame.unknown or frame.around)  # "me too"; not "can I make it too Hangzhou"
         if (
             "too" in frame.cues
