@@ -451,6 +451,8 @@ _REMEDY_ZONES = ("driver", "passenger", "rear_left", "rear_right", "front", "rea
 """Zones a need may be said for ("the kids in the back are cold")."""
 _CORRECTED = 2
 """Calls a correction makes: the undo of the last turn and the request that replaces it."""
+
+
 def _named_by(call: ToolCall) -> str | None:
     """The naming tool a call stands for: itself, or playing for "play something" (the music
     resumed, so a title said next is what to hear)."""
