@@ -126,8 +126,9 @@ class Inference:
         bare_set = frame.actions == ("set",) and not frame.has_value and frame.unknown > 0
         bare_set = bare_set and not any(c.isdigit() for c in said)  # "调到FM101.7" names one
         alone = alone and not bare_set  # "调空空..": 调 amid noise sets nothing it can name
-        if frame.color and alone:
-            return "ambient"  # "purple please"; not "banana telescope purple on the Wednesday"
+        lone_colour = frame.unknown + frame.around <= 1 or bool(frame.actions)
+        if frame.color and alone and lone_colour:
+            return "ambient"  # "purple please"; not "purple monkey dishwasher"
         if frame.unit in ("degree", "celsius", "fahrenheit"):
             return "temperature"
         # the last turn's device only for a frame about nothing else: "make it two" follows

@@ -161,7 +161,8 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
                 and _asked_across(scan.text[c_start:c_end])
             ):
                 kind = "question"  # "续行还有多…少三十": broken inside the clause
-            if clauses and _goes_on_elsewhere(scan, clauses[-1], kind, part, c_start, c_end):
+            said = [c for c in clauses if c.kind not in ("nonsense", "chitchat")]
+            if said and _goes_on_elsewhere(scan, said[-1], kind, part, c_start, c_end):
                 kind = "elsewhere"  # "去年冬天…，冷死了", "隔壁…特斯拉，天窗可大了": then, there
             own = _later(scan, part, c_start, c_end)
             requests = kind in ("command", "need")
