@@ -121,7 +121,7 @@ def dialled(text: str, words: QueryWords) -> str | None:
     return "".join(digits) if len(digits) >= MIN_DIGITS else None
 
 
-_NAMED = ("call", "navigate", "add_stop")
+_NAMED = ("call", "navigate", "add_stop", "trip")
 """The requests whose free text must read as a name: a contact or a place."""
 
 
@@ -130,8 +130,6 @@ def plausible(name: str, slot: str, words: QueryWords) -> bool:
     ("打电话都不接" says nobody answers, "回家就可以不用打了" is no place), not a lone character
     left over from a word the lexicon split ("回复" → 复), unless it is one of the few places
     said in one ("家")."""
-    if slot == "trip" and starts_chinese(name) and len(name) == 1:
-        return name in words.single  # "…能到不？": 不 asks, it is no place
     if slot not in _NAMED or not starts_chinese(name):
         return True
     if len(name) == 1 and slot != "call":
