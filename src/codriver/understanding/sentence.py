@@ -373,8 +373,21 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
 
 
 def _described(scan: _Scan, start: int, end: int) -> list[tuple[int, int]]:
-    """Where the clause says how a thing is: anywhere, "'s open" too ("the window's open")."""
-    return scan.words.described.spans(scan.text, range(start, end), end)
+    """Where the clause says how a thing is: anywhere, "'s open" too ("the window's open"), and
+    a verb that 着 follows closely ("车窗开还着呢", a slip of 还开着: a state, never a request)."""
+    found = scan.words.described.spans(scan.text, range(start, end), end)
+    for token in scan.tokens:
+        if start <= token.start < end and token.ids("action"):
+            after = scan.text[token.end : min(end, token.end + _DURATIVE_GAP + 1)]
+            at = token.end + after.index(_DURATIVE) if _DURATIVE in after else None
+            if at is not None and not scan.words.not_durative.at(scan.text, at, end):
+                found.append((token.start, at + 1))  # not 着急, 着凉: words of their own
+    return found
+
+
+_DURATIVE = "着"
+_DURATIVE_GAP = 1
+"""Characters a slip may put between a verb and its 着."""
 
 
 def _only_described(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:

@@ -86,6 +86,8 @@ class Words:
     past: Phrases
     others: Phrases
     described: Phrases
+    not_durative: Phrases
+    """Words that begin with 着 and are no aspect of the verb before them ("着急")."""
     """How a thing is, said of it ("开着", "wide open"): after talk about elsewhere, still there."""
     habit: Phrases
     present: Phrases
