@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from codriver.server.auth import same, websocket_token
-from codriver.server.cabin import Cabin
-from codriver.server.cabins import Cabins, hello
-from codriver.server.events import Subscriber
+from codriver.server.cabins import Cabins
+from codriver.server.events import EventStream, Subscriber
 from codriver.server.problems import UnknownCabin
 
 router = APIRouter()
@@ -34,26 +32,20 @@ async def events(websocket: WebSocket, session_id: str) -> None:
         await websocket.close(POLICY_VIOLATION, "missing or wrong bearer token")
         return
     cabins: Cabins = websocket.app.state.cabins
-    try:
-        cabin = cabins.get(session_id)
+    try:  # the hello and the subscription come together: no event falls between them
+        first, subscriber, stream = await cabins.watch(session_id)
     except UnknownCabin as exc:
         await websocket.close(POLICY_VIOLATION, str(exc))
         return
-    await websocket.accept(subprotocol=protocol)
-    async with cabin.lock:  # nothing can happen between the hello and the first event
-        if cabin.events.closed_for is not None:  # closed while the handshake went on
-            await websocket.close(_end_code(cabin))
-            return
-        first = json.dumps(await hello(cabin), ensure_ascii=False)
-        subscriber = cabin.events.subscribe()
     try:
+        await websocket.accept(subprotocol=protocol)
         await websocket.send_text(first)
-        await _stream(websocket, cabin, subscriber)
+        await _stream(websocket, stream, subscriber)
     finally:
-        cabin.events.unsubscribe(subscriber)
+        await cabins.unwatch(session_id, stream, subscriber)
 
 
-async def _stream(websocket: WebSocket, cabin: Cabin, subscriber: Subscriber) -> None:
+async def _stream(websocket: WebSocket, stream: EventStream, subscriber: Subscriber) -> None:
     """Send events until the stream ends or the client goes; whichever comes first wins."""
     sender = asyncio.create_task(_send(websocket, subscriber))
     listener = asyncio.create_task(_listen(websocket))
@@ -64,7 +56,7 @@ async def _stream(websocket: WebSocket, cabin: Cabin, subscriber: Subscriber) ->
         with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
             await task
     if not client_left:
-        code = TRY_AGAIN_LATER if subscriber.overflowed else _end_code(cabin)
+        code = TRY_AGAIN_LATER if subscriber.overflowed else _end_code(stream)
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):
             await websocket.close(code)
 
@@ -80,5 +72,5 @@ async def _listen(websocket: WebSocket) -> None:
         pass
 
 
-def _end_code(cabin: Cabin) -> int:
-    return GOING_AWAY if cabin.events.closed_for == "shutdown" else 1000
+def _end_code(stream: EventStream) -> int:
+    return GOING_AWAY if stream.closed_for == "shutdown" else 1000
