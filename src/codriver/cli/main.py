@@ -322,10 +322,30 @@ def serve(
     apps: Annotated[
         Path | None, typer.Option(help="third-party apps over MCP, mounted in every cabin")
     ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            help="where cabins are kept: memory, sqlite:PATH or redis://HOST:PORT/DB "
+            "(default: an SQLite file under the user's data directory)"
+        ),
+    ] = None,
+    idle_expiry: Annotated[
+        float,
+        typer.Option(help="real seconds after which a cabin nobody uses is deleted (0: never)"),
+    ] = 86_400.0,
+    max_resident: Annotated[int, typer.Option(help="cabins each worker keeps in memory")] = 64,
+    max_cabins: Annotated[int, typer.Option(help="cabins the store holds at most")] = 10_000,
+    workers: Annotated[int, typer.Option(help="worker processes (several need a redis store)")] = 1,
 ) -> None:
     """Serve the HTTP/WebSocket API and the web cockpit (needs the [server] extra)."""
     from codriver.server.config import ServerConfig, new_token
     from codriver.server.run import serve as run_server
+    from codriver.server.setup import check_store, choose_store
+
+    kept, notice = choose_store(store, apps=apps is not None)
+    check_store(kept, workers)
+    if notice:
+        typer.echo(notice, err=True)
 
     mounted = None
     if apps is not None:
@@ -334,8 +354,14 @@ def serve(
 
         require_sdk()
         mounted = load_apps(apps)
-    config = ServerConfig(token=token or new_token())
-    run_server(host, port, config, access_log=access_log, apps=mounted)
+    config = ServerConfig(
+        token=token or new_token(),
+        store=kept,
+        max_cabins=max_cabins,
+        max_resident=max_resident,
+        idle_expiry=idle_expiry or None,
+    )
+    run_server(host, port, config, access_log=access_log, apps=mounted, workers=workers)
 
 
 def run() -> None:

@@ -19,6 +19,10 @@ def open_store(spec: str) -> Store:
     """The store ``spec`` names: ``memory``, ``sqlite:PATH`` or ``redis://HOST:PORT/DB``."""
     if spec == "memory":
         return MemoryStore()
+    if spec.startswith("sqlite:"):
+        from codriver.server.store.sqlite import SqliteStore
+
+        return SqliteStore(spec)
     raise ConfigError(f"unknown store {spec!r}: memory, sqlite:PATH or redis://HOST:PORT/DB")
 
 
