@@ -43,24 +43,40 @@ def env() -> dict[str, str]:
 @contextmanager
 def start_serve(port: int, *options: str) -> Iterator[Server]:
     """``codriver serve --port PORT OPTIONS…`` until the block ends (killed if still running)."""
-    process = subprocess.Popen(
-        [*COMMAND, "--port", str(port), *options],
-        env=env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=AUTH, timeout=30)
+    with start_many([(port, options)]) as [server]:
+        yield server
+
+
+@contextmanager
+def start_many(specs: list[tuple[int, tuple[str, ...]]]) -> Iterator[list[Server]]:
+    """Several services started together (their imports overlap), each answering when given."""
+    servers = []
+    for port, options in specs:
+        process = subprocess.Popen(
+            [*COMMAND, "--port", str(port), *options],
+            env=env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=AUTH, timeout=30)
+        servers.append(Server(port, process, client))
     try:
-        wait_until_up(client, process)
-        yield Server(port, process, client)
+        for server in servers:
+            wait_until_up(server.client, server.process)
+        yield servers
     finally:
-        client.close()
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-        if process.stderr is not None:
-            process.stderr.close()
+        for server in servers:
+            stop(server)
+
+
+def stop(server: Server) -> None:
+    server.client.close()
+    if server.process.poll() is None:
+        server.process.kill()
+    server.process.wait(timeout=10)
+    if server.process.stderr is not None:
+        server.process.stderr.close()
 
 
 def wait_until_up(client: httpx.Client, process: subprocess.Popen[str]) -> None:

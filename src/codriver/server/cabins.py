@@ -144,6 +144,7 @@ class Cabins:
             if not await self.store.delete(cabin_id, reason):
                 self._forget(slot)
                 raise UnknownCabin(f"no cabin {cabin_id!r}")
+            self.closed(cabin_id, reason)
 
     # -- turns -----------------------------------------------------------------------------
 

@@ -23,6 +23,10 @@ def open_store(spec: str) -> Store:
         from codriver.server.store.sqlite import SqliteStore
 
         return SqliteStore(spec)
+    if spec.startswith(("redis://", "rediss://", "unix://")):
+        from codriver.server.store.redis import RedisStore
+
+        return RedisStore(spec)
     raise ConfigError(f"unknown store {spec!r}: memory, sqlite:PATH or redis://HOST:PORT/DB")
 
 

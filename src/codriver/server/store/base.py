@@ -93,7 +93,7 @@ class Store(Protocol):
     async def release(self, hold: Hold) -> None: ...
 
     async def delete(self, cabin_id: str, reason: str) -> bool:
-        """Forget a cabin; every copy's listeners are told with ``reason``."""
+        """Forget a cabin; listeners on other workers are told with ``reason``."""
 
     async def summaries(self) -> list[Summary]: ...
 

@@ -66,10 +66,7 @@ class MemoryStore:
         return None
 
     async def delete(self, cabin_id: str, reason: str) -> bool:
-        found = self._cabins.pop(cabin_id, None) is not None
-        if found and self._delivery is not None:
-            self._delivery.closed(cabin_id, reason)
-        return found
+        return self._cabins.pop(cabin_id, None) is not None
 
     async def summaries(self) -> list[Summary]:
         return [k.summary for k in self._cabins.values()]

@@ -138,8 +138,6 @@ class SqliteStore:
 
         found = await self._run(job)
         self._ids.discard(cabin_id)
-        if found and self._delivery is not None:
-            self._delivery.closed(cabin_id, reason)
         return found
 
     async def summaries(self) -> list[Summary]:
