@@ -32,14 +32,15 @@ public = APIRouter(prefix="/api", tags=["service"])
 router = APIRouter(prefix="/api", dependencies=[Depends(require_token)], responses=ERRORS)
 
 
-def cabins_of(request: Request) -> Cabins:
+async def cabins_of(request: Request) -> Cabins:
+    """The service's cabins (async: a plain function would cost a trip to a thread per call)."""
     registry: Cabins = request.app.state.cabins
     return registry
 
 
 async def cabin_of(session_id: str, request: Request) -> AsyncIterator[Cabin]:
     """The cabin, up to date, for reading (its turns go through the registry)."""
-    async with cabins_of(request).reading(session_id) as cabin:
+    async with (await cabins_of(request)).reading(session_id) as cabin:
         yield cabin
 
 
