@@ -24,6 +24,8 @@ class Server:
     port: int
     process: subprocess.Popen[str]
     client: httpx.Client
+    said: str = ""
+    """What it wrote to stderr (its log), once stopped."""
 
 
 def free_port() -> int:
@@ -76,6 +78,7 @@ def stop(server: Server) -> None:
         server.process.kill()
     server.process.wait(timeout=10)
     if server.process.stderr is not None:
+        server.said = server.process.stderr.read()
         server.process.stderr.close()
 
 

@@ -37,8 +37,9 @@ except ImportError as exc:  # pragma: no cover - the extra is missing
 
 log = logging.getLogger("uvicorn.error")
 PREFIX = "codriver:"
-LOCK_MS = 5_000
-"""A lock's life: a holder that stops (killed, frozen) blocks its cabin this long at most."""
+LOCK_MS = 3_000
+"""A lock's life: a holder that stops (killed, frozen) blocks its cabin this long at most; a
+live holder renews it every second while its turn lasts (a long replay)."""
 RENEW_S = LOCK_MS / 3000
 WAIT_S = 10.0
 """How long a turn waits for a cabin another worker holds before it gives up (503)."""
