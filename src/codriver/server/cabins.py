@@ -316,10 +316,11 @@ class Cabins:
         shown: list[JsonObject] = []
         for kept in await self.store.summaries():
             slot = self._slots.get(kept.id)
-            if slot is not None and slot.cabin is not None:
+            if slot is not None and slot.cabin is not None and not self.store.shared:
                 shown.append(info(slot.cabin, slot.stream))
-            else:
-                shown.append(_listed(kept))
+            else:  # on a shared store this process's copy may be behind the summary
+                listeners = slot.stream.listeners if slot is not None else 0
+                shown.append(_listed(kept) | {"listeners": listeners})
         return shown
 
     # -- memory ----------------------------------------------------------------------------

@@ -91,7 +91,7 @@ class FileLock:
             os.close(fd)
             raise StoreError(
                 f"{self.path.with_suffix('')} is in use by process {holder}: one process per "
-                "SQLite store (use a Redis store for several workers)",
+                "SQLite store (give this one another --store, or use Redis for several workers)",
                 retryable=False,
             ) from None
         os.ftruncate(fd, 0)
