@@ -44,6 +44,7 @@ async def run_load(args: argparse.Namespace, host: str, port: int, token: str) -
     await asyncio.gather(*(closed_loop(s, c, warmup, far, False) for s, c in pairs))
     warm_sent = sum(s.sent for s in loads)
     killer = asyncio.create_task(kill_one_worker(args)) if args.kill_at is not None else None
+    cpu_before = args.procs.cpu_seconds()
     started = time.perf_counter()
     if args.mode == "open":
         wall = await open_loop(pairs, args.rate, args.seconds)
@@ -52,11 +53,12 @@ async def run_load(args: argparse.Namespace, host: str, port: int, token: str) -
         per_session = args.turns // args.sessions
         await asyncio.gather(*(closed_loop(s, c, per_session, deadline, True) for s, c in pairs))
         wall = time.perf_counter() - started
+    cpu = args.procs.cpu_used(cpu_before)
     killed = await killer if killer is not None else None
     crossed = await check_sessions(admin, loads)
     for client in (admin, *(c for _, c in pairs)):
         await client.close()
-    return report(args, loads, wall, warm_sent, crossed) | {"killed": killed}
+    return report(args, loads, wall, warm_sent, crossed) | {"killed": killed, "cpu_s": cpu}
 
 
 def report(
@@ -130,10 +132,9 @@ def main() -> int:
             host, token = "127.0.0.1", "bench-token"
             port = start_server(procs, store, args.workers, args.sessions, token)
             args.server_pid = procs.server_pid
-        before = procs.cpu_seconds()
+        args.procs = procs
         load_before = os.getloadavg()
         result = run(args, host, port, token)
-        result["cpu_s"] = procs.cpu_used(before)
         result["loadavg_before"] = [round(x, 2) for x in load_before]
         result["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     finally:
