@@ -25,7 +25,7 @@ async def profiles(cabin: CabinDep) -> dict[Seat, m.ProfileOut]:
 
 @router.patch("/sessions/{session_id}/profiles/{seat}")
 async def update_profile(
-    session_id: str, seat: Seat, body: m.ProfilePatch, cabins: Registry
+    seat: Seat, body: m.ProfilePatch, session_id: str, cabins: Registry
 ) -> m.ProfileOut:
     """Remember preferences for the occupant of ``seat`` ("usual settings" use them)."""
     updated = await cabins.remember(session_id, seat, body.model_dump(exclude_none=True))
