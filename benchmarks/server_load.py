@@ -1,15 +1,17 @@
-"""Load benchmark of the HTTP service: turns per second and latency over loopback.
+"""Load benchmark of the HTTP service: turns per second and latency over loopback, with its store.
 
-Starts `codriver serve` (uvicorn, one worker) in its own process, opens N sessions, and drives
-them from this second process: each session one keep-alive connection sending turns one after
-the other (a cabin's turns are serialized anyway), all sessions at once. Bounded by a number of
-turns and a time limit. A mix of realistic requests (compound, Chinese and English) and marker
-turns that set a temperature unique to the session and turn; every marker's reply must carry its
-own value, and at the end each session's state and turn count must be its own: no lost or
-crossed state between sessions.
+Starts `codriver serve` (uvicorn, one worker or several) in its own process — on a Redis it
+starts itself for ``--store redis`` — opens N sessions, and drives them from this process, each
+session on one keep-alive connection: closed loop (the next turn when the last is answered) or
+open loop (``--rate`` turns a second arrive whatever the answers; latency counts from the
+arrival). Marker turns set a temperature unique to the session and turn; every marker's reply
+must carry its own value, and at the end each session's state and turn count must be its own:
+no lost or crossed turns. ``--kill-at S`` kills one worker (SIGKILL) S seconds into the measure:
+turns whose answer was lost may or may not be stored, every acknowledged one must be.
 
-Usage: python benchmarks/server_load.py [--sessions 8] [--turns 6000] [--seconds 60]
-       [--warmup 400] [--client raw|httpx] [--url URL --token TOKEN] [--json OUT]
+Usage: python benchmarks/server_load.py [--store memory|sqlite|redis|URL] [--workers 1]
+       [--sessions 8] [--mode closed|open] [--rate 1500] [--turns 6000] [--seconds 60]
+       [--warmup 400] [--kill-at S] [--url URL --token TOKEN] [--json OUT]
 """
 
 from __future__ import annotations
@@ -18,165 +20,60 @@ import argparse
 import asyncio
 import json
 import os
-import socket
+import signal
 import statistics
-import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-SENTENCES = [
-    "打开座椅加热，氛围灯调成蓝色，再来点周杰伦",
-    "open the sunroof and play some jazz",
-    "把副驾空调调到二十三度",
-    "open the trunk",
-    "close all the windows",
-    "副驾座椅按摩打开",
-    "turn the fan up",
-    "把音量调小一点",
-    "what's the battery level",
-    "关闭氛围灯",
-    "set the rear right seat heating to high",
-    "打开主驾车窗一半",
-]
-MARKER_EVERY = 3
-TEMPERATURE = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"
-
-
-@dataclass
-class SessionLoad:
-    """What one session sent and saw."""
-
-    sid: str
-    index: int
-    latencies: list[float] = field(default_factory=list)
-    sent: int = 0
-    errors: list[str] = field(default_factory=list)
-    last_marker: float | None = 22.0  # the car's default set point
-
-    def marker(self, turn: int) -> float:
-        """A temperature this session and turn set: 16–31 °C in half degrees, never the last."""
-        value = 16.0 + ((self.index * 7 + turn) % 31) / 2.0
-        return value + 0.5 if value == self.last_marker else value
-
-
-class RawClient:
-    """A minimal HTTP/1.1 keep-alive client on asyncio streams (JSON in, JSON out), so that the
-    client's own cost stays small next to the server's; ``--client httpx`` uses httpx instead."""
-
-    def __init__(self, host: str, port: int, token: str) -> None:
-        self.host, self.port, self.token = host, port, token
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def request(self, method: str, path: str, body: object = None) -> tuple[int, object]:
-        data = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
-        head = (
-            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
-            f"Authorization: Bearer {self.token}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(data)}\r\n\r\n"
-        ).encode()
-        status_line = b""
-        for _ in range(2):  # the server closes a connection left idle: open a new one, once
-            if self.writer is None or status_line == b"":
-                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-            assert self.reader is not None
-            self.writer.write(head + data)
-            status_line = await self.reader.readline()
-            if status_line:
-                break
-        status = int(status_line.split()[1])
-        length = 0
-        while (line := await self.reader.readline()) not in (b"\r\n", b""):
-            name, _, value = line.decode().partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        payload = await self.reader.readexactly(length) if length else b""
-        return status, json.loads(payload) if payload else None
-
-    async def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-
-
-class HttpxClient:
-    def __init__(self, base: str, token: str) -> None:
-        import httpx
-
-        self.client = httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
-        )
-
-    async def request(self, method: str, path: str, body: object = None) -> tuple[int, object]:
-        response = await self.client.request(method, path, json=body)
-        return response.status_code, response.json() if response.content else None
-
-    async def close(self) -> None:
-        await self.client.aclose()
-
-
-def make_client(kind: str, host: str, port: int, token: str) -> RawClient | HttpxClient:
-    if kind == "httpx":
-        return HttpxClient(f"http://{host}:{port}", token)
-    return RawClient(host, port, token)
-
-
-async def drive(
-    load: SessionLoad, client: RawClient | HttpxClient, turns: int, deadline: float, record: bool
-) -> None:
-    """Send up to ``turns`` turns one after another until the deadline; check each marker."""
-    path = f"/api/sessions/{load.sid}/turns"
-    for n in range(turns):
-        if time.perf_counter() > deadline:
-            break
-        marker = load.marker(n) if n % MARKER_EVERY == 0 else None
-        text = f"set the temperature to {marker:g}" if marker else SENTENCES[n % len(SENTENCES)]
-        started = time.perf_counter()
-        status, body = await client.request("POST", path, {"text": text})
-        elapsed = (time.perf_counter() - started) * 1000.0
-        load.sent += 1
-        if record:
-            load.latencies.append(elapsed)
-        if status != 200 or not isinstance(body, dict):
-            load.errors.append(f"{text!r}: HTTP {status} {body}")
-            continue
-        if marker is not None:
-            load.last_marker = marker
-            changed = [c["new"] for c in body["changes"] if c["path"] == TEMPERATURE]
-            if changed[-1:] != [marker]:
-                load.errors.append(f"{text!r} in {load.sid} changed {changed}, not {marker}")
+from load_drive import RawClient, SessionLoad, check_sessions, closed_loop, open_loop
+from load_procs import Procs, start_redis, start_server, worker_pids
 
 
 async def run_load(args: argparse.Namespace, host: str, port: int, token: str) -> dict[str, object]:
-    admin = make_client(args.client, host, port, token)
+    admin = RawClient(host, port, token)
     loads = []
     for i in range(args.sessions):
         status, body = await admin.request("POST", "/api/sessions", {"id": f"load-{i}"})
         if status != 201:
             raise SystemExit(f"could not open a session: HTTP {status} {body}")
         loads.append(SessionLoad(f"load-{i}", i))
-    clients = [make_client(args.client, host, port, token) for _ in loads]
-    per_session_warmup = max(1, args.warmup // args.sessions)
+    pairs = [(s, RawClient(host, port, token)) for s in loads]
+    warmup = max(1, args.warmup // args.sessions)
     far = time.perf_counter() + 3600
-    pairs = list(zip(loads, clients, strict=True))
-    await asyncio.gather(*(drive(s, c, per_session_warmup, far, False) for s, c in pairs))
-    warm_sent = [s.sent for s in loads]
+    await asyncio.gather(*(closed_loop(s, c, warmup, far, False) for s, c in pairs))
+    warm_sent = sum(s.sent for s in loads)
+    killer = asyncio.create_task(kill_one_worker(args)) if args.kill_at is not None else None
+    cpu_before = args.procs.cpu_seconds()
     started = time.perf_counter()
-    deadline = started + args.seconds
-    per_session = args.turns // args.sessions
-    await asyncio.gather(*(drive(s, c, per_session, deadline, True) for s, c in pairs))
-    wall = time.perf_counter() - started
+    if args.mode == "open":
+        wall = await open_loop(pairs, args.rate, args.seconds)
+    else:
+        deadline = started + args.seconds
+        per_session = args.turns // args.sessions
+        await asyncio.gather(*(closed_loop(s, c, per_session, deadline, True) for s, c in pairs))
+        wall = time.perf_counter() - started
+    cpu = args.procs.cpu_used(cpu_before)
+    killed = await killer if killer is not None else None
     crossed = await check_sessions(admin, loads)
-    for client in (admin, *clients):
+    for client in (admin, *(c for _, c in pairs)):
         await client.close()
+    return report(args, loads, wall, warm_sent, crossed) | {"killed": killed, "cpu_s": cpu}
+
+
+def report(
+    args: argparse.Namespace, loads: list[SessionLoad], wall: float, warm: int, crossed: list[str]
+) -> dict[str, object]:
     latencies = sorted(x for s in loads for x in s.latencies)
     measured = len(latencies)
     return {
+        "mode": args.mode,
+        "rate_asked": args.rate if args.mode == "open" else None,
+        "store": args.store,
+        "workers": args.workers,
         "sessions": args.sessions,
-        "client": args.client,
         "turns": measured,
-        "warmup_turns": sum(warm_sent),
+        "warmup_turns": warm,
         "seconds": round(wall, 3),
         "turns_per_s": round(measured / wall, 1),
         "latency_ms": {
@@ -188,85 +85,76 @@ async def run_load(args: argparse.Namespace, host: str, port: int, token: str) -
         },
         "errors": [e for s in loads for e in s.errors][:20],
         "error_count": sum(len(s.errors) for s in loads),
+        "answers_lost": sum(s.unknown for s in loads),
         "state_problems": crossed,
     }
 
 
-async def check_sessions(admin: RawClient | HttpxClient, loads: list[SessionLoad]) -> list[str]:
-    """Each session's final temperature is its own last marker, and it counted its own turns."""
-    problems = []
-    for load in loads:
-        status, body = await admin.request("GET", f"/api/sessions/{load.sid}/state/{TEMPERATURE}")
-        value = body.get("value") if isinstance(body, dict) else None
-        if status != 200 or value != load.last_marker:
-            problems.append(f"{load.sid}: temperature {value}, expected {load.last_marker}")
-        status, body = await admin.request("GET", f"/api/sessions/{load.sid}")
-        turns = body.get("turns") if isinstance(body, dict) else None
-        if turns != load.sent:
-            problems.append(f"{load.sid}: server counted {turns} turns, client sent {load.sent}")
-    return problems
+async def kill_one_worker(args: argparse.Namespace) -> dict[str, object]:
+    await asyncio.sleep(args.kill_at)
+    pids = worker_pids(args.server_pid)
+    if not pids:
+        return {"error": "no worker process found"}
+    os.kill(pids[0], signal.SIGKILL)
+    return {"pid": pids[0], "at_s": args.kill_at, "workers_before": len(pids)}
 
 
 def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(len(values) * q / 100))]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def start_server(port: int, token: str) -> subprocess.Popen[bytes]:
-    """`codriver serve` in its own process; returns once it answers /api/health."""
-    command = [sys.executable, "-c", "from codriver.cli.main import run; run()", "serve"]
-    env = {**os.environ, "CODRIVER_TOKEN": token}
-    server = subprocess.Popen(
-        [*command, "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    for _ in range(200):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.1):
-                return server
-        except OSError:
-            time.sleep(0.05)
-    server.kill()
-    raise SystemExit("the server did not start")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", default="memory", help="memory, sqlite, redis or a store URL")
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--sessions", type=int, default=8)
-    parser.add_argument("--turns", type=int, default=6000, help="measured turns, all sessions")
+    parser.add_argument("--mode", choices=("closed", "open"), default="closed")
+    parser.add_argument("--rate", type=float, default=1500.0, help="open loop: turns a second")
+    parser.add_argument("--turns", type=int, default=6000, help="closed loop: measured turns")
     parser.add_argument("--seconds", type=float, default=60.0, help="time limit of the measure")
     parser.add_argument("--warmup", type=int, default=400, help="turns before measuring")
-    parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
+    parser.add_argument("--kill-at", type=float, help="kill one worker this far into the measure")
     parser.add_argument("--url", help="a running service (http://HOST:PORT) instead of a new one")
     parser.add_argument("--token", help="its token (with --url)")
     parser.add_argument("--json", type=Path, help="write the numbers as JSON")
     args = parser.parse_args()
 
-    server = None
-    if args.url:
-        host, _, port_text = args.url.removeprefix("http://").rstrip("/").partition(":")
-        port, token = int(port_text or 80), args.token or os.environ.get("CODRIVER_TOKEN", "")
-    else:
-        host, port, token = "127.0.0.1", free_port(), "bench-token-0123456789"
-        server = start_server(port, token)
+    procs = Procs()
     try:
-        report = asyncio.run(run_load(args, host, port, token))
+        if args.url:
+            host, _, port_text = args.url.removeprefix("http://").rstrip("/").partition(":")
+            port, token = int(port_text or 80), args.token or os.environ.get("CODRIVER_TOKEN", "")
+            args.server_pid = None
+        else:
+            store = args.store
+            if store == "redis":
+                store = start_redis(procs)
+            host, token = "127.0.0.1", "bench-token-0123456789"
+            port = start_server(procs, store, args.workers, args.sessions, token)
+            args.server_pid = procs.server_pid
+        args.procs = procs
+        load_before = os.getloadavg()
+        result = run(args, host, port, token)
+        result["loadavg_before"] = [round(x, 2) for x in load_before]
+        result["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-    report["python"] = sys.version.split()[0]
-    report["cores"] = os.cpu_count()
-    text = json.dumps(report, ensure_ascii=False, indent=1)
+        procs.stop()
+    result["python"] = sys.version.split()[0]
+    result["cores"] = os.cpu_count()
+    text = json.dumps(result, ensure_ascii=False, indent=1)
     print(text)
     if args.json:
         args.json.write_text(text + "\n", encoding="utf-8")
-    return 1 if report["error_count"] or report["state_problems"] else 0
+    return 1 if result["error_count"] or result["state_problems"] else 0
+
+
+def run(args: argparse.Namespace, host: str, port: int, token: str) -> dict[str, object]:
+    try:
+        import uvloop
+
+        return uvloop.run(run_load(args, host, port, token))
+    except ImportError:
+        return asyncio.run(run_load(args, host, port, token))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ pytest.importorskip("fastapi", reason="the [server] extra is not installed")
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from redis_server import redis_server, redis_url  # noqa: F401  (the fleet's fixtures)
 
 from codriver.server.app import build_app
 from codriver.server.config import ServerConfig

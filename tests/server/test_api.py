@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from fastapi.testclient import TestClient
-
-from codriver.server.cabins import Cabins
-from codriver.server.config import ServerConfig
 
 SEAT_HEAT = "Vehicle.Cabin.Seat.Row1.DriverSide.HeatingCooling"
 DRIVER_TEMP = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"
@@ -116,18 +111,6 @@ def test_clock_scale_is_set_per_session(client: TestClient, cabin: str) -> None:
     assert client.get(f"/api/sessions/{cabin}").json()["clock_scale"] == 0  # no ticker here
     assert client.patch(f"/api/sessions/{cabin}/clock", json={"scale": 10}).json()["scale"] == 10
     assert client.get(f"/api/sessions/{cabin}").json()["clock_scale"] == 10
-
-
-def test_the_ticker_moves_running_clocks_only() -> None:
-    async def scenario() -> tuple[float, float]:
-        cabins = Cabins(ServerConfig(tick_seconds=1.0))
-        running, stopped = await cabins.open("run"), await cabins.open("stop")
-        running.set_scale(60)
-        stopped.set_scale(0)
-        await cabins.tick(2.0)
-        return running.now, stopped.now
-
-    assert asyncio.run(scenario()) == (1_790_000_000 + 120, 1_790_000_000)
 
 
 def test_profiles_are_read_and_remembered(client: TestClient, cabin: str) -> None:

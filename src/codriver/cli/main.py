@@ -378,6 +378,20 @@ def serve(
         Path | None, typer.Option(help="third-party apps over MCP, mounted in every cabin")
     ] = None,
     token: Annotated[str | None, typer.Option(hidden=True)] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            help="where cabins are kept: memory, sqlite:PATH or redis://HOST:PORT/DB "
+            "(default: an SQLite file under the user's data directory)"
+        ),
+    ] = None,
+    idle_expiry: Annotated[
+        float,
+        typer.Option(help="real seconds after which a cabin nobody uses is deleted (0: never)"),
+    ] = 86_400.0,
+    max_resident: Annotated[int, typer.Option(help="cabins each worker keeps in memory")] = 64,
+    max_cabins: Annotated[int, typer.Option(help="cabins the store holds at most")] = 10_000,
+    workers: Annotated[int, typer.Option(help="worker processes (several need a redis store)")] = 1,
 ) -> None:
     """Serve the HTTP/WebSocket API and the web cockpit (needs the [server] extra)."""
     import os
@@ -386,6 +400,12 @@ def serve(
     from codriver.server.config import ServerConfig
     from codriver.server.exposure import NO_TOKEN_FLAG, exposure_from
     from codriver.server.run import serve as run_server
+    from codriver.server.setup import check_store, choose_store
+
+    kept, notice = choose_store(store, apps=apps is not None)
+    check_store(kept, workers)
+    if notice:
+        typer.echo(notice, err=True)
 
     if token is not None:
         raise ConfigError(NO_TOKEN_FLAG)
@@ -397,10 +417,24 @@ def serve(
 
         require_sdk()
         mounted = load_apps(apps)
-    config = ServerConfig(token=secret, allow_origins=tuple(allow_origin or ()))
+    config = ServerConfig(
+        token=secret,
+        allow_origins=tuple(allow_origin or ()),
+        store=kept,
+        max_cabins=max_cabins,
+        max_resident=max_resident,
+        idle_expiry=idle_expiry or None,
+    )
     opener = open_bus if BUS_FLAGS.get("url") else None
     run_server(
-        host, port, config, access_log=access_log, apps=mounted, exposure=exposure, bus=opener
+        host,
+        port,
+        config,
+        access_log=access_log,
+        apps=mounted,
+        exposure=exposure,
+        bus=opener,
+        workers=workers,
     )
 
 

@@ -3,6 +3,7 @@ clock, the route and the catalog. Profiles are in :mod:`codriver.server.profiles
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from functools import cache
 from importlib import metadata
 from typing import Annotated
@@ -40,15 +41,18 @@ public = APIRouter(prefix="/api", tags=["service"])
 router = APIRouter(prefix="/api", dependencies=[Depends(require_token)], responses=ERRORS)
 
 
-def cabins_of(request: Request) -> Cabins:
+async def cabins_of(request: Request) -> Cabins:
+    """The service's cabins (async: a plain function would cost a trip to a thread per call)."""
     registry: Cabins = request.app.state.cabins
     return registry
 
 
-async def cabin_of(session_id: str, request: Request, caller: CallerDep) -> Cabin:
-    """The cabin, when the caller may see it (and, for anything but a read, drive it)."""
+async def cabin_of(session_id: str, request: Request, caller: CallerDep) -> AsyncIterator[Cabin]:
+    """The cabin, up to date, when the caller may see it (and, for anything but a read, drive
+    it); its turns go through the registry."""
     allow_cabin(caller, session_id, change=request.method not in ("GET", "HEAD"))
-    return cabins_of(request).get(session_id)
+    async with (await cabins_of(request)).reading(session_id) as cabin:
+        yield cabin
 
 
 Registry = Annotated[Cabins, Depends(cabins_of)]
@@ -58,7 +62,7 @@ CabinDep = Annotated[Cabin, Depends(cabin_of)]
 @public.get("/health")
 async def health(cabins: Registry) -> m.Health:
     """Liveness; needs no token."""
-    return m.Health(status="ok", version=version(), sessions=len(cabins))
+    return m.Health(status="ok", version=version(), sessions=await cabins.count())
 
 
 # -- sessions ------------------------------------------------------------------------------
@@ -67,8 +71,9 @@ async def health(cabins: Registry) -> m.Health:
 @router.get("/sessions", tags=["sessions"])
 async def list_sessions(cabins: Registry, caller: CallerDep) -> list[m.SessionOut]:
     """Every open session (one cabin each); a cabin's token sees its own only."""
-    mine = [c for c in cabins if isinstance(caller, Operator) or c.id == caller.cabin]
-    return [m.SessionOut.model_validate(info(c)) for c in mine]
+    listed = await cabins.listing()
+    mine = [c for c in listed if isinstance(caller, Operator) or c["id"] == caller.cabin]
+    return [m.SessionOut.model_validate(c) for c in mine]
 
 
 @router.post(
@@ -92,8 +97,9 @@ async def create_session(
 
 
 @router.get("/sessions/{session_id}", tags=["sessions"])
-async def get_session(cabin: CabinDep) -> m.SessionOut:
-    return m.SessionOut.model_validate(info(cabin))
+async def get_session(session_id: str, cabins: Registry) -> m.SessionOut:
+    async with cabins.reading(session_id) as cabin:
+        return m.SessionOut.model_validate(info(cabin, cabins.stream(session_id)))
 
 
 @router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"])
@@ -110,9 +116,9 @@ async def delete_session(session_id: str, cabins: Registry, caller: CallerDep) -
 
 
 @router.post("/sessions/{session_id}/turns", tags=["turns"])
-async def say(body: m.Say, cabin: CabinDep) -> m.Turn:
+async def say(session_id: str, body: m.Say, cabins: Registry) -> m.Turn:
     """One turn: an occupant of ``seat`` says ``text``; the car acts and the assistant replies."""
-    return _turn(await cabin.say(body.text, body.seat, body.gaze))
+    return _turn(await cabins.say(session_id, body.text, body.seat, body.gaze))
 
 
 @router.post(
@@ -120,9 +126,9 @@ async def say(body: m.Say, cabin: CabinDep) -> m.Turn:
     tags=["turns"],
     responses={409: {"model": m.Problem}},
 )
-async def accept(cabin: CabinDep) -> m.Turn:
+async def accept(session_id: str, cabins: Registry) -> m.Turn:
     """Say yes to what the assistant offered or asked (409 when it asks nothing)."""
-    return _turn(await cabin.answer(True))
+    return _turn(await cabins.answer(session_id, True))
 
 
 @router.post(
@@ -130,9 +136,9 @@ async def accept(cabin: CabinDep) -> m.Turn:
     tags=["turns"],
     responses={409: {"model": m.Problem}},
 )
-async def dismiss(cabin: CabinDep) -> m.Turn:
+async def dismiss(session_id: str, cabins: Registry) -> m.Turn:
     """Say no to what the assistant offered or asked (409 when it asks nothing)."""
-    return _turn(await cabin.answer(False))
+    return _turn(await cabins.answer(session_id, False))
 
 
 # -- the world -----------------------------------------------------------------------------
@@ -154,9 +160,9 @@ async def read_signal(path: str, cabin: CabinDep) -> m.SignalRead:
 
 
 @router.post("/sessions/{session_id}/sensors", tags=["state"])
-async def feed(body: m.Sensors, cabin: CabinDep) -> m.Turn:
+async def feed(session_id: str, body: m.Sensors, cabins: Registry) -> m.Turn:
     """Readings from the world (any signal); rules, care and automations react in the result."""
-    return _turn(await cabin.feed(_values(body.values)))
+    return _turn(await cabins.feed(session_id, _values(body.values)))
 
 
 @router.get("/sessions/{session_id}/route", tags=["state"])
@@ -172,16 +178,16 @@ async def clock(cabin: CabinDep) -> m.Clock:
 
 
 @router.patch("/sessions/{session_id}/clock", tags=["clock"])
-async def set_clock(body: m.ClockSettings, cabin: CabinDep) -> m.Clock:
+async def set_clock(session_id: str, body: m.ClockSettings, cabins: Registry) -> m.Clock:
     """Run the cabin's clock faster or slower than real time, or stop it (scale 0)."""
-    cabin.set_scale(body.scale)
+    cabin = await cabins.set_scale(session_id, body.scale)
     return m.Clock(now=cabin.now, scale=cabin.clock_scale)
 
 
 @router.post("/sessions/{session_id}/clock/advance", tags=["clock"])
-async def advance(body: m.Advance, cabin: CabinDep) -> m.Turn:
+async def advance(session_id: str, body: m.Advance, cabins: Registry) -> m.Turn:
     """Fast-forward: timers, reminders, rules and care fire on the way."""
-    return _turn(await cabin.advance(body.seconds))
+    return _turn(await cabins.advance(session_id, body.seconds))
 
 
 @router.get("/signals", tags=["state"])

@@ -28,6 +28,7 @@ from codriver.server.headers import SecurityHeaders, add_docs_page
 from codriver.server.limits import BodyLimit
 from codriver.server.openapi import with_event_schemas
 from codriver.server.problems import status_of
+from codriver.server.store import Store, open_store
 
 if TYPE_CHECKING:
     from codriver.mcp.config import AppsConfig
@@ -52,19 +53,21 @@ def build_app(
     *,
     apps: AppsConfig | None = None,
     wall_clock: Callable[[], float] = time.time,
+    store: Store | None = None,
 ) -> FastAPI:
     """The service with its own cabins; ``make_assistant`` builds each cabin's assistant. With
     ``apps``, the third-party apps are connected once when the service starts and mounted in
     every cabin (each cabin its own car and assistant, the apps' connections shared).
-    ``wall_clock`` is real time, for tokens' expiry and the failed-authentication window."""
-    cabins = Cabins(config, make_assistant)
+    ``wall_clock`` is real time, for tokens' expiry and the failed-authentication window. Cabins
+    are kept in ``store``, else in the one ``config.store`` names."""
+    cabins = Cabins(config, make_assistant, store or open_store(config.store))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             if apps is not None and apps.servers:
                 cabins.build_with(await _with_apps(apps, stack))
-            cabins.start_ticker()
+            await cabins.start()
             yield
             await cabins.shutdown()  # uvicorn has finished the requests in flight by now
         turns = sum(c.turns for c in cabins)

@@ -1,19 +1,26 @@
-"""One cabin of the service: an assistant, the lock that serializes its turns, its event stream,
-what it is waiting for an answer to, and a short transcript for clients that join late."""
+"""One cabin as the service holds it: an assistant, what it is waiting for an answer to, a short
+transcript for clients that join late, the pace of its clock and how far it has read its log.
+
+Its operations run under the caller's lock (see :class:`~codriver.server.cabins.Cabins`): bad
+input raises :class:`~codriver.errors.InputError` and changes nothing. The events an operation
+causes are collected in :attr:`Cabin.outbox` and sent once the operation is stored.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import math
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from codriver.assistant import Assistant, TurnResult
 from codriver.errors import InputError
-from codriver.server.events import EventStream, JsonObject, change_list
+from codriver.server.events import Event, EventType, JsonObject, change_list
 from codriver.server.problems import NothingPending
 from codriver.server.route import ROUTE_INPUTS, route_summary
+from codriver.server.store.log import Entry, Tail
+from codriver.services.profiles import Preference, Profile, Profiles
 from codriver.text import Bilingual, Lang
 from codriver.vehicle.catalog import Value
 from codriver.vehicle.cockpit_paths import COCKPIT
@@ -33,6 +40,12 @@ _ANSWERS: dict[tuple[bool, Lang], str] = {
     (False, "en"): "no",
     (False, "zh"): "不用了",
 }
+
+
+class Publisher(Protocol):
+    """Where an event goes: a cabin's outbox, or a stream."""
+
+    def publish(self, kind: EventType, at: float, payload: Mapping[str, object]) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,38 +70,60 @@ class Pending:
         }
 
 
-class Cabin:
-    """A session: every call goes through :attr:`lock`, so one cabin's turns never interleave."""
+class Outbox:
+    """The events of the operation in progress, kept until it is stored."""
 
-    def __init__(self, cabin_id: str, assistant: Assistant, events: EventStream, name: str = ""):
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def publish(self, kind: EventType, at: float, payload: Mapping[str, object]) -> None:
+        self.events.append((kind, at, dict(payload)))
+
+
+class Cabin:
+    """A session's state; each operation is one input of its log (see :mod:`.store.log`)."""
+
+    def __init__(
+        self, cabin_id: str, assistant: Assistant, name: str = "", scale: float = 1.0
+    ) -> None:
         self.id = cabin_id
         self.name = name or cabin_id
         self.assistant = assistant
-        self.events = events
-        self.lock = asyncio.Lock()
         self.pending: Pending | None = None
         self.turns = 0
-        self.clock_scale = 1.0
+        self.clock_scale = scale
+        self.upto = 0.0
+        """Real time up to which its clock has followed real time (see :mod:`.clockwork`)."""
         self.transcript: deque[JsonObject] = deque(maxlen=TRANSCRIPT_TURNS)
         self.vision: VisionSession | None = None
+        self.last_frame_t: float | None = None
+        self.tail = Tail()
+        self.last: Entry | None = None
+        """The last entry of its log, as far as this copy has read it."""
+        self.outbox: Outbox | None = None
+        """Where events go while someone listens; None builds none (replay, nobody watching)."""
 
     @property
     def now(self) -> float:
         return self.assistant.clock.now()
 
-    async def say(self, text: str, seat: str = "driver", gaze: str | None = None) -> TurnResult:
+    async def say(
+        self, text: str, seat: str = "driver", gaze: str | None = None, cause: Cause = "say"
+    ) -> TurnResult:
         """An occupant speaks; bad input raises InputError and changes nothing."""
-        async with self.lock:
-            return await self._say(text, seat, gaze, "say")
+        result = await self.assistant.say(text, seat=seat, gaze=gaze)
+        self.turns += 1
+        heard: JsonObject = {"text": text, "seat": seat, "gaze": gaze}
+        await self._after(cause, heard, result)
+        return result
 
     async def answer(self, accept: bool) -> TurnResult:
         """Say yes or no to what the assistant asked, in the language it asked in."""
-        async with self.lock:
-            pending = self.pending
-            if pending is None:
-                raise NothingPending("the assistant is not waiting for an answer")
-            text = _ANSWERS[accept, pending.lang]
-            return await self._say(text, pending.seat, None, "accept" if accept else "dismiss")
+        pending = self.pending
+        if pending is None:
+            raise NothingPending("the assistant is not waiting for an answer")
+        text = _ANSWERS[accept, pending.lang]
+        return await self.say(text, pending.seat, None, "accept" if accept else "dismiss")
 
     async def feed(self, values: Mapping[str, Value]) -> TurnResult:
         """Sensor readings arrive; rules, care and automations react. A client reports what the
@@ -99,52 +134,77 @@ class Cabin:
             spec = catalog.get(path)
             if path.startswith(COCKPIT) or (spec is not None and spec.kind == "actuator"):
                 raise InputError(f"{path} is not a sensor reading: ask the assistant to change it")
-        async with self.lock:
-            result = await self.assistant.feed(values)
-            await self._after("sensors", None, result)
-            return result
+        result = await self.assistant.feed(values)
+        await self._after("sensors", None, result)
+        return result
 
     async def advance(self, seconds: float, cause: Cause = "clock") -> TurnResult:
         """Simulated time passes; timers, reminders, rules and care fire as it does."""
-        async with self.lock:
-            result = await self.assistant.advance(seconds)
-            await self._after(cause, None, result)
-            return result
+        result = await self.assistant.advance(seconds)
+        await self._after(cause, None, result)
+        return result
+
+    async def follow(self, seconds: float, real: float) -> TurnResult:
+        """Real time passed (``real`` seconds): the clock moves on by ``seconds``."""
+        result = await self.advance(seconds, "tick")
+        self.upto += real
+        return result
 
     async def see(
         self,
         observations: Sequence[FrameObservation],
-        publish: Callable[[EventStream, float, VisionEvent], None],
+        publish: Callable[[Publisher, float, VisionEvent], None],
     ) -> list[VisionEvent]:
         """What the cabin camera saw (observations, never frames): the turns it leads to (care,
-        gestures, alerts) are published as any turn is, and ``publish`` adds the vision events."""
-        async with self.lock:
-            if self.vision is None:
-                from codriver.vision.session import VisionSession
+        gestures, alerts) are published as any turn is, and ``publish`` adds the vision events.
+        Frames out of time order are refused before any is looked at."""
+        last = self.last_frame_t
+        for observation in observations:
+            if not math.isfinite(observation.t):
+                raise InputError(f"a frame's time must be a finite number, not {observation.t}")
+            if last is not None and observation.t < last:
+                raise InputError(f"frames out of order: {observation.t} s after {last} s")
+            last = observation.t
+        if self.vision is None:
+            from codriver.vision.session import VisionSession
 
-                self.vision = VisionSession(self.assistant, on_turn=self._vision_turn)
-            events: list[VisionEvent] = []
-            for observation in observations:
-                found = await self.vision.feed(observation)
+            self.vision = VisionSession(self.assistant, on_turn=self._vision_turn)
+        events: list[VisionEvent] = []
+        for observation in observations:
+            found = await self.vision.feed(observation)
+            self.last_frame_t = observation.t
+            if self.outbox is not None:
                 for event in found:
-                    publish(self.events, self.now, event)
-                events.extend(found)
-            return events
+                    publish(self.outbox, self.now, event)
+            events.extend(found)
+        return events
 
     async def _vision_turn(self, cause: str, result: TurnResult) -> None:
         await self._after("vision", None, result)
 
-    def set_scale(self, scale: float) -> None:
-        """How many simulated seconds pass per real second (0 stops the clock)."""
+    def set_scale(self, scale: float, upto: float) -> None:
+        """How many simulated seconds pass per real second (0 stops the clock), from ``upto``."""
         self.clock_scale = scale
-        self.events.publish("clock", self.now, {"now": self.now, "scale": scale})
+        self.upto = upto
+        self._emit("clock", self.now, {"now": self.now, "scale": scale})
 
-    async def _say(self, text: str, seat: str, gaze: str | None, cause: Cause) -> TurnResult:
-        result = await self.assistant.say(text, seat=seat, gaze=gaze)
-        self.turns += 1
-        heard: JsonObject = {"text": text, "seat": seat, "gaze": gaze}
-        await self._after(cause, heard, result)
-        return result
+    def remember(self, seat: str, values: Mapping[str, object]) -> Profile | None:
+        """Preferences for the occupant of ``seat``; their profile after, if there is one."""
+        known = self.profiles()
+        updated = known.of(seat)
+        for what, value in values.items():
+            updated = known.remember(seat, _preference(what), value)
+        return updated
+
+    def profiles(self) -> Profiles:
+        found: Profiles | None = self.assistant.services.profiles
+        if found is None:
+            self.assistant.services.profiles = found = Profiles()
+        return found
+
+    def _emit(self, kind: EventType, at: float, payload: Mapping[str, object]) -> None:
+        if self.outbox is not None:
+            self.outbox.publish(kind, at, payload)
 
     async def _after(self, cause: Cause, heard: JsonObject | None, result: TurnResult) -> None:
         """Follow the assistant's pending question and keep the transcript, then publish."""
@@ -158,29 +218,33 @@ class Cabin:
             self.pending = Pending(result.reply, result.lang, seat, not spoken, question)
         if spoken or result.reply:
             self.transcript.append(_line(cause, heard, result, self.now))
-        if self.events.listening:
-            await self._publish(cause, heard, result, was)
+        if self.outbox is not None:
+            await self._publish(self.outbox, cause, heard, result, was)
 
     async def _publish(
-        self, cause: Cause, heard: JsonObject | None, result: TurnResult, was: Pending | None
+        self,
+        out: Outbox,
+        cause: Cause,
+        heard: JsonObject | None,
+        result: TurnResult,
+        was: Pending | None,
     ) -> None:
-        at, events = self.now, self.events
+        at = self.now
         if heard is not None or result.reply or result.actions:
-            events.publish("turn", at, {"cause": cause, "input": heard, "result": result.to_dict()})
+            out.publish("turn", at, {"cause": cause, "input": heard, "result": result.to_dict()})
         if result.changes:
-            events.publish("changes", at, {"cause": cause, "changes": change_list(result.changes)})
+            out.publish("changes", at, {"cause": cause, "changes": change_list(result.changes)})
             if any(c.path.startswith(ROUTE_INPUTS) for c in result.changes) and cause != "tick":
-                events.publish("route", at, {"route": await route_summary(self.assistant)})
+                out.publish("route", at, {"route": await route_summary(self.assistant)})
         if was is not None and self.pending is not was:
             reason = {"accept": "accepted", "dismiss": "dismissed"}.get(cause, "answered")
-            events.publish("suggestion_closed", at, {"reason": reason})
+            out.publish("suggestion_closed", at, {"reason": reason})
         if self.pending is not None and self.pending is not was:
-            events.publish("suggestion", at, {"cause": cause, **self.pending.to_dict()})
+            out.publish("suggestion", at, {"cause": cause, **self.pending.to_dict()})
         elif heard is None and result.reply:
-            notice = {"cause": cause, "text": result.reply, "lang": result.lang}
-            events.publish("notice", at, notice)
+            out.publish("notice", at, {"cause": cause, "text": result.reply, "lang": result.lang})
         if cause in ("clock", "tick"):
-            events.publish("clock", at, {"now": at, "scale": self.clock_scale})
+            out.publish("clock", at, {"now": at, "scale": self.clock_scale})
 
 
 def _line(cause: Cause, heard: JsonObject | None, result: TurnResult, at: float) -> JsonObject:
@@ -192,3 +256,7 @@ def _line(cause: Cause, heard: JsonObject | None, result: TurnResult, at: float)
         "lang": result.lang,
         "at": at,
     }
+
+
+def _preference(what: str) -> Preference:
+    return what  # type: ignore[return-value]  # ProfilePatch's fields are the preferences

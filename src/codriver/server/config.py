@@ -1,5 +1,5 @@
-"""How one service runs: its operator token, who may connect, the cabins it may hold and how its
-simulated clocks move."""
+"""How one service runs: its operator token, who may connect, where its cabins are kept, how many
+it holds and in memory, when an idle one expires, and how its simulated clocks move."""
 
 from __future__ import annotations
 
@@ -20,13 +20,21 @@ class ServerConfig:
     """The service's settings.
 
     ``token`` is the operator token: it manages every cabin, and cabin tokens are signed with a
-    key derived from it. ``tick_seconds`` is how often (in real seconds) every cabin's simulated
-    clock is moved on by the real time that passed, times the cabin's own clock scale; None keeps
-    the clocks still until someone fast-forwards them (tests do).
+    key derived from it (every worker of a fleet needs the same). ``tick_seconds`` is the step
+    (in real seconds) in which every cabin's simulated clock follows real time, times the cabin's
+    own clock scale; None keeps the clocks still until someone fast-forwards them (tests do).
     """
 
     token: str = field(default_factory=new_token)
-    max_cabins: int = 64
+    store: str = "memory"
+    """Where cabins are kept: ``memory``, ``sqlite:PATH`` or ``redis://HOST:PORT/DB``."""
+    max_cabins: int = 10_000
+    """Cabins the store holds at most (429 beyond)."""
+    max_resident: int = 64
+    """Cabins kept ready in this process's memory; the least recently used beyond are let go
+    (their state stays in the store and is rebuilt on the next call)."""
+    idle_expiry: float | None = 24 * 3600.0
+    """Real seconds after which a cabin no client has acted on or watched is deleted."""
     tick_seconds: float | None = 1.0
     queue_size: int = 1024
     """Events kept for a slow WebSocket client before it is disconnected."""

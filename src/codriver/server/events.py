@@ -29,15 +29,24 @@ EventType = Literal[
     "gesture",
 ]
 JsonObject = dict[str, object]
+Event = tuple[EventType, float, JsonObject]
+"""An event before it is numbered: its type, its simulated time and what it carries."""
 
 
 class Subscriber:
-    """One listener's queue of serialized events; ``None`` in the queue means the stream ended."""
+    """One listener's queue of serialized events; ``None`` in the queue means the stream ended.
 
-    def __init__(self, size: int) -> None:
+    It numbers its own events from ``seq`` (the stream's count when it joined) and takes only
+    those of log versions after ``since``: the cabin as its ``hello`` showed it already holds
+    the earlier ones (on a fleet, events of other workers can arrive after the hello).
+    """
+
+    def __init__(self, size: int, seq: int = 0, since: int = 0) -> None:
         self.queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=size + 1)
         self.size = size
         self.overflowed = False
+        self.seq = seq
+        self.since = since
 
     def push(self, text: str | None) -> None:
         if self.overflowed:
@@ -65,8 +74,8 @@ class EventStream:
     def listeners(self) -> int:
         return len(self._subscribers)
 
-    def subscribe(self) -> Subscriber:
-        subscriber = Subscriber(self._queue_size)
+    def subscribe(self, since: int = 0) -> Subscriber:
+        subscriber = Subscriber(self._queue_size, self.seq, since)
         self._subscribers.append(subscriber)
         return subscriber
 
@@ -74,15 +83,24 @@ class EventStream:
         if subscriber in self._subscribers:
             self._subscribers.remove(subscriber)
 
-    def publish(self, kind: EventType, at: float, payload: Mapping[str, object]) -> int:
-        """Send an event to every subscriber; returns its sequence number."""
+    def publish(
+        self, kind: EventType, at: float, payload: Mapping[str, object], version: int = 0
+    ) -> int:
+        """Send an event (of log ``version``) to every subscriber; returns the stream's count."""
         self.seq += 1
         if self._subscribers:
-            event: JsonObject = {"seq": self.seq, "type": kind, "at": at, **payload}
-            text = json.dumps(event, ensure_ascii=False)
+            event: JsonObject = {"type": kind, "at": at, **payload}
+            body = json.dumps(event, ensure_ascii=False)[1:]  # numbered per subscriber below
             for subscriber in list(self._subscribers):
-                subscriber.push(text)
+                if version == 0 or version > subscriber.since:
+                    subscriber.seq += 1
+                    subscriber.push(f'{{"seq": {subscriber.seq}, {body}')
         return self.seq
+
+    def publish_all(self, version: int, events: Sequence[Event]) -> None:
+        """The events one stored operation caused, in order."""
+        for kind, at, payload in events:
+            self.publish(kind, at, payload, version)
 
     def close(self, reason: str, at: float) -> None:
         """The cabin is gone: a last ``closed`` event, then the end of every subscriber's stream."""

@@ -1,9 +1,10 @@
 """What the service refuses, as exceptions under :class:`~codriver.errors.InputError`, each with
-the HTTP status it answers with. Every refusal is a 4xx with a one-line message, never a 5xx."""
+the HTTP status it answers with. Every refusal is a 4xx with a one-line message; a 503 says the
+store could not be reached (the turn was not stored and is worth retrying)."""
 
 from __future__ import annotations
 
-from codriver.errors import CatalogError, CodriverError, InputError
+from codriver.errors import BackendError, CatalogError, CodriverError, InputError
 
 
 class UnknownCabin(InputError):
@@ -39,4 +40,6 @@ def status_of(error: CodriverError) -> int:
         return 429
     if isinstance(error, CatalogError):
         return 404
+    if isinstance(error, BackendError):
+        return 503  # the store is away or another worker held the cabin too long: retry
     return 422

@@ -5,10 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException
 
 from codriver.server import models as m
-from codriver.server.api import ERRORS, CabinDep
+from codriver.server.api import ERRORS, CabinDep, Registry
 from codriver.server.auth import require_token
-from codriver.server.cabin import Cabin
-from codriver.services.profiles import Preference, Profile, Profiles
+from codriver.services.profiles import Profile
 from codriver.vehicle.seats import SEATS, Seat
 
 router = APIRouter(
@@ -19,33 +18,20 @@ router = APIRouter(
 @router.get("/sessions/{session_id}/profiles")
 async def profiles(cabin: CabinDep) -> dict[Seat, m.ProfileOut]:
     """Each seat's occupant profile, as the assistant knows it now."""
-    known = _profiles(cabin)
+    known = cabin.profiles()
     found = {seat: known.of(seat) for seat in SEATS}
     return {seat: _out(p) for seat, p in found.items() if p is not None}
 
 
 @router.patch("/sessions/{session_id}/profiles/{seat}")
-async def update_profile(seat: Seat, body: m.ProfilePatch, cabin: CabinDep) -> m.ProfileOut:
+async def update_profile(
+    seat: Seat, body: m.ProfilePatch, session_id: str, cabins: Registry
+) -> m.ProfileOut:
     """Remember preferences for the occupant of ``seat`` ("usual settings" use them)."""
-    known = _profiles(cabin)
-    async with cabin.lock:
-        updated = known.of(seat)
-        for what, value in body.model_dump(exclude_none=True).items():
-            updated = known.remember(seat, _preference(what), value)
+    updated = await cabins.remember(session_id, seat, body.model_dump(exclude_none=True))
     if updated is None:
         raise HTTPException(404, f"no profile for {seat} yet: send at least one preference")
     return _out(updated)
-
-
-def _profiles(cabin: Cabin) -> Profiles:
-    found: Profiles | None = cabin.assistant.services.profiles
-    if found is None:
-        cabin.assistant.services.profiles = found = Profiles()
-    return found
-
-
-def _preference(what: str) -> Preference:
-    return what  # type: ignore[return-value]  # ProfilePatch's fields are the preferences
 
 
 def _out(profile: Profile) -> m.ProfileOut:

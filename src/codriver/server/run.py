@@ -1,4 +1,5 @@
-"""``codriver serve``: the service under uvicorn, one worker, shutting down gracefully."""
+"""``codriver serve``: the service under uvicorn, in one worker or several (separate processes
+sharing one Redis store, see :mod:`codriver.server.workers`), shutting down gracefully."""
 
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ def serve(
     apps: AppsConfig | None = None,
     exposure: Exposure | None = None,
     bus: BusOpener | None = None,
+    workers: int = 1,
 ) -> None:
     """Run until interrupted; on SIGINT/SIGTERM stop listening, finish the requests in flight
     (every accepted turn is answered), then end the event streams. No token is ever printed.
     With ``bus``, every cabin acts on the one car behind that vehicle bus, connected when the
-    service starts."""
+    service starts (one worker)."""
     try:
         import uvicorn
 
@@ -42,10 +44,30 @@ def serve(
     except ImportError as exc:
         raise MissingExtraError("codriver serve", "server") from exc
     exposure = exposure or Exposure("given to the program")
+    settings = _settings(config, exposure, access_log)
+    if bus is not None:
+        if apps is not None and apps.servers:
+            raise InputError("serve does not mount --apps on a --bus car yet")
+        if workers > 1:
+            raise InputError("serve --bus drives one car from one process: use --workers 1")
+        asyncio.run(_serve_on_bus(config, bus, host, port, settings, exposure))
+        return
+    _banner(host, port, exposure)
+    if workers > 1:
+        from codriver.server.workers import Workers
+
+        failed = Workers(config, host, port, settings).run(workers)
+        if failed:
+            raise typer.Exit(failed)
+    else:
+        uvicorn.run(build_app(config, apps=apps), host=host, port=port, **settings)
+
+
+def _settings(config: ServerConfig, exposure: Exposure, access_log: bool) -> dict[str, Any]:
+    """uvicorn's settings: its log (secrets redacted), the shutdown grace, the stream's limits,
+    TLS."""
     tls = exposure.tls
-    settings: dict[str, Any] = {
-        "host": host,
-        "port": port,
+    return {
         "log_level": "info",
         "log_config": log_config(),
         "access_log": access_log,
@@ -55,18 +77,15 @@ def serve(
         "ssl_certfile": None if tls is None else str(tls.cert),
         "ssl_keyfile": None if tls is None else str(tls.key),
     }
-    if bus is not None:
-        if apps is not None and apps.servers:
-            raise InputError("serve does not mount --apps on a --bus car yet")
-        asyncio.run(_serve_on_bus(config, bus, settings, exposure))
-        return
-    app = build_app(config, apps=apps)
-    _banner(host, port, exposure)
-    uvicorn.run(app, **settings)
 
 
 async def _serve_on_bus(
-    config: ServerConfig, bus: BusOpener, settings: dict[str, Any], exposure: Exposure
+    config: ServerConfig,
+    bus: BusOpener,
+    host: str,
+    port: int,
+    settings: dict[str, Any],
+    exposure: Exposure,
 ) -> None:
     """The service in this event loop, where the vehicle bus's connection lives."""
     import uvicorn
@@ -77,8 +96,9 @@ async def _serve_on_bus(
     async with AsyncExitStack() as stack:
         vehicle = await bus(stack)
         app = build_app(config, lambda: Assistant(bus=vehicle))
-        _banner(settings["host"], settings["port"], exposure)
-        await uvicorn.Server(uvicorn.Config(app, loop="asyncio", **settings)).serve()
+        _banner(host, port, exposure)
+        config_ = uvicorn.Config(app, host=host, port=port, loop="asyncio", **settings)
+        await uvicorn.Server(config_).serve()
 
 
 def _banner(host: str, port: int, exposure: Exposure) -> None:

@@ -20,6 +20,6 @@ async def mint(
 ) -> m.TokenOut:
     """A token for one cabin (operator only); it verifies on every worker until it expires."""
     require_operator(caller, "minting a cabin's token")
-    cabin = cabins_of(request).get(session_id)
-    token, expires = access_of(request.app).issue(cabin.id, body.scope, body.ttl)
+    async with (await cabins_of(request)).reading(session_id) as cabin:  # 404 when gone
+        token, expires = access_of(request.app).issue(cabin.id, body.scope, body.ttl)
     return m.TokenOut(token=token, scope=body.scope, cabin=cabin.id, expires=expires)

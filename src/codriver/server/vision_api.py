@@ -9,9 +9,10 @@ from typing import Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from codriver.server.api import ERRORS, CabinDep
+from codriver.server.api import ERRORS, Registry
 from codriver.server.auth import require_token
-from codriver.server.events import EventStream, JsonObject
+from codriver.server.cabin import Publisher
+from codriver.server.events import JsonObject
 from codriver.server.models import Request
 from codriver.vision.events import DriverStateEvent, GestureEvent, VisionEvent
 from codriver.vision.levels import DriverState
@@ -67,9 +68,9 @@ class Seen(BaseModel):
 
 
 @router.post("/sessions/{session_id}/vision")
-async def see(body: Observations, cabin: CabinDep) -> Seen:
+async def see(session_id: str, body: Observations, cabins: Registry) -> Seen:
     """Frame observations from the cabin camera; frames out of time order are a 400."""
-    events = await cabin.see([_frame(f) for f in body.frames], publish_vision)
+    events = await cabins.see(session_id, [_frame(f) for f in body.frames], publish_vision)
     states = [e.state for e in events if isinstance(e, DriverStateEvent)]
     return Seen(
         frames=len(body.frames),
@@ -87,7 +88,7 @@ def _frame(raw: FrameIn) -> FrameObservation:
     return FrameObservation(raw.t, raw.width, raw.height, faces, hands)
 
 
-def publish_vision(events: EventStream, at: float, event: VisionEvent) -> None:
+def publish_vision(events: Publisher, at: float, event: VisionEvent) -> None:
     """The cockpit's share of a vision event: the driver's state, and gestures."""
     if isinstance(event, DriverStateEvent):
         events.publish("driver", at, driver_payload(event.state))

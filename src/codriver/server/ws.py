@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from codriver.server.auth import Refused, access_of, address_of, allow_cabin, websocket_token
-from codriver.server.cabin import Cabin
-from codriver.server.cabins import Cabins, hello
+from codriver.server.cabins import Cabins
 from codriver.server.config import ServerConfig
-from codriver.server.events import Subscriber
+from codriver.server.events import EventStream, Subscriber
 from codriver.server.origins import origin_allowed
 from codriver.server.problems import UnknownCabin
 
@@ -39,34 +37,38 @@ TOO_MANY_FAILURES = 4429
 async def events(websocket: WebSocket, session_id: str) -> None:
     token, protocol = websocket_token(websocket)
     await websocket.accept(subprotocol=protocol)
+    cabins: Cabins = websocket.app.state.cabins
     try:
-        cabin = _admitted(websocket, session_id, token)
+        _admit(websocket, session_id, token)
+        # the hello and the subscription come together: no event falls between them
+        first, subscriber, stream = await cabins.watch(session_id)
     except _Refusal as refusal:
         await websocket.close(refusal.code, refusal.reason)
         return
-    async with cabin.lock:  # nothing can happen between the hello and the first event
-        if cabin.events.closed_for is not None:  # closed while the handshake went on
-            await websocket.close(_end_code(cabin))
-            return
-        first = json.dumps(await hello(cabin), ensure_ascii=False)
-        subscriber = cabin.events.subscribe()
+    except UnknownCabin as exc:
+        await websocket.close(NOT_FOUND, _cut(str(exc)))
+        return
     try:
         await websocket.send_text(first)
-        await _stream(websocket, cabin, subscriber)
+        await _stream(websocket, stream, subscriber)
     finally:
-        cabin.events.unsubscribe(subscriber)
+        await cabins.unwatch(session_id, stream, subscriber)
 
 
 class _Refusal(Exception):
     def __init__(self, code: int, reason: str) -> None:
         super().__init__(reason)
         self.code = code
-        # a close frame's reason holds 123 bytes
-        self.reason = reason.encode()[:120].decode(errors="ignore")
+        self.reason = _cut(reason)
 
 
-def _admitted(websocket: WebSocket, session_id: str, token: str | None) -> Cabin:
-    """The cabin the client may stream, or the :class:`_Refusal` to close with."""
+def _cut(reason: str) -> str:
+    """A close frame's reason holds 123 bytes."""
+    return reason.encode()[:120].decode(errors="ignore")
+
+
+def _admit(websocket: WebSocket, session_id: str, token: str | None) -> None:
+    """Nothing when the client may stream the cabin, else the :class:`_Refusal` to close with."""
     config: ServerConfig = websocket.app.state.config
     origin, host = websocket.headers.get("origin"), websocket.headers.get("host")
     if not origin_allowed(origin, host, config.allow_origins):
@@ -74,8 +76,6 @@ def _admitted(websocket: WebSocket, session_id: str, token: str | None) -> Cabin
     try:
         caller = access_of(websocket.app).identify(token, address_of(websocket.client))
         allow_cabin(caller, session_id, change=False)
-        cabins: Cabins = websocket.app.state.cabins
-        return cabins.get(session_id)
     except Refused as exc:
         code = UNAUTHORIZED if exc.status == 401 else TOO_MANY_FAILURES
         raise _Refusal(code, exc.detail) from None
@@ -83,7 +83,7 @@ def _admitted(websocket: WebSocket, session_id: str, token: str | None) -> Cabin
         raise _Refusal(NOT_FOUND, str(exc)) from None
 
 
-async def _stream(websocket: WebSocket, cabin: Cabin, subscriber: Subscriber) -> None:
+async def _stream(websocket: WebSocket, stream: EventStream, subscriber: Subscriber) -> None:
     """Send events until the stream ends or the client goes; whichever comes first wins."""
     sender = asyncio.create_task(_send(websocket, subscriber))
     limit: int = websocket.app.state.config.ws_max_message
@@ -96,7 +96,7 @@ async def _stream(websocket: WebSocket, cabin: Cabin, subscriber: Subscriber) ->
             await task
     if heard and (listener.exception() is not None or not listener.result()):
         return  # the client left
-    code = TOO_BIG if heard else _end_code(cabin, subscriber)
+    code = TOO_BIG if heard else _end_code(stream, subscriber)
     with contextlib.suppress(RuntimeError, WebSocketDisconnect):
         await websocket.close(code)
 
@@ -117,7 +117,7 @@ async def _listen(websocket: WebSocket, limit: int) -> bool:
     return False
 
 
-def _end_code(cabin: Cabin, subscriber: Subscriber | None = None) -> int:
+def _end_code(stream: EventStream, subscriber: Subscriber | None = None) -> int:
     if subscriber is not None and subscriber.overflowed:
         return TRY_AGAIN_LATER
-    return GOING_AWAY if cabin.events.closed_for == "shutdown" else 1000
+    return GOING_AWAY if stream.closed_for == "shutdown" else 1000
