@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-TOKEN = "test-token"
+TOKEN = "test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 COMMAND = [sys.executable, "-c", "from codriver.cli.main import run; run()", "serve"]
 

@@ -48,7 +48,8 @@ def free_port() -> int:
 
 def environment(state: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "CODRIVER_TOKEN"}
-    return {**env, "XDG_STATE_HOME": str(state), **extra}
+    data = str(state.parent / "data")  # the cabins' default SQLite file: this test's own
+    return {**env, "XDG_STATE_HOME": str(state), "XDG_DATA_HOME": data, **extra}
 
 
 def start(tmp: Path, *args: str, scheme: str = "http", **env: str) -> Served:

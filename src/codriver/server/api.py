@@ -18,6 +18,7 @@ from codriver.server.auth import (
     Operator,
     access_of,
     allow_cabin,
+    guard_cabin,
     require_operator,
     require_token,
 )
@@ -38,7 +39,9 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 public = APIRouter(prefix="/api", tags=["service"])
-router = APIRouter(prefix="/api", dependencies=[Depends(require_token)], responses=ERRORS)
+router = APIRouter(
+    prefix="/api", dependencies=[Depends(require_token), Depends(guard_cabin)], responses=ERRORS
+)
 
 
 async def cabins_of(request: Request) -> Cabins:

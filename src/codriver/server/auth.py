@@ -109,6 +109,14 @@ async def require_token(
 CallerDep = Annotated[Caller, Depends(require_token)]
 
 
+async def guard_cabin(request: Request, caller: CallerDep) -> None:
+    """Every route under ``/sessions/{session_id}``: the caller may see that cabin, and drive it
+    for anything but a read — checked once for all routes, whatever each route then does."""
+    session_id = request.path_params.get("session_id")
+    if session_id is not None:
+        allow_cabin(caller, session_id, change=request.method not in ("GET", "HEAD"))
+
+
 def allow_cabin(caller: Caller, cabin_id: str, *, change: bool) -> None:
     """Refuse unless ``caller`` may read (or, with ``change``, drive) the cabin. Another cabin
     is refused exactly as one that does not exist, so a cabin token learns nothing of others."""

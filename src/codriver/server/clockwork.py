@@ -51,6 +51,10 @@ class Clockwork:
 
     def start(self) -> None:
         config = self.cabins.config
+        loop = asyncio.get_running_loop()
+        for task in [t for t in self._tasks if t.get_loop() is not loop]:
+            task.cancel()  # started by a lifespan on another loop (two test clients on one app)
+            self._tasks.remove(task)
         if self._tasks:
             return
         if config.tick_seconds is not None:
@@ -60,10 +64,12 @@ class Clockwork:
             self._tasks.append(asyncio.create_task(self._every(period, self.sweep)))
 
     async def stop(self) -> None:
+        loop = asyncio.get_running_loop()
         for task in self._tasks:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            if task.get_loop() is loop:  # a task of another loop cannot be awaited here
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         self._tasks.clear()
 
     async def tick(self) -> None:

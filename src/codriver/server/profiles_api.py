@@ -6,12 +6,15 @@ from fastapi import APIRouter, Depends, HTTPException
 
 from codriver.server import models as m
 from codriver.server.api import ERRORS, CabinDep, Registry
-from codriver.server.auth import require_token
+from codriver.server.auth import guard_cabin, require_token
 from codriver.services.profiles import Profile
 from codriver.vehicle.seats import SEATS, Seat
 
 router = APIRouter(
-    prefix="/api", dependencies=[Depends(require_token)], responses=ERRORS, tags=["profiles"]
+    prefix="/api",
+    dependencies=[Depends(require_token), Depends(guard_cabin)],
+    responses=ERRORS,
+    tags=["profiles"],
 )
 
 

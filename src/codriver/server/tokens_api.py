@@ -7,10 +7,19 @@ from fastapi import APIRouter, Depends, Request
 
 from codriver.server import models as m
 from codriver.server.api import ERRORS, cabins_of
-from codriver.server.auth import CallerDep, access_of, require_operator, require_token
+from codriver.server.auth import (
+    CallerDep,
+    access_of,
+    guard_cabin,
+    require_operator,
+    require_token,
+)
 
 router = APIRouter(
-    prefix="/api", dependencies=[Depends(require_token)], responses=ERRORS, tags=["sessions"]
+    prefix="/api",
+    dependencies=[Depends(require_token), Depends(guard_cabin)],
+    responses=ERRORS,
+    tags=["sessions"],
 )
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from codriver.server.api import ERRORS, Registry
-from codriver.server.auth import require_token
+from codriver.server.auth import guard_cabin, require_token
 from codriver.server.cabin import Publisher
 from codriver.server.events import JsonObject
 from codriver.server.models import Request
@@ -19,7 +19,10 @@ from codriver.vision.levels import DriverState
 from codriver.vision.observation import FaceObservation, FrameObservation, HandObservation
 
 router = APIRouter(
-    prefix="/api", dependencies=[Depends(require_token)], responses=ERRORS, tags=["vision"]
+    prefix="/api",
+    dependencies=[Depends(require_token), Depends(guard_cabin)],
+    responses=ERRORS,
+    tags=["vision"],
 )
 MAX_FRAMES = 120  # a few seconds of faces at 30 frames/s, within the 64 kB a body may be
 Unit = Field(ge=0.0, le=1.0)
