@@ -3,7 +3,9 @@ test token, waited for until they answer, and always stopped."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -60,6 +62,7 @@ def start_many(specs: list[tuple[int, tuple[str, ...]]]) -> Iterator[list[Server
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,  # its workers too can be stopped, by its group
         )
         client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=AUTH, timeout=30)
         servers.append(Server(port, process, client))
@@ -73,9 +76,10 @@ def start_many(specs: list[tuple[int, tuple[str, ...]]]) -> Iterator[list[Server
 
 
 def stop(server: Server) -> None:
+    """Kill the service and any worker of it still running, and keep what it logged."""
     server.client.close()
-    if server.process.poll() is None:
-        server.process.kill()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGKILL)
     server.process.wait(timeout=10)
     if server.process.stderr is not None:
         server.said = server.process.stderr.read()

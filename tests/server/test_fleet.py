@@ -4,9 +4,13 @@ handled, and a reminder fires once although both processes move the cabin's cloc
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +18,7 @@ import pytest
 pytest.importorskip("fastapi", reason="the [server] extra is not installed")
 pytest.importorskip("websockets", reason="the websockets client is not installed")
 
-from server_process import TOKEN, Server, free_port, start_many
+from server_process import TOKEN, Server, free_port, start_many, start_serve
 from websockets.sync.client import ClientConnection, connect
 
 TEMPERATURE = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"
@@ -96,3 +100,38 @@ def test_a_reminder_fires_once_with_both_workers_watching(fleet: tuple[Server, S
     assert (
         sum("drink water" in line["reply"] for line in transcript if line["cause"] == "tick") == 1
     )
+
+
+def children(pid: int) -> list[int]:
+    """The workers under ``pid``: processes started by multiprocessing's spawn, still running."""
+    workers = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        with contextlib.suppress(OSError):  # one that ended meanwhile
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                workers.append(int(child))
+    return workers
+
+
+def until(check: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return check()
+
+
+def test_workers_share_the_port_and_one_that_dies_is_replaced(redis_url: str) -> None:
+    with start_serve(free_port(), "--store", redis_url, "--workers", "2") as server:
+        parent = server.process.pid
+        assert until(lambda: len(children(parent)) == 2)
+        first = children(parent)
+        server.client.post("/api/sessions", json={"id": "w"})
+        os.kill(first[0], signal.SIGKILL)
+        assert until(lambda: len(children(parent)) == 2 and first[0] not in children(parent))
+        server.client.headers["Connection"] = "close"  # a new connection each: spread by the kernel
+        said = [{"text": f"set the temperature to {t}"} for t in range(18, 24)]
+        answered = [server.client.post("/api/sessions/w/turns", json=body) for body in said]
+        assert [a.status_code for a in answered] == [200] * 6
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=30) == 0
+    assert "could not start" not in server.said
+    assert server.said.count("codriver stopped") == 2  # each worker stopped cleanly

@@ -40,15 +40,15 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _work(config: str, host: str, port: int, settings: dict[str, Any], ready: Any) -> None:
-    """One worker: its own socket on the shared port, its own application and store client;
-    ``ready`` is set once it serves."""
+def _work(config: str, sock: socket.socket, settings: dict[str, Any], ready: Any) -> None:
+    """One worker on its own socket, with its own application and store client; ``ready`` is set
+    once it serves."""
     import uvicorn
 
     from codriver.server.app import build_app
 
     app = build_app(ServerConfig(**json.loads(config)))
-    sock = listening_socket(host, port)
+    host, port = sock.getsockname()[:2]
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, **settings))
 
     def tell_when_started() -> None:
@@ -62,20 +62,25 @@ def _work(config: str, host: str, port: int, settings: dict[str, Any], ready: An
 
 
 class Workers:
-    """The parent of ``count`` workers."""
+    """The parent of the workers. It holds every worker's socket, so connections the kernel
+    hands to a worker that is starting, or being replaced, wait in its queue instead of being
+    refused."""
 
     def __init__(self, config: ServerConfig, host: str, port: int, settings: dict[str, Any]):
-        self.args = (json.dumps(dataclasses.asdict(config)), host, port, settings)
+        self.config = json.dumps(dataclasses.asdict(config))
+        self.where = (host, port)
+        self.settings = settings
         self.context = multiprocessing.get_context("spawn")
         self.stopping = threading.Event()
+        self.sockets: list[socket.socket] = []
         self.processes: list[tuple[BaseProcess, Any]] = []
 
     def run(self, count: int) -> int:
         """Serve until SIGINT or SIGTERM; 0 after a clean stop, else the failing worker's code."""
-        listening_socket(self.args[1], self.args[2]).close()  # the port is free for us: say so now
+        self.sockets = [listening_socket(*self.where) for _ in range(count)]
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: self.stopping.set())
-        self.processes = [self._start() for _ in range(count)]
+        self.processes = [self._start(n) for n in range(count)]
         failed = 0
         while not self.stopping.wait(0.5) and not failed:
             failed = self._replace_the_dead()
@@ -84,24 +89,28 @@ class Workers:
                 process.terminate()  # SIGTERM: uvicorn finishes the requests in flight
         for process, _ in self.processes:
             process.join(timeout=30)
+        for sock in self.sockets:
+            sock.close()
         return failed
 
-    def _start(self) -> tuple[BaseProcess, Any]:
+    def _start(self, n: int) -> tuple[BaseProcess, Any]:
         ready = self.context.Event()
-        process = self.context.Process(target=_work, args=(*self.args, ready), daemon=False)
+        args = (self.config, self.sockets[n], self.settings, ready)
+        process = self.context.Process(target=_work, args=args, daemon=False)
         process.start()
         return process, ready
 
     def _replace_the_dead(self) -> int:
-        """Start another worker for each that died; a worker that died before it served could
-        not start (its store, its socket): then the service stops, rather than try forever."""
+        """Start another worker for each that died. One that exited by itself before it served
+        could not start (its store, say): then the service stops rather than try forever; one
+        killed by a signal is replaced whenever it died."""
         for n, (process, ready) in enumerate(self.processes):
             if process.is_alive():
                 continue
-            code = process.exitcode or 1
-            if not ready.is_set():
+            code = process.exitcode or 0
+            if code > 0 and not ready.is_set():
                 print(f"worker {process.pid} could not start (exit {code})", file=sys.stderr)
                 return code
             print(f"worker {process.pid} ended (exit {code}): starting another", file=sys.stderr)
-            self.processes[n] = self._start()
+            self.processes[n] = self._start(n)
         return 0
