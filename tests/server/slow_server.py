@@ -1,4 +1,4 @@
-"""A service whose brain takes half a second to think, for the graceful-shutdown test:
+"""A service whose brain takes two seconds to think, for the graceful-shutdown test:
 ``python slow_server.py PORT`` serves with the token ``test-token``."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from codriver.server.app import build_app
 from codriver.server.config import ServerConfig
 from codriver.understanding import default_brain
 
-THINK_S = 0.5
+THINK_S = 2.0
 
 
 class SlowBrain:

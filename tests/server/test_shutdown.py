@@ -63,7 +63,7 @@ def test_turns_in_flight_are_answered_before_the_service_stops() -> None:
         threads = [threading.Thread(target=turn, args=(n,)) for n in range(IN_FLIGHT)]
         for thread in threads:
             thread.start()
-        time.sleep(0.25)  # every turn is now thinking (each takes 0.5 s)
+        time.sleep(1.0)  # every turn is now thinking (each takes 2 s), even on a busy machine
         server.send_signal(signal.SIGTERM)
         for thread in threads:
             thread.join(timeout=15)
