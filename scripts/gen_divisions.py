@@ -13,11 +13,12 @@ Usage: python scripts/gen_divisions.py [--check]   (needs the [dev] extra: cpca)
 
 from __future__ import annotations
 
-import argparse
 import csv
 import sys
 from importlib import resources
 from pathlib import Path
+
+from generated import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "src" / "codriver" / "services" / "maps" / "data" / "cn_divisions.tsv"
@@ -50,17 +51,7 @@ def render() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail if the file is out of date")
-    text = render()
-    if parser.parse_args().check:
-        if OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} is out of date: run python scripts/gen_divisions.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT} ({text.count(chr(10)) - HEADER.count(chr(10))} divisions)")
-    return 0
+    return write_or_check(OUT, render, "gen_divisions.py", "divisions")
 
 
 if __name__ == "__main__":

@@ -13,12 +13,13 @@ Usage: python scripts/gen_vocabulary.py [--check]   (needs the [dev] extra: jieb
 
 from __future__ import annotations
 
-import argparse
 import math
 import re
 import sys
 from importlib import resources
 from pathlib import Path
+
+from generated import write_or_check
 
 from codriver.understanding.lexicon import chinese_phrases
 from codriver.understanding.wordcuts import NAMED, STEPS, TOTAL
@@ -87,17 +88,7 @@ def render() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail if the file is out of date")
-    text = render()
-    if parser.parse_args().check:
-        if OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} is out of date: run python scripts/gen_vocabulary.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT} ({text.count(chr(10)) - HEADER.count(chr(10)) - 1} words)")
-    return 0
+    return write_or_check(OUT, render, "gen_vocabulary.py", "words")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,9 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -19,6 +17,7 @@ from starlette.websockets import WebSocketDisconnect
 from codriver.server.app import build_app
 from codriver.server.config import ServerConfig
 from codriver.server.ratelimit import FailureLimiter
+from codriver.testing.served import served as serving
 
 TOKEN = "test-token"  # the token of conftest's client
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -109,19 +108,8 @@ def test_the_limiter_forgets_the_oldest_addresses_first() -> None:
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[int]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    app = build_app(ServerConfig(token=TOKEN, tick_seconds=None))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield port
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(build_app(ServerConfig(token=TOKEN, tick_seconds=None))) as port:
+        yield port
 
 
 def raw(port: int, head: str, chunks: list[bytes]) -> tuple[int, bytes]:

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import asdict
 
 import httpx
 import pytest
-import uvicorn
 from vision_frames import SHUT, Clip, face, hand
 
 from codriver.server.app import build_app
 from codriver.server.config import ServerConfig
+from codriver.testing.served import served
 
 TOKEN = "vision-cockpit"
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -28,19 +25,8 @@ expect = sync_api.expect
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = build_app(ServerConfig(token=TOKEN, tick_seconds=None))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(build_app(ServerConfig(token=TOKEN, tick_seconds=None))) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_the_driver_card_shows_what_the_camera_sees(base_url: str) -> None:
