@@ -13,11 +13,9 @@ from codriver.understanding.lexicon import (
     LANGS,
     Lexicon,
     Tag,
-    _entries,
-    _read,
-    _readings_table,
     lower,
 )
+from codriver.understanding.lexicon_files import phrase_entries, read_phrases, readings_table
 
 UTTERANCES = [
     "打开座椅加热，氛围灯调成蓝色，然后空调开到二十三度",
@@ -31,12 +29,12 @@ UTTERANCES = [
 def lexicon(padding: int) -> Lexicon:
     entries: list[tuple[str, Tag]] = []
     for lang in LANGS:
-        entries.extend(_entries(_read(lang), lang))
+        entries.extend(phrase_entries(read_phrases(lang), lang))
     base = len(entries)
     for i in range(base * padding):
         entries.append((f"zz{i} device phrase {i % 97}", Tag("device", f"pad{i}")))
         entries.append((f"填充{i}号设备", Tag("device", f"padzh{i}")))
-    return Lexicon(entries, [], _readings_table())
+    return Lexicon(entries, [], readings_table())
 
 
 def time_scan(lex: Lexicon, rounds: int = 300) -> float:

@@ -28,7 +28,8 @@ from codriver.assistant.plan import TurnContext, Utterance
 from codriver.assistant.session import Assistant
 from codriver.text import detect_lang
 from codriver.understanding import LocalBrain
-from codriver.understanding.lexicon import load_lexicon, lower
+from codriver.understanding.lexicon import lower
+from codriver.understanding.lexicon_files import load_lexicon
 
 PIECES = {
     "zh-one-numeral": "三",

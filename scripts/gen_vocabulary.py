@@ -21,7 +21,7 @@ from pathlib import Path
 
 from generated import write_or_check
 
-from codriver.understanding.lexicon import chinese_phrases
+from codriver.understanding.lexicon_files import chinese_phrases
 from codriver.understanding.wordcuts import NAMED, STEPS, TOTAL
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from codriver.understanding.frames import Frame, build_frames
-from codriver.understanding.lexicon import load_lexicon, lower
+from codriver.understanding.lexicon import lower
+from codriver.understanding.lexicon_files import load_lexicon
 
 
 def frames(text: str) -> list[Frame]:

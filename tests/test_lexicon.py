@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from codriver.understanding.lexicon import load_lexicon, lower
+from codriver.understanding.lexicon import lower
+from codriver.understanding.lexicon_files import load_lexicon
 
 
 def scan(text: str) -> list[tuple[str, str]]:

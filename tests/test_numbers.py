@@ -14,7 +14,8 @@ import pytest
 
 from codriver.numbers import MAX_UNITS, MAX_VALUE, Unit, read_number, to_digits
 from codriver.testing import offline_assistant
-from codriver.understanding.lexicon import load_lexicon, lower, units
+from codriver.understanding.lexicon import lower, units
+from codriver.understanding.lexicon_files import load_lexicon
 
 WORDS = load_lexicon().number_words
 

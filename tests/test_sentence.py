@@ -16,7 +16,8 @@ from codriver.tools.base import ToolContext
 from codriver.tools.status import Topic, vehicle_status
 from codriver.understanding import LocalBrain
 from codriver.understanding.devices import load_devices
-from codriver.understanding.lexicon import load_lexicon, lower
+from codriver.understanding.lexicon import lower
+from codriver.understanding.lexicon_files import load_lexicon
 from codriver.understanding.sentence import read_sentences
 
 KINDS = {

@@ -3,7 +3,8 @@ general word's edge, nor sit inside a name, and the car's own words keep their m
 
 from __future__ import annotations
 
-from codriver.understanding.lexicon import load_lexicon, units
+from codriver.understanding.lexicon import units
+from codriver.understanding.lexicon_files import load_lexicon
 from codriver.understanding.wordcuts import Cuts, cut, vocabulary
 
 

@@ -9,7 +9,8 @@ from codriver.assistant.plan import ToolCall
 from codriver.text import Bilingual
 from codriver.understanding.devices import load_devices
 from codriver.understanding.frames import Frame, trim_query
-from codriver.understanding.lexicon import load_lexicon, lower
+from codriver.understanding.lexicon import lower
+from codriver.understanding.lexicon_files import load_lexicon
 from codriver.understanding.names import plausible, starts_chinese
 from codriver.understanding.resolve import Need, Scope
 from codriver.understanding.sentence import holds_a_question_word

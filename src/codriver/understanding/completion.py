@@ -4,6 +4,7 @@ clause before ("最近的洗手间在哪，带我过去")."""
 
 from __future__ import annotations
 
+from codriver.assistant.plan import ToolCall
 from codriver.understanding.bare import is_talk
 from codriver.understanding.clauses import borrow_name, fill
 from codriver.understanding.frames import Frame
@@ -42,3 +43,16 @@ def completed(
     if frame.action in places and not frame.query and before is not None:
         borrow_name(frame, before, text)
     return frame
+
+
+def named_by(call: ToolCall) -> str | None:
+    """The naming tool a call stands for: itself, or playing for "play something" (the music
+    resumed, so a title said next is what to hear)."""
+    if call.name in NAMING:
+        return call.name
+    playing = call.name == "control_playback" and call.args.get("action") == "PLAY"
+    return "play_media" if playing else None
+
+
+NAMING = {"play_media": "play", "navigate_to": "navigate"}
+"""Tools whose call names something (with the request they stand for)."""

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codriver.understanding.lexicon import Token, load_lexicon
+from codriver.understanding.lexicon import Token
+from codriver.understanding.lexicon_files import load_lexicon
 from codriver.understanding.timer_words import TimerWords, timer_words
 
 _MINUTES = {"minute": 1.0, "second": 1 / 60, "hour": 60.0, "quarter": 15.0}

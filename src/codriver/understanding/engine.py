@@ -32,12 +32,13 @@ from codriver.understanding.clauses import (
     sync,
     topic,
 )
-from codriver.understanding.completion import completed
+from codriver.understanding.completion import NAMING, completed, named_by
 from codriver.understanding.devices import load_devices
 from codriver.understanding.dialogue import Dialogue, amend
 from codriver.understanding.frames import Frame, build_frames, trim_query
 from codriver.understanding.inference import Inference
-from codriver.understanding.lexicon import Token, load_lexicon, lower
+from codriver.understanding.lexicon import Token, lower
+from codriver.understanding.lexicon_files import load_lexicon
 from codriver.understanding.memory import Memory
 from codriver.understanding.names import plausible, starts_chinese
 from codriver.understanding.needs import remedy_for
@@ -49,7 +50,7 @@ from codriver.understanding.sentence import (
     holds_a_question_word,
     read_sentences,
 )
-from codriver.understanding.timers import plan_timer
+from codriver.understanding.timers import after_a_timer, plan_timer
 from codriver.understanding.trips import asking_about_trip, one_trip, with_given_distance
 
 
@@ -102,7 +103,7 @@ class LocalBrain:
             result.plan = Plan("act", (estimate,), None, 1.0, sentence=reading.kind)
             return result
         asked = reading.kind == "question"
-        follows = _after_a_timer(context)
+        follows = after_a_timer(context)
         automation = plan_timer(tokens, utterance.text, asked=asked, follows=follows)
         reminding, self.memory.reminding = self.memory.reminding, None
         if automation is None and reminding is not None and not asked:
@@ -294,7 +295,7 @@ class LocalBrain:
         """A bare name right after a song or a place was asked for: another of those ("播放周杰伦
         的歌" → "稻香", "导航到外滩" → "豫园")."""
         last = ctx.history[-1] if ctx.history else None
-        named = [_named_by(c) for c in last.plan.calls if _named_by(c)] if last else []
+        named = [named_by(c) for c in last.plan.calls if named_by(c)] if last else []
         tool = named[0] if named and last is not None and last.outcome == "done" else None
         if tool is None or _asks_anything(frames, result) or any(f.device for f in frames):
             return None
@@ -304,7 +305,7 @@ class LocalBrain:
         name = trim_query(utt.text, words)
         if len(set(name)) < 2 or len(name) > _LONGEST_NAME:
             return None  # "哈哈哈" is laughter, not a title
-        if not plausible(name, _NAMING[tool], words) or set(name) <= words.clause_chars:
+        if not plausible(name, NAMING[tool], words) or set(name) <= words.clause_chars:
             return None
         title = tool == "play_media" and starts_chinese(name)  # titles hold 我, 你 and 想
         if not title and is_talk(name):
@@ -426,13 +427,6 @@ def _no_stray_undo(calls: list[ToolCall]) -> list[ToolCall]:
     return [c for c in calls if c.name != "undo_last_change"]
 
 
-def _after_a_timer(ctx: TurnContext) -> bool:
-    """Whether the last turn started, changed or asked about a timer ("…" → "再加五分钟")."""
-    last = ctx.history[-1] if ctx.history else None
-    timers = ("set_timer", "adjust_timer", "pause_timer", "resume_timer", "timer_status")
-    return last is not None and any(c.name in timers for c in last.plan.calls)
-
-
 def _remedy(
     frame: Frame, utt: Utterance, scope: Scope, says: list[Bilingual], result: Interpretation
 ) -> list[ToolCall]:
@@ -453,17 +447,6 @@ _CORRECTED = 2
 """Calls a correction makes: the undo of the last turn and the request that replaces it."""
 
 
-def _named_by(call: ToolCall) -> str | None:
-    """The naming tool a call stands for: itself, or playing for "play something" (the music
-    resumed, so a title said next is what to hear)."""
-    if call.name in _NAMING:
-        return call.name
-    playing = call.name == "control_playback" and call.args.get("action") == "PLAY"
-    return "play_media" if playing else None
-
-
-_NAMING = {"play_media": "play", "navigate_to": "navigate"}
-"""Tools whose call names something (with the request they stand for)."""
 _NAMING_ARG = {"play_media": "query", "navigate_to": "place"}
 _LONGEST_NAME = 20
 """Characters a name said alone may have; longer is talk."""

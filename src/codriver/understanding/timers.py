@@ -10,7 +10,7 @@ length is the time to add or take off. A question about a timer is answered, nev
 
 from __future__ import annotations
 
-from codriver.assistant.plan import Plan, ToolCall
+from codriver.assistant.plan import Plan, ToolCall, TurnContext
 from codriver.understanding.durations import Span, spans
 from codriver.understanding.lexicon import Token, lower
 from codriver.understanding.sentence_words import Phrases
@@ -242,3 +242,10 @@ def _trimmed(text: str, low: str, span: tuple[int, int], words: TimerWords) -> s
     if not name or (len(name) == 1 and _CJK[0] <= name <= _CJK[1]):
         return None
     return name
+
+
+def after_a_timer(ctx: TurnContext) -> bool:
+    """Whether the last turn started, changed or asked about a timer ("…" → "再加五分钟")."""
+    last = ctx.history[-1] if ctx.history else None
+    timers = ("set_timer", "adjust_timer", "pause_timer", "resume_timer", "timer_status")
+    return last is not None and any(c.name in timers for c in last.plan.calls)

@@ -19,10 +19,8 @@ from functools import cache
 from codriver.understanding.lexicon import (
     _SOUNDALIKE_KINDS,
     LANGS,
-    _entries,
-    _read,
-    _readings_table,
 )
+from codriver.understanding.lexicon_files import phrase_entries, read_phrases, readings_table
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
@@ -91,10 +89,10 @@ def command_corrector() -> PinyinCorrector:
         phrase
         for lang in LANGS
         if lang == "zh"
-        for phrase, tag in _entries(_read(lang), lang)
+        for phrase, tag in phrase_entries(read_phrases(lang), lang)
         if tag.kind in _SOUNDALIKE_KINDS
     ]
-    return PinyinCorrector(phrases, _readings_table())
+    return PinyinCorrector(phrases, readings_table())
 
 
 def correct_transcript(text: str, lang: str) -> str:
