@@ -211,11 +211,29 @@ def _particle_asks_back(scan: _Scan, clauses: tuple[Clause, ...]) -> tuple[Claus
     out = list(clauses)
     for i in range(1, len(out)):
         said = _STUTTER.sub(r"\1", scan.text[out[i].start : out[i].end].strip(_PARTICLE_NOISE))
-        before = out[i - 1]
-        gap = scan.text[before.end : out[i].start].strip(_PARTICLE_NOISE)
-        if scan.words.particles.whole(said) and not gap and before.kind in ("command", "need"):
-            out[i - 1] = replace(before, kind="question", later=False)
+        if not scan.words.particles.whole(said):
+            continue
+        j = i - 1  # past a fragment the pauses left ("AC..揩.着吗": 揩 is a slip of 开)
+        while j > 0 and _slip(scan, out[j]):
+            j -= 1
+        before = out[j]
+        gap = scan.text[before.end : out[j + 1].start].strip(_PARTICLE_NOISE)
+        if not gap and before.kind in ("command", "need"):
+            out[j] = replace(before, kind="question", later=False)
     return tuple(out)
+
+
+def _slip(scan: _Scan, clause: Clause) -> bool:
+    """A fragment the pauses cut off that says nothing of its own: a character or two nobody
+    knows ("揩"), not a filler ("嗯")."""
+    if clause.kind != "nonsense" or clause.end - clause.start > _FRAGMENT:
+        return False
+    inside = [t for t in scan.tokens if clause.start <= t.start < clause.end and t.kind != "sep"]
+    return bool(inside) and all(t.kind == "raw" or t.heard for t in inside)
+
+
+_FRAGMENT = 2
+"""Characters of a clause the pauses cut so short it says nothing of its own."""
 
 
 def _goes_on_elsewhere(
