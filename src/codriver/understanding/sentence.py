@@ -135,7 +135,7 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
     """The clauses of lowered ``text`` (as scanned into ``tokens``) with their kinds."""
     scan = _Scan(untitled(text), tokens, sentence_words())
     insults = scan.find(scan.words.abuse, 0, len(text))
-    masked = list(insults)
+    masked = list(insults) + _describing_feelings(scan)
     clauses: list[Clause] = []
     for start, end in _asked_then_requested(scan, _sentences(text, tokens)):
         inside = [t for t in tokens if start <= t.start < end]
@@ -153,10 +153,15 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
                 kind = "chitchat"  # nothing but an insult
             if clauses and clauses[-1].kind == "question" and _asks_for_nothing(part):
                 kind = "question"  # "我们现在在哪里...二十二点五": what trails a question, a slip
-            elif clauses and _asks_for_nothing(part) and _asked_across(scan.text[:c_end]):
+            elif (
+                clauses
+                and clauses[-1].kind != "elsewhere"
+                and _asks_for_nothing(part)
+                and _asked_across(scan.text[:c_end])
+            ):
                 kind = "question"  # "有还多.少..二十": a question word broken by the pauses
             elif (
-                kind != "question"
+                kind not in ("question", "elsewhere")
                 and _asks_for_nothing(part)
                 and _asked_across(scan.text[c_start:c_end])
             ):
@@ -203,6 +208,26 @@ _TWO_CLAUSES = 2
 _PARTICLE_NOISE = " 　.。．…,，!！~～"
 _STUTTER = re.compile(r"([\u3400-\u9fff])\1+")
 """A character said again and again ("着着吗"): the character once."""
+
+
+def _describing_feelings(scan: _Scan) -> list[tuple[int, int]]:
+    """Feeling words that describe a thing, between a determiner and the thing's word ("a hot
+    take", "the cold shoulder", "some cold water"): no need of anyone in the car."""
+    out = []
+    tokens = scan.tokens
+    for i in range(1, len(tokens) - 1):
+        token, after = tokens[i], tokens[i + 1]
+        if not token.ids("need") or not _LATIN_WORD.fullmatch(token.text):
+            continue
+        if after.kind == "sep" or not _LATIN_WORD.match(after.text):
+            continue
+        before = scan.text[: token.start].rstrip()
+        if scan.words.determiners.ends(before) is not None:
+            out.append((token.start, token.end))
+    return out
+
+
+_LATIN_WORD = re.compile(r"[a-z]+")
 
 
 def _particle_asks_back(scan: _Scan, clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:

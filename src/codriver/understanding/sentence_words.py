@@ -95,6 +95,9 @@ class Words:
     owned: Phrases
     soon: Phrases
     abuse: Phrases
+    determiners: Phrases
+    """Words before a noun ("a", "the", "my"): a feeling word between one and another word
+    describes that thing ("a hot take", "the cold shoulder"), not the cabin."""
     courtesy: Phrases
     delay: Phrases
     a_not_a: re.Pattern[str] | None

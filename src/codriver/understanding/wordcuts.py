@@ -34,6 +34,10 @@ STEPS = 2
 between readings, and a tenth of the memory of floats."""
 NAMED = 100
 """Added to a name's log count in steps (below 256 still, so still shared)."""
+CONTENT = 200
+"""Added to the log count of a noun or adjective that is not one of the car's verbs and its object
+(热情, 关系, 热点; not 回家): a car phrase may be its head, at its end (情歌 is a 歌), not the start
+of another meaning."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +53,11 @@ class Vocabulary:
 
     def named(self, word: str) -> bool:
         """Whether ``word`` is a name or a set phrase (a place, a person, an idiom)."""
-        return self.steps.get(word, 0) >= NAMED
+        return NAMED <= self.steps.get(word, 0) < CONTENT
+
+    def content(self, word: str) -> bool:
+        """Whether ``word`` is a noun or adjective the car's phrases do not spell whole."""
+        return self.steps.get(word, 0) >= CONTENT
 
 
 @cache
@@ -136,9 +144,10 @@ def _cuts(
     vocab: Vocabulary,
 ) -> Cuts:
     """The edges of the general words (two characters or more, no car phrase) the best reading
-    holds (a car phrase may not run across one), and the units of the names among them that the
-    car's phrases do not spell. Single characters cut nothing: between the car's phrases and loose
-    characters the lexicon's own reading (the most characters in phrases) decides."""
+    holds (a car phrase may not run across one); the units of the names among them that the car's
+    phrases do not spell, and of the nouns and adjectives but for their heads. Single characters
+    cut nothing: between the car's phrases and loose characters the lexicon's own reading (the
+    most characters in phrases) decides."""
     cuts: set[int] = set()
     sealed: set[int] = set()
     i = 0
@@ -149,8 +158,17 @@ def _cuts(
             word = "".join(chars[i : i + size])
             if vocab.named(word) and not _spelled(chars, i, size, phrases_at):
                 sealed.update(range(i, i + size))
+            elif vocab.content(word):
+                sealed.update(range(i, i + size - _head(chars, i, size, phrases_at)))
         i += size
     return Cuts(frozenset(cuts), frozenset(sealed))
+
+
+def _head(chars: Sequence[str], i: int, size: int, phrases_at: PhrasesAt) -> int:
+    """The length of the longest car phrase that ends the word at ``i`` (its head: 歌 in 情歌,
+    门 in 车门), 0 for none."""
+    end = i + size
+    return next((k for k in range(size - 1, 0, -1) if k in phrases_at(chars, end - k)), 0)
 
 
 def _spelled(chars: Sequence[str], i: int, size: int, phrases_at: PhrasesAt) -> bool:
