@@ -51,6 +51,7 @@ from codriver.understanding.sentence import (
     read_sentences,
 )
 from codriver.understanding.timers import after_a_timer, plan_timer
+from codriver.understanding.titles import played_titles
 from codriver.understanding.trips import asking_about_trip, one_trip, with_given_distance
 
 
@@ -93,7 +94,7 @@ class LocalBrain:
 
     def understand(self, utterance: Utterance, context: TurnContext) -> Interpretation:
         text = lower(utterance.text)
-        scanned = self.lexicon.scan(text)
+        scanned = played_titles(self.lexicon.scan(text), text)
         reading = read_sentences(text, scanned)
         tokens = reading.unmasked(scanned)  # an insult asks for nothing ("go to hell")
         frames = self._frames(tokens, utterance.text, reading)
