@@ -406,6 +406,7 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
     lead = next((t.start for t in tokens if not _lead_filler(t)), end)
     fronted = words.opens.at(text, lead, end)  # "how many miles can I still go?"
     polite = any(s <= lead or not fronted for s, _ in scan.find(words.request, start, end))
+    polite = polite or _modal_request(scan, tokens, start, end)
     if not polite and (asked or _asks(scan, tokens, start, end)):
         return "question"
     if any(t.ids("need") for t in tokens) and not any(t.ids("action") for t in tokens):
@@ -413,6 +414,16 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
     if any(_has_content(t) for t in tokens):
         return "command"
     return "chitchat" if chitchat(text[start:end]) is not None else "nonsense"
+
+
+def _modal_request(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
+    """Whether a modal stands right before a verb of the car's or 把 ("能打开天窗吗", "可以把空调
+    打开吗"): a request asked as a question."""
+    verbs = {t.start for t in tokens if t.ids("action")}
+    for _, e in scan.find(scan.words.modals, start, end):
+        if e in verbs or scan.text.startswith("把", e):
+            return True
+    return False
 
 
 def _described(scan: _Scan, start: int, end: int) -> list[tuple[int, int]]:

@@ -95,6 +95,8 @@ class Words:
     owned: Phrases
     soon: Phrases
     abuse: Phrases
+    modals: Phrases
+    """能, 可以 right before a verb (or 把): a request asked as a question ("能打开天窗吗")."""
     determiners: Phrases
     """Words before a noun ("a", "the", "my"): a feeling word between one and another word
     describes that thing ("a hot take", "the cold shoulder"), not the cabin."""
