@@ -34,7 +34,8 @@ ENTRY = f"""
 import atexit, sys
 from codriver.cli.main import run
 engines = {ENGINES!r}
-atexit.register(lambda: print("loaded:", *[m for m in engines if m in sys.modules], file=sys.stderr))
+loaded = lambda: [m for m in engines if m in sys.modules]
+atexit.register(lambda: print("loaded:", *loaded(), file=sys.stderr))
 sys.argv = ["codriver", *sys.argv[1:]]
 run()
 """
@@ -131,7 +132,8 @@ def test_an_array_recorders_file_speaks_from_the_passenger_seat(tmp_path: Path) 
     rate = speech.rate
     clip = np.concatenate([np.zeros(rate // 2), samples, np.zeros(rate)])
     channels = np.stack([clip * (1.0 if seat == 1 else 0.1) for seat in range(4)], axis=1)
-    noise = np.stack([car_noise(len(clip) / rate, seed)[: len(clip)] for seed in range(4)], 1)
+    count = len(clip) / 16_000  # car_noise counts samples at 16 kHz: as many as the clip has
+    noise = np.stack([car_noise(count, seed)[: len(clip)] for seed in range(4)], axis=1)
     channels = 0.5 * channels + 0.003 * noise
     path = tmp_path / "array.wav"
     path.write_bytes(wav_bytes(channels, rate, Layout("pcm24", extensible=True)))

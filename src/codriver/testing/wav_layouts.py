@@ -51,9 +51,8 @@ def fmt_body(encoding: Encoding, channels: int, rate: int, extensible: bool) -> 
     width = bits(encoding) // 8
     tag = FLOAT_TAG if encoding.startswith("float") else PCM_TAG
     align = width * channels
-    head = struct.pack(
-        "<HHIIHH", EXTENSIBLE_TAG if extensible else tag, channels, rate, rate * align, align, 8 * width
-    )
+    code = EXTENSIBLE_TAG if extensible else tag
+    head = struct.pack("<HHIIHH", code, channels, rate, rate * align, align, 8 * width)
     if not extensible:
         return head + (struct.pack("<H", 0) if tag == FLOAT_TAG else b"")
     mask = (1 << channels) - 1
@@ -63,14 +62,12 @@ def fmt_body(encoding: Encoding, channels: int, rate: int, extensible: bool) -> 
 def encode(samples: npt.NDArray[Any], encoding: Encoding) -> bytes:
     """Interleaved little-endian sample bytes of ``samples`` (frames × channels, floats)."""
     flat = np.asarray(samples, dtype=np.float64).reshape(-1)
-    if encoding == "float32":
-        return flat.astype("<f4").tobytes()
-    if encoding == "float64":
-        return flat.astype("<f8").tobytes()
+    if encoding.startswith("float"):
+        return bytes(flat.astype("<f4" if encoding == "float32" else "<f8").tobytes())
     if encoding == "pcm8":  # unsigned, centred on 128
-        return np.clip(np.round(flat * 128 + 128), 0, 255).astype(np.uint8).tobytes()
+        return bytes(np.clip(np.round(flat * 128 + 128), 0, 255).astype(np.uint8).tobytes())
     full = 2 ** (bits(encoding) - 1)
-    ints = np.clip(np.round(flat * full), -full, full - 1).astype("<i4")
+    ints: npt.NDArray[np.int32] = np.clip(np.round(flat * full), -full, full - 1).astype("<i4")
     if encoding == "pcm32":
         return ints.tobytes()
     width = bits(encoding) // 8

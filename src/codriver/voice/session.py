@@ -12,7 +12,7 @@ from codriver.assistant.session import Assistant
 from codriver.errors import InputError, MissingExtraError
 from codriver.text import Lang
 from codriver.vehicle.seats import Seat
-from codriver.voice.audio import chunks, read_wav, write_wav
+from codriver.voice.audio import Capture, chunks, read_wav, write_wav
 from codriver.voice.frames import AudioIn, Frame, Timing
 from codriver.voice.listen import HANGOVER_S, VadStage, WakeStage
 from codriver.voice.pipeline import Playback, Timeline, VoiceLoop
@@ -55,12 +55,13 @@ def build_loop(
 
 async def run_file(
     loop: VoiceLoop,
-    source: Path,
+    source: Path | Capture,
     seats: Sequence[Seat | None],
     out: Path | None = None,
 ) -> list[Timing]:
-    """Run a WAV file through the loop; write what the car said, on the same clock, to ``out``."""
-    capture = read_wav(source)
+    """Run an audio file (or one already read) through the loop; write what the car said, on the
+    same clock, to ``out``."""
+    capture = source if isinstance(source, Capture) else read_wav(source)
     await loop.run(chunks(capture, seats))
     if out is not None and isinstance(loop.playback, Timeline):
         audio = loop.playback.audio(capture.seconds)
