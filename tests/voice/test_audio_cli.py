@@ -81,6 +81,8 @@ BAD_FILES: dict[str, tuple[bytes | None, str]] = {
     "aac-in-wav": (wav_with_tag(0x00FF), "unsupported codec in WAV: AAC (format tag 0x00FF)"),
     "unknown-codec": (wav_with_tag(0x1234), "unsupported codec in WAV: format tag 0x1234"),
     "no-samples": (wav_bytes(np.zeros(0), 16_000), "holds no audio"),
+    "m4a": (b"\x00\x00\x00\x20ftypM4A " + bytes(200), "unsupported format: an MP4/M4A container"),
+    "webm": (b"\x1a\x45\xdf\xa3" + bytes(200), "unsupported format: a Matroska/WebM container"),
 }
 
 
@@ -108,11 +110,12 @@ def test_seats_that_do_not_match_the_channels(tmp_path: Path) -> None:
     ]
 
 
-def test_a_reply_file_in_a_missing_folder(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flag", ["--out", "--json"])
+def test_an_output_file_in_a_missing_folder(tmp_path: Path, flag: str) -> None:
     path = tmp_path / "in.wav"
     path.write_bytes(one_second(1))
     out = tmp_path / "nowhere" / "reply.wav"
-    code, errors, loaded = codriver_voice("--in", str(path), "--out", str(out))
+    code, errors, loaded = codriver_voice("--in", str(path), flag, str(out))
     assert (code, loaded) == (2, [])
     assert errors == [f"error: {out}: its folder does not exist"]
 

@@ -137,3 +137,16 @@ def test_a_float_file_louder_than_full_scale_is_scaled_not_clipped(tmp_path: Pat
     correlation = np.corrcoef(got, samples[:, 0])[0, 1]
     assert correlation > 0.9999  # the same waveform, only quieter
     assert any("louder than full scale" in note for note in capture.notes)
+
+
+def test_a_recording_cut_short_is_read_as_far_as_it_goes(tmp_path: Path) -> None:
+    """A recorder that died before it could fix its header: the data chunk says 1 s, 0.5 s is
+    there."""
+    samples = tones(16_000, 1, 1.0)
+    whole = wav_bytes(samples, 16_000, Layout(trailing_chunk=False))
+    path = tmp_path / "cut.wav"
+    path.write_bytes(whole[: len(whole) - 16_000])  # the last 8000 samples of 2 bytes
+    capture = read_audio(path)
+    assert_same(capture, samples[:8_000], 1 / 20_000)
+    assert len(capture.notes) == 1
+    assert capture.notes[0].startswith("the file ends 0.50 s before its header says")
