@@ -20,8 +20,8 @@ from codriver.testing.wav_layouts import Layout, wav_bytes  # noqa: E402
 from codriver.voice.audio import Capture, chunks, read_audio, to_rate  # noqa: E402
 from codriver.voice.engines.piper import PiperSynthesizer  # noqa: E402
 from codriver.voice.engines.silero import SileroVAD  # noqa: E402
-from codriver.voice.frames import Frame, Heard, SpeechEnded  # noqa: E402
-from codriver.voice.level import clipped_share, level  # noqa: E402
+from codriver.voice.frames import AudioIn, Frame, Heard, SpeechEnded  # noqa: E402
+from codriver.voice.level import ClipGuard, clipped_share, level  # noqa: E402
 from codriver.voice.listen import LoopState, VadStage  # noqa: E402
 
 DRIVER_TEMPERATURE = "Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature"
@@ -50,12 +50,15 @@ def write(tmp_path: Path, samples: np.ndarray, name: str = "in.wav") -> Path:
     return path
 
 
-def speech_seconds(capture: Capture) -> float:
-    """Seconds of speech that the VAD stage cuts out of ``capture``."""
+def speech_seconds(capture: Capture, guard: ClipGuard | None = None) -> float:
+    """Seconds of speech that the VAD stage cuts out of ``capture`` (through ``guard`` chunk by
+    chunk, as a microphone's stream would go)."""
 
     async def run() -> float:
         stage, state, total = VadStage(SileroVAD()), LoopState(), 0.0
         for piece in chunks(capture, ["driver"]):
+            if guard is not None:
+                piece = AudioIn(guard.process(piece.pcm), piece.at, piece.seat)
             for frame in await stage.process(piece, state):
                 if isinstance(frame, SpeechEnded):
                     total += frame.audio.seconds
@@ -130,3 +133,26 @@ def test_a_shouted_clipped_command_is_carried_out(tmp_path: Path, piper: PiperSy
     after = asyncio.run(assistant.read(DRIVER_TEMPERATURE))
     assert len(heard) == 1, heard
     assert after > before  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("gain", [30, 300])
+def test_a_live_stream_that_clips_is_lowered_as_it_goes(
+    piper: PiperSynthesizer, gain: float
+) -> None:
+    clip = spoken(piper, "Open the driver window.")
+    as_captured = Capture(np.round(shouted(clip, gain) * 32768).astype(np.int16)[None, :], 16_000)
+    clean = Capture(np.round(clip * 32768).astype(np.int16)[None, :], 16_000)
+    guard = ClipGuard()
+    loud = speech_seconds(as_captured, guard)
+    assert guard.clipped_chunks > 10
+    assert loud > 0.8 * speech_seconds(clean)
+
+
+def test_a_live_stream_that_does_not_clip_passes_untouched(piper: PiperSynthesizer) -> None:
+    clip = spoken(piper, "Open the driver window.")
+    pcm = np.round(clip / np.max(np.abs(clip)) * 32000).astype("<i2").tobytes()
+    guard = ClipGuard()
+    assert [guard.process(pcm[i : i + 640]) for i in range(0, len(pcm), 640)] == [
+        pcm[i : i + 640] for i in range(0, len(pcm), 640)
+    ]
+    assert guard.clipped_chunks == 0

@@ -71,7 +71,7 @@ def level(rows: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], tuple[str, ...]]:
     if share >= CLIPPED_SHARE and peak > CLIPPED_PEAK:
         gain = CLIPPED_PEAK / peak
         note = (
-            f"clipped: {share:.0%} of the loud samples sit flat at full scale; the level is "
+            f"clipped: {share:.0%} of the loud samples sit flat at the rails; the level is "
             f"lowered by {-20 * np.log10(gain):.0f} dB so that speech in it is still heard"
         )
         return rows * gain, (note,)
@@ -83,3 +83,33 @@ def level(rows: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], tuple[str, ...]]:
         )
         return rows * gain, (note,)
     return rows, ()
+
+
+class ClipGuard:
+    """The same remedy for a live stream of int16 chunks, which cannot be measured whole: from
+    the first chunk that clips at the int16 rails, the level is lowered by ``CLIPPED_PEAK``
+    (-20 dB), and stays lowered until ``hold_s`` of audio has passed without clipping."""
+
+    def __init__(self, *, rate: int = 16_000, hold_s: float = 2.0) -> None:
+        self.hold_samples = round(hold_s * rate)
+        self.clipped_chunks = 0
+        self._since = self.hold_samples
+
+    def process(self, pcm: bytes) -> bytes:
+        samples = np.frombuffer(pcm, dtype="<i2")
+        if _held_at_rails(samples) >= 3:
+            self.clipped_chunks += 1
+            self._since = 0
+        else:
+            self._since += samples.size
+        if self._since >= self.hold_samples:
+            return pcm
+        lowered = np.round(samples.astype(np.float64) * CLIPPED_PEAK).astype("<i2")
+        return bytes(lowered.tobytes())
+
+
+def _held_at_rails(samples: npt.NDArray[np.int16]) -> int:
+    """Samples at the int16 rails whose neighbour is there too."""
+    at = (samples >= 32766) | (samples <= -32767)
+    held = at[1:] & at[:-1]
+    return int(np.count_nonzero(held))
