@@ -58,9 +58,9 @@ def codriver_voice(*args: str) -> tuple[int, list[str], list[str]]:
     return done.returncode, [line for line in lines if line not in loaded], loaded[0].split()[1:]
 
 
-def wav_with_tag(tag: int) -> bytes:
+def wav_with_tag(tag: int, channels: int = 1, rate: int = 16_000) -> bytes:
     """A WAV whose 'fmt ' chunk names the codec ``tag``, with 100 bytes of data."""
-    fmt = struct.pack("<HHIIHH", tag, 1, 16_000, 32_000, 2, 16)
+    fmt = struct.pack("<HHIIHH", tag, channels, rate, 2 * rate, 2, 16)
     body = b"WAVE" + chunk(b"fmt ", fmt) + chunk(b"data", bytes(100))
     return b"RIFF" + struct.pack("<I", len(body)) + body
 
@@ -80,6 +80,8 @@ BAD_FILES: dict[str, tuple[bytes | None, str]] = {
     "header-without-data": (one_second(1)[:36], "no 'data' chunk"),
     "aac-in-wav": (wav_with_tag(0x00FF), "unsupported codec in WAV: AAC (format tag 0x00FF)"),
     "unknown-codec": (wav_with_tag(0x1234), "unsupported codec in WAV: format tag 0x1234"),
+    "no-channels": (wav_with_tag(1, channels=0), "its 'fmt ' chunk declares no channels"),
+    "no-rate": (wav_with_tag(1, rate=0), "its 'fmt ' chunk declares a sample rate of 0 Hz"),
     "no-samples": (wav_bytes(np.zeros(0), 16_000), "holds no audio"),
     "m4a": (b"\x00\x00\x00\x20ftypM4A " + bytes(200), "unsupported format: an MP4/M4A container"),
     "webm": (b"\x1a\x45\xdf\xa3" + bytes(200), "unsupported format: a Matroska/WebM container"),

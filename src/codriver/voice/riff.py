@@ -100,7 +100,11 @@ def _ended(fmt: WavHeader | None, at: int, size: int) -> WavHeader:
 def _fmt(body: bytes) -> WavHeader:
     if len(body) < 16:
         return WavHeader(problem="its 'fmt ' chunk is too short to be one")
-    tag, _, _, byte_rate, align = struct.unpack("<HHIIH", body[:14])
+    tag, channels, rate, byte_rate, align = struct.unpack("<HHIIH", body[:14])
+    if not channels:
+        return WavHeader(problem="its 'fmt ' chunk declares no channels")
+    if not rate:
+        return WavHeader(problem="its 'fmt ' chunk declares a sample rate of 0 Hz")
     if tag == EXTENSIBLE and len(body) >= 26:
         tag = struct.unpack("<H", body[24:26])[0]
     if tag not in DECODED:
