@@ -32,20 +32,29 @@ def clipped_share(rows: npt.NDArray[Any]) -> float:
     :data:`CLIPPED_RATIO` times more samples there than in the band just under it. A clean
     waveform touches its peak at single samples, or (coarsely quantised) spreads over the codes
     under it as much; a clipped one piles up at the rail with next to nothing below."""
-    data = np.atleast_2d(np.asarray(rows, dtype=np.float64))
+    data = np.atleast_2d(np.asarray(rows))
     return max((_channel_share(row) for row in data), default=0.0)
 
 
-def _channel_share(row: npt.NDArray[np.float64]) -> float:
-    loud = np.count_nonzero(np.abs(row) > np.max(np.abs(row), initial=0.0) / 4)
-    if not loud:
+def _channel_share(row: npt.NDArray[Any]) -> float:
+    high, low = float(np.max(row, initial=0.0)), float(np.min(row, initial=0.0))
+    on_rails = _on_rail(row, high) + _on_rail(-row, -low) if _piles(row, high, low) else 0
+    if not on_rails:
         return 0.0
-    return (_on_rail(row) + _on_rail(-row)) / loud
+    loud = np.count_nonzero(np.abs(row) > max(high, -low) / 4)
+    return on_rails / loud
 
 
-def _on_rail(row: npt.NDArray[np.float64]) -> int:
-    """How many samples sit on the upper rail of ``row`` (0 if it has none)."""
-    rail = float(np.max(row))
+def _piles(row: npt.NDArray[Any], high: float, low: float) -> bool:
+    """Whether three samples or more sit at the highest or the lowest value (a quick test that
+    clean audio, with its peaks at single samples, fails)."""
+    top = np.count_nonzero(row >= high * (1 - 1e-7)) if high > 0 else 0
+    bottom = np.count_nonzero(row <= low * (1 - 1e-7)) if low < 0 else 0
+    return bool(max(top, bottom) >= 3)
+
+
+def _on_rail(row: npt.NDArray[Any], rail: float) -> int:
+    """How many samples sit on ``rail``, the upper rail of ``row`` (0 if it is none)."""
     if rail <= 0.0:
         return 0
     at = row >= rail * (1 - 1e-7)
