@@ -209,7 +209,9 @@ def vision(
 def voice(
     source: Annotated[
         Path | None,
-        typer.Option("--in", help="a 16-bit PCM WAV to listen to (else the microphone)"),
+        typer.Option(
+            "--in", help="an audio file to listen to: WAV, FLAC, OGG, MP3… (else the microphone)"
+        ),
     ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="write the replies, on the input's clock, as WAV")
@@ -218,7 +220,10 @@ def voice(
     speaker: Speaker = "driver",
     channels: Annotated[
         str | None,
-        typer.Option(help="seat of each channel of a multi-channel WAV, e.g. driver,passenger"),
+        typer.Option(
+            help="seat of each channel of a multi-channel file, e.g. driver,passenger "
+            "(default: every channel is --from's seat)"
+        ),
     ] = None,
     wake: Annotated[
         str | None,

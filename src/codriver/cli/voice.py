@@ -1,4 +1,4 @@
-"""``codriver voice``: the hands-free loop on a WAV file (deterministic) or the microphone."""
+"""``codriver voice``: the hands-free loop on an audio file (deterministic) or the microphone."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import typer
 from codriver.cli.common import change_lines, open_assistant
 from codriver.errors import InputError
 from codriver.text import Lang
-from codriver.vehicle.seats import parse_seat
+from codriver.vehicle.seats import Seat, parse_seat
+from codriver.voice.audio import Capture
 from codriver.voice.frames import Frame, Heard, Interrupted, Replied, Timing, WakeHeard
 from codriver.voice.session import Engines
 
@@ -39,6 +40,9 @@ def run_voice(
     chosen: Lang | None = None if lang == "auto" else _lang(lang)
     speaker = parse_seat(seat)
     seats = [parse_seat(s.strip()) for s in channels.split(",")] if channels else [speaker]
+    capture = None
+    if source is not None:
+        capture = _read_input(source, seats, channels is not None, (out, as_json))
     wake_word = (wake or ("hey jarvis" if source is None else "none")).lower()
     ports = _engines(chosen, wake_word, asr, funasr_url)
 
@@ -56,8 +60,9 @@ def run_voice(
                 hangover_s=hangover,
                 on_frame=_show,
             )
-            if source is not None:
-                return await run_file(loop, source, seats, out)
+            if capture is not None:
+                seated = seats if channels else seats * capture.channels.shape[0]
+                return await run_file(loop, capture, seated, out)
             typer.echo(f"listening (wake word: {wake_word}); Ctrl-C to stop")
             await loop.run(microphone(speaker))
             return loop.timings
@@ -66,6 +71,29 @@ def run_voice(
     _summary(timings)
     if as_json is not None:
         as_json.write_text(json.dumps([_timing(t) for t in timings], ensure_ascii=False, indent=1))
+
+
+def _read_input(
+    source: Path, seats: list[Seat], named: bool, outputs: tuple[Path | None, ...]
+) -> Capture:
+    """The input file read and checked, and the output files' folders checked, before any model
+    loads: a bad file is one line and exit code 2 at once, not after seconds of loading."""
+    from codriver.voice.audio import read_audio
+    from codriver.voice.audio_file import check_output
+
+    for path in outputs:
+        if path is not None:
+            check_output(path)
+    capture = read_audio(source)
+    count = capture.channels.shape[0]
+    if named and len(seats) != count:
+        raise InputError(
+            f"{source}: {count} channel{'s' * (count != 1)}, but --channels names "
+            f"{len(seats)} seat{'s' * (len(seats) != 1)} ({', '.join(seats)})"
+        )
+    for note in capture.notes:
+        typer.secho(f"warning: {source}: {note}", fg=typer.colors.YELLOW, err=True)
+    return capture
 
 
 def _engines(lang: Lang | None, wake_word: str, asr: str, funasr_url: str) -> Engines:

@@ -1,4 +1,5 @@
-"""Audio in and out of files and devices: 16-bit PCM WAV, channels, resampling, chunking."""
+"""Audio in and out of files and devices: reading any common audio file into 16 kHz int16
+channels, writing 16-bit WAV, resampling, chunking by the loudest channel."""
 
 from __future__ import annotations
 
@@ -13,34 +14,39 @@ import numpy.typing as npt
 
 from codriver.errors import InputError
 from codriver.vehicle.seats import Seat
+from codriver.voice.audio_file import decode
 from codriver.voice.frames import AudioIn
+from codriver.voice.level import level
 from codriver.voice.ports import RATE, Audio
+from codriver.voice.resampling import resample_float, resample_int16, to_int16
 
 
 @dataclass(frozen=True, slots=True)
 class Capture:
-    """Captured audio: one row per channel (int16), at ``rate``."""
+    """Captured audio: one row per channel (int16), at ``rate``; ``notes`` say what was done to
+    it on the way in (a clipped recording lowered, a cut-short file read as far as it goes)."""
 
     channels: npt.NDArray[Any]
     rate: int
+    notes: tuple[str, ...] = ()
 
     @property
     def seconds(self) -> float:
         return float(self.channels.shape[1] / self.rate)
 
 
+def read_audio(path: Path) -> Capture:
+    """Any audio file libsndfile reads (WAV of any layout, FLAC, OGG, MP3, …), every channel,
+    brought to a level the models hear and resampled to 16 kHz with an anti-aliasing filter.
+    A file that cannot be listened to raises :class:`InputError` with a one-line reason."""
+    decoded = decode(path)
+    rows, notes = level(decoded.samples)
+    return Capture(to_int16(resample_float(rows, decoded.rate, RATE)), RATE, decoded.notes + notes)
+
+
 def read_wav(path: Path) -> Capture:
-    """A 16-bit PCM WAV file, any rate and channel count, resampled to 16 kHz."""
-    try:
-        with wave.open(str(path), "rb") as wav:
-            if wav.getsampwidth() != 2:
-                raise InputError(f"{path}: only 16-bit PCM WAV is supported")
-            channels, rate = wav.getnchannels(), wav.getframerate()
-            raw = wav.readframes(wav.getnframes())
-    except (OSError, EOFError, wave.Error) as exc:
-        raise InputError(f"{path}: not a readable WAV file ({exc})") from exc
-    samples = np.frombuffer(raw, dtype="<i2").reshape(-1, channels).T
-    return Capture(resample(samples, rate, RATE), RATE)
+    """:func:`read_audio` under its older name (it reads every format, not only WAV)."""
+    return read_audio(path)
 
 
 def write_wav(path: Path, pcm: bytes, rate: int) -> None:
@@ -52,16 +58,9 @@ def write_wav(path: Path, pcm: bytes, rate: int) -> None:
 
 
 def resample(samples: npt.NDArray[Any], rate: int, target: int) -> npt.NDArray[Any]:
-    """Linear-interpolation resampling of int16 rows (enough for speech at these rates)."""
-    if rate == target:
-        return samples
-    count = round(samples.shape[-1] * target / rate)
-    old = np.arange(samples.shape[-1]) / rate
-    new = np.arange(count) / target
-    rows = np.atleast_2d(samples).astype(np.float32)
-    out = np.stack([np.interp(new, old, row) for row in rows])
-    clipped: npt.NDArray[np.float64] = np.clip(np.round(out), -32768, 32767)
-    return clipped.astype(np.int16).reshape((*samples.shape[:-1], count))
+    """int16 rows (or one row) from ``rate`` to ``target`` Hz, low-pass filtered first so that
+    nothing above the new Nyquist frequency folds back (:mod:`codriver.voice.resampling`)."""
+    return resample_int16(samples, rate, target)
 
 
 def to_rate(audio: Audio, target: int = RATE) -> Audio:

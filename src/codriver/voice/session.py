@@ -12,8 +12,9 @@ from codriver.assistant.session import Assistant
 from codriver.errors import InputError, MissingExtraError
 from codriver.text import Lang
 from codriver.vehicle.seats import Seat
-from codriver.voice.audio import chunks, read_wav, write_wav
+from codriver.voice.audio import Capture, chunks, read_wav, write_wav
 from codriver.voice.frames import AudioIn, Frame, Timing
+from codriver.voice.level import ClipGuard
 from codriver.voice.listen import HANGOVER_S, VadStage, WakeStage
 from codriver.voice.pipeline import Playback, Timeline, VoiceLoop
 from codriver.voice.ports import RATE, Audio, Recognizer, Synthesizer, VoiceActivity, WakeWord
@@ -55,12 +56,13 @@ def build_loop(
 
 async def run_file(
     loop: VoiceLoop,
-    source: Path,
+    source: Path | Capture,
     seats: Sequence[Seat | None],
     out: Path | None = None,
 ) -> list[Timing]:
-    """Run a WAV file through the loop; write what the car said, on the same clock, to ``out``."""
-    capture = read_wav(source)
+    """Run an audio file (or one already read) through the loop; write what the car said, on the
+    same clock, to ``out``."""
+    capture = source if isinstance(source, Capture) else read_wav(source)
     await loop.run(chunks(capture, seats))
     if out is not None and isinstance(loop.playback, Timeline):
         audio = loop.playback.audio(capture.seconds)
@@ -87,7 +89,7 @@ class Speaker:
 
 
 async def microphone(seat: Seat, chunk_s: float = 0.02) -> AsyncIterator[AudioIn]:
-    """Chunks from the default input device, as they are captured."""
+    """Chunks from the default input device, as they are captured (lowered while they clip)."""
     sd = _sounddevice()
     try:
         sd.check_input_settings(samplerate=RATE, channels=1, dtype="int16")
@@ -99,7 +101,7 @@ async def microphone(seat: Seat, chunk_s: float = 0.02) -> AsyncIterator[AudioIn
     def captured(data: object, frames: int, time: object, status: object) -> None:
         loop.call_soon_threadsafe(queue.put_nowait, bytes(data))  # type: ignore[call-overload]
 
-    at = 0.0
+    at, guard = 0.0, ClipGuard()
     with sd.RawInputStream(
         samplerate=RATE,
         channels=1,
@@ -109,7 +111,7 @@ async def microphone(seat: Seat, chunk_s: float = 0.02) -> AsyncIterator[AudioIn
     ):
         while True:
             pcm = await queue.get()
-            yield AudioIn(pcm, at, seat)
+            yield AudioIn(guard.process(pcm), at, seat)
             at += len(pcm) / 2 / RATE
 
 
