@@ -198,6 +198,9 @@ class LocalBrain:
                 calls = [c for c in calls if all(c is not w for w in wrong_calls)]
                 frame = amended
             frame_calls = None if talk else self.dialogue.refer_back(frame, ctx, scope, utt.text)
+            before = frames[index - 1] if index else None
+            if frame_calls is None and _confirms(frame, reasons, before):
+                frame = reasons.pop()  # "有点冷，开一下", "方向盘好冰，加热一下": meet the need
             if frame_calls is None:
                 frame_calls = self._frame(frame, previous, utt, scope, says, needs, acted, result)
             calls.extend(frame_calls)
@@ -457,6 +460,16 @@ _TALK = ("elsewhere", "chitchat")
 """Clauses that refer back to nothing: "my mom's car actually gets hot" corrects no request."""
 _NOISE_AROUND_VALUE = 2
 """Unknown words that make a device and a number said without a verb no request."""
+
+
+def _confirms(frame: Frame, reasons: list[Frame], before: Frame | None) -> bool:
+    """Whether ``frame`` is a bare verb right after a need said alone ("太闷了，开一下"): it asks
+    for that need to be met, not for a device of its own."""
+    if not reasons or reasons[-1] is not before or frame.device or frame.has_value:
+        return False
+    need = reasons[-1]
+    bare = bool(frame.actions) and not set(frame.actions) & set(OPEN_SLOT)
+    return bare and bool(need.needs) and not need.device and not frame.zones
 
 
 def _verbless_among_noise(frame: Frame, device: str) -> bool:
