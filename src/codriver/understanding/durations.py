@@ -58,17 +58,28 @@ def _part(tokens: list[Token], i: int, words: TimerWords) -> tuple[float, int] |
     if at < len(tokens) and _text(tokens[at]) in words.more:
         at += 1  # "3 more minutes", "1个"
     if at >= len(tokens):
-        return None
+        return _bare_minutes(tokens, i, at, count, words)
     if tokens[at].has("time", "half_hour") and count.is_integer():
         return count * 60 + 30, at - i + 1  # "一个半小时"
     unit = _unit(tokens[at])
     if unit is None:
-        return None
+        return _bare_minutes(tokens, i, at, count, words)
     used = at - i + 1
     after = tokens[i + used] if i + used < len(tokens) else None
     if after is not None and (after.has("unit", "and_half") or _text(after) in words.half):
         count, used = count + 0.5, used + 1  # "an hour and a half", "一分半"
     return count * unit, used
+
+
+def _bare_minutes(
+    tokens: list[Token], i: int, at: int, count: float, words: TimerWords
+) -> tuple[float, int] | None:
+    """A number with no unit after "in", "for", "another" ("remind me in fifteen", "tack on
+    another five"): minutes, as said to a timer or a reminder."""
+    lead = _text(tokens[i - 1]).split()[-1:] if i > 0 else []
+    bare = tokens[i].kind == "number" and bool(lead) and lead[0] in words.minutes_lead
+    ends = at >= len(tokens) or (_unit(tokens[at]) is None and tokens[at].kind != "number")
+    return (count, at - i) if bare and ends else None
 
 
 def _count(tokens: list[Token], i: int, words: TimerWords) -> tuple[float | None, int]:

@@ -35,11 +35,14 @@ class TimerWords:
     """Words that are a half before a unit or after one ("half a minute", "一分半")."""
     more: frozenset[str]
     """Words between a number and its unit ("3 more minutes", "1个半小时")."""
+    minutes_lead: frozenset[str]
+    """Words after which a number said without a unit is minutes ("remind me in fifteen",
+    "tack on another five")."""
     edges: Phrases
     """Words no name starts or ends with: ``not_names`` and every word that says what to do."""
 
 
-_SETS = ("one", "half", "more")
+_SETS = ("one", "half", "more", "minutes_lead")
 _NAMING = ("named", "name_ends", "breaks")
 
 
