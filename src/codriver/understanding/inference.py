@@ -27,6 +27,8 @@ _FALLBACK_DEVICES = {"sync": "temperature", "heat": "seat_heat"}
 """Devices for verbs that usually apply to the device just named, when none was."""
 _MODE_DEVICES = {"wipers": "wipers", "drive": "drive_mode", "airflow": "airflow", "gear": "gear"}
 _CLIMATE = ("ac", "fan", "temperature")
+_AUTOMATIC = "wipers.RAIN_SENSOR"
+"""The mode "automatic" / "自动" is read as (the wipers' sensing); said of the lights, their own."""
 _HEATED = {
     "mirrors": "mirror_heat",
     "backrest": "seat_heat",
@@ -91,6 +93,8 @@ class Inference:
             return "window_lock"  # "后排窗户锁上": the window switches, the child lock
         if device == "headlights" and (frame.color or frame.number is not None):
             return "ambient"  # "make the lights red", "灯光亮度50%": only the ambient light
+        if device == "headlights" and _AUTOMATIC in frame.modes:
+            return "auto_headlights"  # "车灯设成自动的吧", "put the headlights on automatic"
         if device == "headlights" and frame.zones:
             return "dome"  # "the lights in the back row", "前排的灯": the cabin's, not the road's
         if device in ("media", "volume", "screen") and frame.action == "video":
