@@ -1,0 +1,128 @@
+"""Calling the car by a spoken phrase (你好小驰) with no model of the phrase: the voice activity
+cuts utterances, the first voiced stretch of one that could be the phrase is transcribed, and
+its sounds must begin with the phrase's. Fakes stand for the engines: tones for words, a
+scripted recogniser that hears a text for a length of speech."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codriver.errors import InputError
+from codriver.voice.wake_phrase import WakePhrase, match_start
+from codriver.yamlfile import load_yaml
+
+np = pytest.importorskip("numpy", reason="the [voice] extra is not installed")
+pytest.importorskip("pypinyin", reason="the [voice] extra is not installed")
+
+from codriver.testing import offline_assistant  # noqa: E402
+from codriver.testing.voice import (  # noqa: E402
+    ScriptedRecognizer,
+    ToneSynthesizer,
+    ToneVAD,
+    silence,
+    tone,
+)
+from codriver.voice.audio import Capture, chunks  # noqa: E402
+from codriver.voice.frames import Frame, Heard, WakeHeard  # noqa: E402
+from codriver.voice.listen import VadStage, WakeStage  # noqa: E402
+from codriver.voice.pipeline import Timeline, VoiceLoop  # noqa: E402
+from codriver.voice.respond import AsrStage, AssistantStage, TtsStage  # noqa: E402
+from codriver.voice.spotter import PhraseStage  # noqa: E402
+
+CASES = load_yaml((Path(__file__).parent / "data" / "wake_phrases.yaml").read_text("utf-8"))
+HEARD = [(c["phrase"], text, rest) for c in CASES for text, rest in c.get("heard", {}).items()]
+NOT_HEARD = [(c["phrase"], text) for c in CASES for text in c.get("not_heard", [])]
+WINDOW = "Vehicle.Cabin.Door.Row1.DriverSide.Window.Position"
+
+
+@pytest.mark.parametrize(("phrase", "heard", "rest"), HEARD, ids=[h for _, h, _ in HEARD])
+def test_the_phrase_is_heard_by_its_sounds(phrase: str, heard: str, rest: str) -> None:
+    match = match_start(WakePhrase.parse(phrase), heard)
+    assert match is not None and match.rest == rest
+
+
+@pytest.mark.parametrize(("phrase", "heard"), NOT_HEARD, ids=[h for _, h in NOT_HEARD])
+def test_other_speech_does_not_call_the_car(phrase: str, heard: str) -> None:
+    assert match_start(WakePhrase.parse(phrase), heard) is None
+
+
+@pytest.mark.parametrize("phrase", ["hey codriver", "", "你好 Jarvis"])
+def test_a_phrase_must_be_chinese_or_a_packaged_model(phrase: str) -> None:
+    with pytest.raises(InputError):
+        WakePhrase.parse(phrase)
+
+
+class Run:
+    """The loop with the phrase spotter: the wake phrase is a 0.8 s stretch of speech."""
+
+    def __init__(self, script: dict[float, str]) -> None:
+        self.assistant = offline_assistant()
+        self.recognizer = ScriptedRecognizer(script)
+        self.frames: list[Frame] = []
+        self.spotter = PhraseStage(self.recognizer, [WakePhrase.parse("你好小驰")])
+        self.loop = VoiceLoop(
+            [
+                WakeStage(None, gate=False),
+                VadStage(ToneVAD()),
+                self.spotter,
+                AsrStage(self.recognizer),
+                AssistantStage(self.assistant),
+                TtsStage(lambda lang: ToneSynthesizer()),
+            ],
+            Timeline(),
+            on_frame=self.frames.append,
+        )
+
+    def play(self, *parts: Any) -> None:
+        rows = np.concatenate(parts)[None, :]
+        asyncio.run(self.loop.run(chunks(Capture(rows, 16_000), ["driver"])))
+
+    def window(self) -> Any:
+        return asyncio.run(self.assistant.read(WINDOW))
+
+    def heard(self) -> list[str]:
+        return [f.transcript.text for f in self.frames if isinstance(f, Heard)]
+
+    def woken(self) -> list[WakeHeard]:
+        return [f for f in self.frames if isinstance(f, WakeHeard)]
+
+
+SCRIPT = {0.8: "你好小池", 1.0: "打开车窗", 0.7: "你好小李"}
+
+
+def test_without_the_phrase_nothing_is_heard() -> None:
+    run = Run(SCRIPT)
+    run.play(silence(0.5), tone(1.0), silence(1.5))
+    assert (run.heard(), run.woken(), run.window()) == ([], [], 0)
+
+
+def test_the_phrase_then_a_command_after_it() -> None:
+    run = Run(SCRIPT)
+    run.play(silence(0.5), tone(0.8), silence(1.0), tone(1.0), silence(1.5))
+    [woken] = run.woken()
+    assert (woken.name, woken.lang) == ("你好小驰", "zh")
+    assert run.heard() == ["打开车窗"] and run.window() == 100
+
+
+def test_the_command_in_the_same_breath_after_a_short_pause() -> None:
+    run = Run(SCRIPT)
+    run.play(silence(0.5), tone(0.8), silence(0.15), tone(1.0), silence(1.5))
+    assert len(run.woken()) == 1
+    assert run.heard() == ["打开车窗"] and run.window() == 100
+
+
+def test_a_greeting_to_someone_else_does_not_call_the_car() -> None:
+    run = Run(SCRIPT)
+    run.play(silence(0.5), tone(0.7), silence(1.0), tone(2.5), silence(1.5))
+    assert (run.woken(), run.heard(), run.window()) == ([], [], 0)
+    assert run.spotter.candidates == 1  # the greeting was transcribed, the long speech not
+
+
+def test_speech_too_long_to_be_the_phrase_is_not_transcribed() -> None:
+    run = Run({2.5: "你好小驰"})
+    run.play(silence(0.5), tone(2.5), silence(1.5))
+    assert run.recognizer.heard == [] and run.woken() == []
