@@ -149,4 +149,3 @@ def _clip(audio: Audio, begin: float, end: float | None) -> Audio:
 
 def _syllables(text: str) -> str:
     return "".join(c for c in text if "\u3400" <= c <= "\u9fff")
-

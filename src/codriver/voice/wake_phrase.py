@@ -67,8 +67,8 @@ def readings(char: str) -> frozenset[str]:
     from pypinyin import Style, pinyin
 
     rules = wake_rules()
-    found = [r for rs in pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore") for r in rs]
-    return frozenset(_fuzzy(r, rules) for r in found if r.isalpha())
+    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return frozenset(_fuzzy(r, rules) for rs in found for r in rs if r.isalpha())
 
 
 def _split(syllable: str, rules: WakeRules) -> tuple[str, str]:
