@@ -8,7 +8,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable
 
-from codriver.assistant.session import Assistant
+from codriver.assistant.session import Accept, Assistant
 from codriver.errors import CodriverError, InputError
 from codriver.text import Lang, detect_lang
 from codriver.vehicle.seats import Seat
@@ -66,18 +66,34 @@ class AsrStage:
 
 
 class AssistantStage:
-    def __init__(self, assistant: Assistant, *, seat: Seat = "driver") -> None:
+    """The assistant takes the turn. With ``accept`` (a loop that has a wake word), an utterance
+    the car was not called for by name — one in a follow-up window — is taken only if ``accept``
+    judges the assistant's plan for it said to the car; otherwise it changes nothing and the
+    window closes (:mod:`codriver.voice.address`)."""
+
+    def __init__(
+        self, assistant: Assistant, *, seat: Seat = "driver", accept: Accept | None = None
+    ) -> None:
         self.assistant = assistant
         self.seat = seat
+        self.accept = accept
 
     async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
         if not isinstance(frame, Heard) or not frame.transcript.text:
             return [frame]
         started = time.perf_counter()
+        called, state.called = state.called, False
+        accept = None if called else self.accept
         try:
-            result = await self.assistant.say(frame.transcript.text, seat=frame.seat or self.seat)
+            result = await self.assistant.say(
+                frame.transcript.text, seat=frame.seat or self.seat, accept=accept
+            )
         except InputError:
             return [frame]
+        if accept is not None and result.outcome == "none":
+            state.awake_until = min(state.awake_until, frame.at)  # not for the car: window shut
+            return [frame]
+        state.lang = frame.transcript.lang
         ms = (time.perf_counter() - started) * 1000
         return [frame, Replied(result, frame, ms)]
 
