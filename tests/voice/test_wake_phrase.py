@@ -20,9 +20,11 @@ pytest.importorskip("pypinyin", reason="the [voice] extra is not installed")
 
 from codriver.testing import offline_assistant  # noqa: E402
 from codriver.testing.voice import (  # noqa: E402
+    WAKE_HZ,
     ScriptedRecognizer,
     ToneSynthesizer,
     ToneVAD,
+    ToneWake,
     silence,
     tone,
 )
@@ -59,14 +61,14 @@ def test_a_phrase_must_be_chinese_or_a_packaged_model(phrase: str) -> None:
 class Run:
     """The loop with the phrase spotter: the wake phrase is a 0.8 s stretch of speech."""
 
-    def __init__(self, script: dict[float, str]) -> None:
+    def __init__(self, script: dict[float, str], *, word: bool = False) -> None:
         self.assistant = offline_assistant()
         self.recognizer = ScriptedRecognizer(script)
         self.frames: list[Frame] = []
         self.spotter = PhraseStage(self.recognizer, [WakePhrase.parse("你好小驰")])
         self.loop = VoiceLoop(
             [
-                WakeStage(None, gate=False),
+                WakeStage(ToneWake() if word else None, gate=False, lang="en"),
                 VadStage(ToneVAD()),
                 self.spotter,
                 AsrStage(self.recognizer),
@@ -126,3 +128,13 @@ def test_speech_too_long_to_be_the_phrase_is_not_transcribed() -> None:
     run = Run({2.5: "你好小驰"})
     run.play(silence(0.5), tone(2.5), silence(1.5))
     assert run.recognizer.heard == [] and run.woken() == []
+
+
+def test_the_wake_word_still_calls_the_car_beside_the_phrase() -> None:
+    """With a phrase and a wake-word model, the model's word said in the same breath as the
+    command (no pause) opens the microphone: the command after it is heard, in its language."""
+    run = Run({1.0: "open the driver window"}, word=True)
+    run.play(silence(0.5), tone(0.4, WAKE_HZ), tone(1.0), silence(1.5))
+    [woken] = run.woken()
+    assert (woken.name, woken.lang) == ("tone", "en")
+    assert run.heard() == ["open the driver window"] and run.window() == 100

@@ -15,6 +15,7 @@ from codriver.text import Lang
 from codriver.vehicle.seats import parse_seat
 from codriver.voice.frames import Frame, Heard, Interrupted, Replied, Timing, WakeHeard
 from codriver.voice.session import Engines
+from codriver.voice.wake_phrase import Calling, parse_calling
 
 
 def run_voice(
@@ -39,8 +40,8 @@ def run_voice(
     chosen: Lang | None = None if lang == "auto" else _lang(lang)
     speaker = parse_seat(seat)
     seats = [parse_seat(s.strip()) for s in channels.split(",")] if channels else [speaker]
-    wake_word = (wake or ("hey jarvis" if source is None else "none")).lower()
-    ports = _engines(chosen, wake_word, asr, funasr_url)
+    calling = parse_calling(wake or ("default" if source is None else "none"))
+    ports = _engines(chosen, calling, asr, funasr_url)
 
     async def session() -> list[Timing]:
         async with AsyncExitStack() as stack:
@@ -58,7 +59,7 @@ def run_voice(
             )
             if source is not None:
                 return await run_file(loop, source, seats, out)
-            typer.echo(f"listening (wake word: {wake_word}); Ctrl-C to stop")
+            typer.echo(f"listening (wake: {_names(calling)}); Ctrl-C to stop")
             await loop.run(microphone(speaker))
             return loop.timings
 
@@ -68,11 +69,12 @@ def run_voice(
         as_json.write_text(json.dumps([_timing(t) for t in timings], ensure_ascii=False, indent=1))
 
 
-def _engines(lang: Lang | None, wake_word: str, asr: str, funasr_url: str) -> Engines:
-    """The offline engines for ``lang``, with FunASR doing the recognising when asked."""
+def _engines(lang: Lang | None, calling: Calling, asr: str, funasr_url: str) -> Engines:
+    """The offline engines for ``lang``, with FunASR doing the recognising when asked; a
+    Mandarin wake phrase in an English loop brings Whisper base to hear it."""
     from codriver.voice.engines.offline import offline_engines
 
-    engines = offline_engines(lang, wake_word=wake_word if wake_word != "none" else "hey jarvis")
+    engines = offline_engines(lang, wake_word=calling.model or "hey jarvis")
     recognizer = engines.recognizer
     if asr == "funasr":
         from codriver.voice.engines.funasr import FunASRRecognizer
@@ -80,8 +82,26 @@ def _engines(lang: Lang | None, wake_word: str, asr: str, funasr_url: str) -> En
         recognizer = FunASRRecognizer(funasr_url)
     elif asr != "offline":
         raise InputError(f"unknown recogniser {asr!r}: use offline or funasr")
-    wake = None if wake_word == "none" else engines.wake
-    return Engines(wake, engines.vad, recognizer, engines.synthesizer)
+    spotter = recognizer
+    if calling.phrases and lang == "en" and asr == "offline":
+        from codriver.voice.engines.whisper import WhisperRecognizer
+
+        spotter = WhisperRecognizer.for_lang("zh")
+    wake = engines.wake if calling.model is not None else None
+    return Engines(
+        wake,
+        engines.vad,
+        recognizer,
+        engines.synthesizer,
+        phrases=calling.phrases,
+        spotter=spotter,
+        wake_lang=calling.model_lang,
+    )
+
+
+def _names(calling: Calling) -> str:
+    names = ([calling.model] if calling.model else []) + [p.text for p in calling.phrases]
+    return ", ".join(names) or "none"
 
 
 def _lang(text: str) -> Lang:

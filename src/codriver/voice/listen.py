@@ -153,6 +153,8 @@ class VadStage:
             start = at - (len(self._history) - len(pcm)) / 2 / RATE
             utterance = _Utterance(start, bytearray(self._history), end)
             utterance.heard = state.listening(at)
+            if not utterance.heard:
+                state.lang = None  # a new conversation: its language is yet to be known
             self._open = utterance
             out: list[Frame] = []
             if state.playing(at):

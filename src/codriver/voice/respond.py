@@ -40,8 +40,9 @@ class AsrStage:
         self._early: tuple[SpeechPaused, asyncio.Task[tuple[Transcript, float]]] | None = None
 
     async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
+        lang = self.lang() or state.lang  # none given: the conversation's, once known
         if isinstance(frame, SpeechPaused) and self.speculate:
-            task = asyncio.create_task(asyncio.to_thread(self._timed, frame.audio))
+            task = asyncio.create_task(asyncio.to_thread(self._timed, frame.audio, lang))
             self._early = (frame, task)
             return [frame]
         if not isinstance(frame, SpeechEnded):
@@ -51,17 +52,17 @@ class AsrStage:
             heard, ms = await early[1]
             overlap = min(ms, (frame.confirmed_at - early[0].paused_at) * 1000)
         else:
-            heard, ms = await asyncio.to_thread(self._timed, frame.audio)
+            heard, ms = await asyncio.to_thread(self._timed, frame.audio, lang)
             overlap = 0.0
         raw = heard.text.strip()
-        lang = heard.lang if raw else (self.lang() or "en")
+        lang = heard.lang if raw else (lang or "en")
         text = correct_transcript(raw, lang) if self.correct else raw
         transcript = Transcript(text, lang, True, heard.confidence)
         return [frame, Heard(transcript, raw, frame.confirmed_at, frame.seat, ms, overlap)]
 
-    def _timed(self, audio: Audio) -> tuple[Transcript, float]:
+    def _timed(self, audio: Audio, lang: Lang | None) -> tuple[Transcript, float]:
         started = time.perf_counter()
-        heard = self.recognizer.transcribe(audio, self.lang())
+        heard = self.recognizer.transcribe(audio, lang)
         return heard, (time.perf_counter() - started) * 1000
 
 

@@ -76,6 +76,7 @@ class PhraseStage:
         self.candidates = 0
         self.spotted: list[Spotted] = []
         self._heard = True
+        self._woken_at = float("-inf")
 
     async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
         if isinstance(frame, SpeechStarted):
@@ -83,8 +84,12 @@ class PhraseStage:
             return [frame] if self._heard else []
         if isinstance(frame, SpeechPaused):
             return [frame] if self._heard else []
+        if isinstance(frame, WakeHeard):
+            self._woken_at = frame.at
         if not isinstance(frame, SpeechEnded) or self._heard:
             return [frame]
+        if frame.start <= self._woken_at <= frame.at:  # a wake word in this utterance
+            return [_after(frame, self._woken_at)]
         head = self.head(frame)
         if head is None:
             return []
@@ -139,6 +144,13 @@ class PhraseStage:
                 )
             )
         return out
+
+
+def _after(frame: SpeechEnded, at: float) -> SpeechEnded:
+    """The part of an utterance after ``at`` (a wake word said in it)."""
+    audio = _clip(frame.audio, at - frame.start, None)
+    gaps = tuple(g for g in frame.gaps if g[0] > at)
+    return SpeechEnded(audio, frame.at, frame.confirmed_at, frame.seat, at, gaps)
 
 
 def _clip(audio: Audio, begin: float, end: float | None) -> Audio:

@@ -152,3 +152,31 @@ def _misses(phrase: WakePhrase, heard: list[str], rules: WakeRules) -> int | Non
             return None
         misses += 1
     return misses
+
+
+@dataclass(frozen=True, slots=True)
+class Calling:
+    """How the car is called: a packaged wake-word model, spoken phrases, both, or neither."""
+
+    model: str | None
+    phrases: tuple[WakePhrase, ...]
+
+    @property
+    def model_lang(self) -> Lang | None:
+        return None if self.model is None else wake_rules().models.get(self.model)
+
+
+def parse_calling(text: str | None) -> Calling:
+    """``--wake``: names separated by commas — packaged models ("hey jarvis") and phrases in
+    Chinese characters (你好小驰); "none" for none, "default" for the data file's default."""
+    rules = wake_rules()
+    names = [n.strip() for n in (text or "none").split(",") if n.strip()]
+    if names == ["default"]:
+        names = list(rules.default)
+    if names in ([], ["none"]):
+        return Calling(None, ())
+    models = [n.lower() for n in names if n.lower() in rules.models]
+    if len(models) > 1:
+        raise InputError(f"one wake-word model at a time, not {models}")
+    phrases = tuple(WakePhrase.parse(n) for n in names if n.lower() not in rules.models)
+    return Calling(models[0] if models else None, phrases)
