@@ -33,7 +33,7 @@ from codriver.voice.frames import Frame, Heard, WakeHeard  # noqa: E402
 from codriver.voice.listen import VadStage, WakeStage  # noqa: E402
 from codriver.voice.pipeline import Timeline, VoiceLoop  # noqa: E402
 from codriver.voice.respond import AsrStage, AssistantStage, TtsStage  # noqa: E402
-from codriver.voice.spotter import PhraseStage  # noqa: E402
+from codriver.voice.spotter import NameStage, PhraseStage  # noqa: E402
 
 CASES = load_yaml((Path(__file__).parent / "data" / "wake_phrases.yaml").read_text("utf-8"))
 HEARD = [(c["phrase"], text, rest) for c in CASES for text, rest in c.get("heard", {}).items()]
@@ -61,17 +61,21 @@ def test_a_phrase_must_be_chinese_or_a_packaged_model(phrase: str) -> None:
 class Run:
     """The loop with the phrase spotter: the wake phrase is a 0.8 s stretch of speech."""
 
-    def __init__(self, script: dict[float, str], *, word: bool = False) -> None:
+    def __init__(
+        self, script: dict[float, str], *, word: bool = False, same_breath: bool = True
+    ) -> None:
         self.assistant = offline_assistant()
         self.recognizer = ScriptedRecognizer(script)
         self.frames: list[Frame] = []
-        self.spotter = PhraseStage(self.recognizer, [WakePhrase.parse("你好小驰")])
+        phrases = [WakePhrase.parse("你好小驰")]
+        self.spotter = PhraseStage(self.recognizer, phrases, same_breath=same_breath)
         self.loop = VoiceLoop(
             [
                 WakeStage(ToneWake() if word else None, gate=False, lang="en"),
                 VadStage(ToneVAD()),
                 self.spotter,
                 AsrStage(self.recognizer),
+                NameStage(self.spotter.phrases),
                 AssistantStage(self.assistant),
                 TtsStage(lambda lang: ToneSynthesizer()),
             ],
@@ -117,17 +121,29 @@ def test_the_command_in_the_same_breath_after_a_short_pause() -> None:
     assert run.heard() == ["打开车窗"] and run.window() == 100
 
 
+def test_the_command_in_the_same_breath_without_a_pause() -> None:
+    """No pause after the name: the spotter hears the utterance's first seconds, and the
+    command is heard whole with the name taken off its transcript."""
+    run = Run({1.7: "你好小池打开", 1.8: "你好小池打开车窗"})
+    run.play(silence(0.5), tone(1.8), silence(1.5))
+    assert len(run.woken()) == 1
+    assert run.heard() == ["打开车窗"] and run.window() == 100
+
+
 def test_a_greeting_to_someone_else_does_not_call_the_car() -> None:
     run = Run(SCRIPT)
-    run.play(silence(0.5), tone(0.7), silence(1.0), tone(2.5), silence(1.5))
+    run.play(silence(0.5), tone(0.7), silence(1.0), tone(1.0), silence(1.5))
     assert (run.woken(), run.heard(), run.window()) == ([], [], 0)
-    assert run.spotter.candidates == 1  # the greeting was transcribed, the long speech not
 
 
-def test_speech_too_long_to_be_the_phrase_is_not_transcribed() -> None:
-    run = Run({2.5: "你好小驰"})
-    run.play(silence(0.5), tone(2.5), silence(1.5))
-    assert run.recognizer.heard == [] and run.woken() == []
+@pytest.mark.parametrize("same_breath", [True, False])
+def test_what_the_first_stage_passes_on(same_breath: bool) -> None:
+    """Too short to be the phrase: never transcribed. Longer, without a pause: only its first
+    seconds are, and only if a command may follow the name in the same breath."""
+    run = Run({1.8: "今天天气"}, same_breath=same_breath)
+    run.play(silence(0.5), tone(0.3), silence(1.0), tone(2.5), silence(1.5))
+    heard = [round(s, 1) for s in run.recognizer.heard]
+    assert heard == ([1.8] if same_breath else [])
 
 
 def test_the_wake_word_still_calls_the_car_beside_the_phrase() -> None:

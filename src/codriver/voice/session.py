@@ -19,7 +19,7 @@ from codriver.voice.listen import HANGOVER_S, VadStage, WakeStage
 from codriver.voice.pipeline import Playback, Stage, Timeline, VoiceLoop
 from codriver.voice.ports import RATE, Audio, Recognizer, Synthesizer, VoiceActivity, WakeWord
 from codriver.voice.respond import AsrStage, AssistantStage, TtsStage
-from codriver.voice.spotter import PhraseStage
+from codriver.voice.spotter import NameStage, PhraseStage, brief
 from codriver.voice.wake_phrase import WakePhrase
 
 
@@ -59,12 +59,14 @@ def build_loop(
         VadStage(engines.vad, hangover_s=hangover_s),
     ]
     if engines.phrases:
-        listen.append(PhraseStage(engines.spotter or engines.recognizer, engines.phrases))
+        spotter = brief(engines.spotter or engines.recognizer, engines.phrases)
+        listen.append(PhraseStage(spotter, engines.phrases))
     accept = addressed if engines.called_by_name else None
     return VoiceLoop(
         [
             *listen,
             AsrStage(engines.recognizer, lang=lambda: lang),
+            NameStage(engines.phrases),
             AssistantStage(assistant, seat=seat, accept=accept),
             TtsStage(engines.voice),
         ],

@@ -14,12 +14,14 @@ own, addressed to the car; the phrase alone opens the microphone as a wake word 
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codriver.voice.frames import (
     Frame,
+    Heard,
     SpeechEnded,
     SpeechPaused,
     SpeechStarted,
@@ -41,6 +43,9 @@ class Head:
     voiced_s: float
     ends: float
     rest_from: float | None
+    cut: bool = False
+    """The utterance goes on past the head without a pause: it was cut at the longest a
+    phrase may take."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +70,15 @@ class PhraseStage:
         *,
         listen_s: float = 6.0,
         preroll_s: float = 0.2,
+        same_breath: bool = True,
     ) -> None:
         self.recognizer = recognizer
         self.phrases = tuple(phrases)
         self.listen_s = listen_s
         self.preroll_s = preroll_s
+        self.same_breath = same_breath
         self.low = min(p.seconds[0] for p in self.phrases)
         self.high = max(p.seconds[1] for p in self.phrases)
-        self.extra = wake_rules().extra_syllables
         self.candidates = 0
         self.spotted: list[Spotted] = []
         self._heard = True
@@ -101,30 +107,28 @@ class PhraseStage:
         return self._woken(frame, head, spotted.match, state)
 
     def head(self, frame: SpeechEnded) -> Head | None:
-        """The first stage: the opening stretch, if it is as long as a phrase may take."""
+        """The first stage: the opening stretch up to a pause, if as long as a phrase may take;
+        else the whole utterance if it is; else, with ``same_breath``, its first seconds."""
         for start, end in frame.gaps:
             voiced = start - frame.start - self.preroll_s
             if end - start >= PAUSE_S and voiced >= self.low:
+                if voiced <= self.high:
+                    return Head(voiced, start - frame.start, end - frame.start)
                 break
-        else:
-            voiced = frame.at - frame.start - self.preroll_s
-            start, end = frame.at, -1.0
-        if not self.low <= voiced <= self.high:
+        voiced = frame.at - frame.start - self.preroll_s
+        if voiced < self.low:
             return None
-        rest = end - frame.start if end >= 0 else None
-        return Head(voiced, start - frame.start, rest)
+        if voiced <= self.high:
+            return Head(voiced, frame.at - frame.start, None)
+        if not self.same_breath:
+            return None
+        return Head(self.high, self.high + self.preroll_s, None, cut=True)
 
     def _spot(self, audio: Audio, head: Head) -> Spotted:
         started = time.perf_counter()
         cut = _clip(audio, 0.0, head.ends + PAUSE_S)
-        lang = self.phrases[0].lang
-        text = self.recognizer.transcribe(cut, lang).text
-        match = None
-        for phrase in self.phrases:
-            match = match_start(phrase, text)
-            if match is not None and len(_syllables(match.rest)) <= self.extra:
-                break
-            match = None
+        text = self.recognizer.transcribe(cut, self.phrases[0].lang).text
+        match = next(filter(None, (match_start(p, text) for p in self.phrases)), None)
         return Spotted(match, text, (time.perf_counter() - started) * 1000)
 
     def _woken(
@@ -134,7 +138,9 @@ class PhraseStage:
         state.awake_until = max(state.awake_until, frame.confirmed_at + self.listen_s)
         state.called, state.lang = True, match.phrase.lang
         out: list[Frame] = [WakeHeard(woke_at, match.phrase.text, match.phrase.lang)]
-        if head.rest_from is not None:
+        if head.rest_from is None and (head.cut or _syllables(match.rest)):
+            out.append(frame)  # the command in the same breath: NameStage drops the phrase
+        elif head.rest_from is not None:
             begin = max(head.ends, head.rest_from - self.preroll_s)
             rest = _clip(frame.audio, begin, None)
             gaps = tuple(g for g in frame.gaps if g[0] > frame.start + head.rest_from)
@@ -144,6 +150,34 @@ class PhraseStage:
                 )
             )
         return out
+
+
+class NameStage:
+    """After recognition: a command said in one breath with the wake phrase is heard with the
+    phrase at its start (你好小池打开车窗); the name is no part of the command."""
+
+    def __init__(self, phrases: Sequence[WakePhrase]) -> None:
+        self.phrases = tuple(phrases)
+
+    async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
+        if not isinstance(frame, Heard) or not state.called:
+            return [frame]
+        for phrase in self.phrases:
+            match = match_start(phrase, frame.transcript.text)
+            if match is not None:
+                return [replace(frame, transcript=replace(frame.transcript, text=match.rest))]
+        return [frame]
+
+
+def brief(recognizer: Recognizer, phrases: Sequence[WakePhrase]) -> Recognizer:
+    """The recogniser as the spotter uses it: a Whisper recogniser shares its model but writes
+    no more than a phrase and a few syllables after it (unclear audio makes Whisper loop)."""
+    if not hasattr(recognizer, "max_new_tokens"):
+        return recognizer
+    longest = max(len(p.sounds) for p in phrases)
+    short = copy.copy(recognizer)
+    short.max_new_tokens = 2 * (longest + wake_rules().extra_syllables) + 2  # type: ignore[attr-defined]
+    return short
 
 
 def _after(frame: SpeechEnded, at: float) -> SpeechEnded:
