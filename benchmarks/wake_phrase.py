@@ -220,8 +220,12 @@ def _false_accepts(
         cpu += time.process_time() - started
         wall += time.perf_counter() - clock
         seconds += len(segment) / RATE
-        if n % 50 == 0:
-            print(f"{seconds / 60:.1f} min, {run.spotter.candidates} candidates", file=sys.stderr)
+        if n % 20 == 0:
+            print(
+                f"{seconds / 60:.1f} min, {run.spotter.candidates} candidates, "
+                f"{run.woken(phrase.text)} false accepts, cpu {cpu:.0f} s",
+                file=sys.stderr,
+            )
     spotted = run.spotter.spotted
     hours = seconds / 3600
     return {
