@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from codriver.errors import InputError
-from codriver.voice.wake_phrase import WakePhrase, match_start
+from codriver.voice.wake_phrase import WakePhrase, match_start, parse_calling
 from codriver.yamlfile import load_yaml
 
 np = pytest.importorskip("numpy", reason="the [voice] extra is not installed")
@@ -154,3 +154,28 @@ def test_the_wake_word_still_calls_the_car_beside_the_phrase() -> None:
     [woken] = run.woken()
     assert (woken.name, woken.lang) == ("tone", "en")
     assert run.heard() == ["open the driver window"] and run.window() == 100
+
+
+@pytest.mark.parametrize(
+    ("wake", "model", "phrases"),
+    [
+        ("none", None, []),
+        (None, None, []),
+        ("Hey Jarvis", "hey jarvis", []),
+        ("你好小驰", None, ["你好小驰"]),
+        ("hey jarvis, 你好小驰", "hey jarvis", ["你好小驰"]),
+        ("default", "hey jarvis", ["你好小驰"]),
+    ],
+)
+def test_wake_names_models_and_phrases(
+    wake: str | None, model: str | None, phrases: list[str]
+) -> None:
+    calling = parse_calling(wake)
+    assert (calling.model, [p.text for p in calling.phrases]) == (model, phrases)
+    assert calling.model_lang == ("en" if model else None)
+
+
+@pytest.mark.parametrize("wake", ["hey siri", "alexa,hey jarvis"])
+def test_a_wake_name_without_a_model_or_two_models_is_an_input_error(wake: str) -> None:
+    with pytest.raises(InputError):
+        parse_calling(wake)
