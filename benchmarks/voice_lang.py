@@ -1,15 +1,19 @@
 """What ``--lang auto`` costs against a fixed language: actuation latency per language and the
 memory of the loop.
 
-Each run loads the offline engines for one setting (``en``, ``zh`` or ``auto``) in a process of
-its own and plays conversations through the whole loop (``build_loop``, as ``codriver voice``):
-the wake phrase of the language (Piper says "Hey Jarvis", the Mandarin voice 你好小驰), a
-command, the reply, a follow-up without the wake phrase; and, for ``auto``, commands said with
-no wake phrase (push-to-talk: the language must be detected). It reports end of speech →
-actuation p50/p95 per language and kind of utterance, how many were heard in the language they
-were said in, and the process's peak RSS.
+Latency: one process loads the ``auto`` engines (tiny.en and base) and plays each conversation
+three ways, one after the other so that all see the same machine: with the language fixed
+(tiny.en alone for English, base alone for Mandarin, as ``--lang en``/``zh``) and with
+``--lang auto`` (:class:`~codriver.voice.language.AutoLanguage`). A conversation is the wake
+phrase of its language (Piper says "Hey Jarvis", the Mandarin voice 你好小驰), a command, the
+reply, a follow-up without the wake phrase; auto also hears each command with no wake phrase
+(push-to-talk: the language must be detected). It reports end of speech → actuation p50/p95 per
+language, setting and kind of utterance, and how many were heard in their language.
 
-Usage: python benchmarks/voice_lang.py [--repeat 3] [--json OUT]
+Memory: a process per setting (``en``: tiny.en, Piper, hey jarvis; ``zh``: base, eSpeak,
+你好小驰; ``auto``: both) loads the engines as ``codriver voice`` does and reports its RSS.
+
+Usage: python benchmarks/voice_lang.py [--repeat 2] [--json OUT]
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from codriver.voice.ports import Audio
 
 CONVERSATIONS = {
     "en": [
@@ -43,24 +49,42 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--run", choices=["en", "zh", "auto"], help=argparse.SUPPRESS)
+    parser.add_argument("--memory", choices=["en", "zh", "auto"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.run:
-        print(json.dumps(_run(args.run, args.repeat), ensure_ascii=False))
+    if args.memory:
+        print(json.dumps(_memory(args.memory)))
         return 0
-    report = {}
+    report: dict[str, Any] = {"memory_mb": {}}
     for setting in ("en", "zh", "auto"):
         done = subprocess.run(
-            [sys.executable, __file__, "--run", setting, "--repeat", str(args.repeat)],
+            [sys.executable, __file__, "--memory", setting],
             capture_output=True,
             text=True,
             check=True,
         )
-        report[setting] = json.loads(done.stdout.strip().splitlines()[-1])
-        print(setting, json.dumps(report[setting], ensure_ascii=False), flush=True)
+        report["memory_mb"][setting] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(setting, report["memory_mb"][setting], flush=True)
+    report.update(_latency(args.repeat))
+    print(json.dumps(report, ensure_ascii=False, indent=1))
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1))
     return 0
+
+
+def _memory(setting: str) -> dict[str, int]:
+    from codriver.cli.voice import _engines
+    from codriver.voice.wake_phrase import parse_calling
+
+    def rss() -> int:
+        status = Path("/proc/self/status").read_text()
+        return int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1]) // 1024
+
+    lang = None if setting == "auto" else setting
+    engines = _engines(lang, parse_calling(CALLING[setting]), "offline", "")  # type: ignore[arg-type]
+    loaded = rss()
+    engines.recognizer.transcribe(Audio(bytes(RATE * 4)), lang)  # type: ignore[arg-type]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return {"rss_loaded": loaded, "rss_after_a_turn": rss(), "peak": peak}
 
 
 def _voices() -> dict[str, Any]:
@@ -85,38 +109,39 @@ def _say(voices: dict[str, Any], text: str, lang: str) -> np.ndarray:
     return np.frombuffer(to_rate(voices[lang].synthesize(text, lang), RATE).pcm, dtype="<i2")
 
 
-def _run(setting: str, repeat: int) -> dict[str, Any]:
+def _latency(repeat: int) -> dict[str, Any]:
+    from dataclasses import replace
+
     from codriver.cli.voice import _engines
     from codriver.voice.wake_phrase import parse_calling
 
-    lang = None if setting == "auto" else setting
-    langs = ["en", "zh"] if lang is None else [setting]
-    calling = parse_calling(CALLING[setting])
-    engines = _engines(lang, calling, "offline", "")  # type: ignore[arg-type]
-    loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    auto = _engines(None, parse_calling(CALLING["auto"]), "offline", "")
+    fixed = {
+        "en": replace(auto, recognizer=auto.recognizer.english, phrases=()),  # type: ignore[attr-defined]
+        "zh": replace(auto, recognizer=auto.recognizer.multilingual, spotter=None),  # type: ignore[attr-defined]
+    }
     voices = _voices()
     kinds: dict[str, list[float]] = {}
-    right = total = 0
+    right: dict[str, list[int]] = {}
     for _ in range(repeat):
-        for said in langs:
+        for said in ("en", "zh"):
             for command, follow_up in CONVERSATIONS[said]:
-                parts = [_say(voices, WAKE[said], said), _pad(0.4), _say(voices, command, said)]
+                spoken = _say(voices, command, said)
+                parts = [_say(voices, WAKE[said], said), _pad(0.4), spoken]
                 parts += [_pad(4.0), _say(voices, follow_up, said), _pad(2.0)]
-                timings = _play(engines, lang, parts, wake=True)
-                for kind, timing in zip(("after wake", "follow-up"), timings, strict=False):
-                    kinds.setdefault(f"{said} {kind}", []).append(timing.to_actuation_ms)
-                    right += timing.lang == said
-                    total += 1
-                if lang is None:  # push-to-talk: no wake phrase, the language detected
-                    for timing in _play(engines, lang, [_pad(0.5), parts[2], _pad(2.0)], False):
-                        kinds.setdefault(f"{said} no wake", []).append(timing.to_actuation_ms)
-                        right += timing.lang == said
-                        total += 1
+                runs = [(said, fixed[said], said, parts, True), ("auto", auto, None, parts, True)]
+                runs.append(("auto", replace(auto, wake=None, phrases=()), None, [spoken], False))
+                for setting, engines, lang, clip, woken in runs:
+                    timings = _play(engines, lang, [_pad(0.5), *clip, _pad(2.0)])
+                    names = ("after wake", "follow-up") if woken else ("no wake",)
+                    for kind, timing in zip(names, timings, strict=False):
+                        key = f"{said} {setting} {kind}"
+                        kinds.setdefault(key, []).append(timing.to_actuation_ms)
+                        right.setdefault(key, []).append(timing.lang == said)
     return {
         "actuation_ms": {k: _p(v) for k, v in sorted(kinds.items())},
-        "heard_in_its_language": f"{right}/{total}",
-        "rss_loaded_mb": round(loaded_mb),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "heard_in_its_language": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(right.items())},
+        "detections": auto.recognizer.detections,  # type: ignore[attr-defined]
     }
 
 
@@ -124,16 +149,13 @@ def _pad(seconds: float) -> np.ndarray:
     return np.zeros(int(seconds * RATE), dtype=np.int16)
 
 
-def _play(engines: Any, lang: Any, parts: list[np.ndarray], wake: bool) -> list[Any]:
-    from dataclasses import replace
-
+def _play(engines: Any, lang: Any, parts: list[np.ndarray]) -> list[Any]:
     from codriver.testing import offline_assistant
     from codriver.voice.audio import Capture, chunks
     from codriver.voice.pipeline import Timeline
     from codriver.voice.session import build_loop
 
-    chosen = engines if wake else replace(engines, wake=None, phrases=())
-    loop = build_loop(offline_assistant(), chosen, Timeline(), lang=lang)
+    loop = build_loop(offline_assistant(), engines, Timeline(), lang=lang)
     capture = Capture(np.concatenate(parts)[None, :], RATE)
     asyncio.run(loop.run(chunks(capture, ["driver"])))
     return loop.timings
