@@ -231,7 +231,8 @@ def voice(
         typer.Option(
             help="how the car is called, comma-separated: a wake-word model (hey jarvis, "
             "okay nabu, alexa, hey mycroft) and/or a phrase in Chinese (你好小驰), or none; "
-            "default: none for --in, 'hey jarvis,你好小驰' for the microphone"
+            "default: none for --in; for the microphone 'hey jarvis,你好小驰' "
+            "(hey jarvis alone with --lang en)"
         ),
     ] = None,
     asr: Annotated[

@@ -40,7 +40,8 @@ def run_voice(
     chosen: Lang | None = None if lang == "auto" else _lang(lang)
     speaker = parse_seat(seat)
     seats = [parse_seat(s.strip()) for s in channels.split(",")] if channels else [speaker]
-    calling = parse_calling(wake or ("default" if source is None else "none"))
+    mic = "hey jarvis" if chosen == "en" else "default"  # an English loop needs no base model
+    calling = parse_calling(wake or (mic if source is None else "none"))
     ports = _engines(chosen, calling, asr, funasr_url)
 
     async def session() -> list[Timing]:
