@@ -83,7 +83,7 @@ def _engines(lang: Lang | None, calling: Calling, asr: str, funasr_url: str) -> 
         recognizer = FunASRRecognizer(funasr_url)
     elif asr != "offline":
         raise InputError(f"unknown recogniser {asr!r}: use offline or funasr")
-    spotter = recognizer
+    spotter = getattr(recognizer, "multilingual", recognizer)  # auto: base itself, capped
     if calling.phrases and lang == "en" and asr == "offline":
         from codriver.voice.engines.whisper import WhisperRecognizer
 
