@@ -35,6 +35,9 @@ from codriver.vehicle.simulator import SimulatedCar
 
 HISTORY_TURNS = 20
 
+Accept = Callable[[Plan, TurnContext], bool]
+"""Judges a turn's plan before anything is done (see :meth:`Assistant.say`)."""
+
 
 class Assistant:
     """One cabin's assistant: a brain, the tools, the safety gate, the car and the cockpit state."""
@@ -77,9 +80,19 @@ class Assistant:
     # -- occupants speak -------------------------------------------------------------------
 
     async def say(
-        self, text: str, *, seat: Seat | str = "driver", gaze: str | None = None
+        self,
+        text: str,
+        *,
+        seat: Seat | str = "driver",
+        gaze: str | None = None,
+        accept: Accept | None = None,
     ) -> TurnResult:
-        """Handle one utterance. Bad input raises :class:`InputError` and changes nothing."""
+        """Handle one utterance. Bad input raises :class:`InputError` and changes nothing.
+
+        ``accept``, when given, judges what the brain made of the utterance before anything is
+        done (the voice loop's follow-up window asks whether it was said to the car): a plan it
+        turns down leaves no trace — nothing done, said or remembered — and the outcome is
+        ``none``."""
         started = time.perf_counter()
         clean = clean_utterance(text)
         speaker = parse_seat(seat) if isinstance(seat, str) else seat
@@ -96,15 +109,11 @@ class Assistant:
             pending_question=_question(pending),
             dry_run=lambda call: self.executor.dry_run(call, caller),
         )
-        plan = answer_before_brain(clean, pending) if pending is not None else None
-        vet = getattr(self.brain, "vet", None)  # a brain that speaks for someone outside the
-        if plan is not None and vet is not None:  # cabin judges the answers taken for it too
-            plan = vet(plan, context)
-        if plan is None:
-            plan = await self.brain.plan(utterance, context)
-            if pending is not None:
-                plan = answer_after_brain(clean, plan, pending)
-                plan = await yes_and_nothing_else(clean, plan, pending, self._plan_alone(context))
+        kept = _recollection(self.brain)
+        plan = await self._plan(utterance, context, pending)
+        if accept is not None and not accept(plan, context):
+            _recall(self.brain, kept)
+            return self._result(Plan("silent"), [], utterance.lang, started)
         self._trace.extend(plan.notes)
         caller = replace(caller, source=plan.source, grants=plan.grants, tainted=plan.tainted)
         if plan.sentence == "question":
@@ -116,6 +125,22 @@ class Assistant:
             -HISTORY_TURNS:
         ]
         return result
+
+    async def _plan(
+        self, utterance: Utterance, context: TurnContext, pending: Pending | None
+    ) -> Plan:
+        """What the brain makes of the utterance, a pending question's answer taken first."""
+        clean = utterance.text
+        plan = answer_before_brain(clean, pending) if pending is not None else None
+        vet = getattr(self.brain, "vet", None)  # a brain that speaks for someone outside the
+        if plan is not None and vet is not None:  # cabin judges the answers taken for it too
+            plan = vet(plan, context)
+        if plan is None:
+            plan = await self.brain.plan(utterance, context)
+            if pending is not None:
+                plan = answer_after_brain(clean, plan, pending)
+                plan = await yes_and_nothing_else(clean, plan, pending, self._plan_alone(context))
+        return plan
 
     async def propose(self, plan: Plan, *, seat: Seat | str = "driver") -> TurnResult:
         """A plan that came from no words — a gesture the cabin camera saw — taken the way a
@@ -334,6 +359,19 @@ class Assistant:
 
 def _question(pending: Pending | None) -> Bilingual | None:
     return None if pending is None else pending.question
+
+
+def _recollection(brain: Brain) -> object:
+    """What a brain remembers between turns, if it remembers anything (``recollection()``)."""
+    kept = getattr(brain, "recollection", None)
+    return kept() if kept is not None else None
+
+
+def _recall(brain: Brain, kept: object) -> None:
+    """Put a brain's memory back as :func:`_recollection` found it."""
+    recall = getattr(brain, "recall", None)
+    if recall is not None and kept is not None:
+        recall(kept)
 
 
 def _default_brain() -> Brain:

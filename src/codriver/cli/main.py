@@ -216,7 +216,13 @@ def voice(
     out: Annotated[
         Path | None, typer.Option("--out", help="write the replies, on the input's clock, as WAV")
     ] = None,
-    lang: Annotated[str, typer.Option(help="en, zh or auto (detect per utterance)")] = "auto",
+    lang: Annotated[
+        str,
+        typer.Option(
+            help="en, zh or auto (the wake phrase's language, else the last turn's, else "
+            "detected once per conversation)"
+        ),
+    ] = "auto",
     speaker: Speaker = "driver",
     channels: Annotated[
         str | None,
@@ -228,8 +234,10 @@ def voice(
     wake: Annotated[
         str | None,
         typer.Option(
-            help="wake word (hey jarvis, okay nabu, alexa, hey mycroft) or none; "
-            "default: none for --in, hey jarvis for the microphone"
+            help="how the car is called, comma-separated: a wake-word model (hey jarvis, "
+            "okay nabu, alexa, hey mycroft) and/or a phrase in Chinese (你好小驰), or none; "
+            "default: none for --in; for the microphone 'hey jarvis,你好小驰' "
+            "(hey jarvis alone with --lang en)"
         ),
     ] = None,
     asr: Annotated[

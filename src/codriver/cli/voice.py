@@ -16,6 +16,7 @@ from codriver.vehicle.seats import Seat, parse_seat
 from codriver.voice.audio import Capture
 from codriver.voice.frames import Frame, Heard, Interrupted, Replied, Timing, WakeHeard
 from codriver.voice.session import Engines
+from codriver.voice.wake_phrase import Calling, parse_calling
 
 
 def run_voice(
@@ -43,8 +44,9 @@ def run_voice(
     capture = None
     if source is not None:
         capture = _read_input(source, seats, channels is not None, (out, as_json))
-    wake_word = (wake or ("hey jarvis" if source is None else "none")).lower()
-    ports = _engines(chosen, wake_word, asr, funasr_url)
+    mic = "hey jarvis" if chosen == "en" else "default"  # an English loop needs no base model
+    calling = parse_calling(wake or (mic if source is None else "none"))
+    ports = _engines(chosen, calling, asr, funasr_url)
 
     async def session() -> list[Timing]:
         async with AsyncExitStack() as stack:
@@ -63,7 +65,7 @@ def run_voice(
             if capture is not None:
                 seated = seats if channels else seats * capture.channels.shape[0]
                 return await run_file(loop, capture, seated, out)
-            typer.echo(f"listening (wake word: {wake_word}); Ctrl-C to stop")
+            typer.echo(f"listening (wake: {_names(calling)}); Ctrl-C to stop")
             await loop.run(microphone(speaker))
             return loop.timings
 
@@ -96,11 +98,12 @@ def _read_input(
     return capture
 
 
-def _engines(lang: Lang | None, wake_word: str, asr: str, funasr_url: str) -> Engines:
-    """The offline engines for ``lang``, with FunASR doing the recognising when asked."""
+def _engines(lang: Lang | None, calling: Calling, asr: str, funasr_url: str) -> Engines:
+    """The offline engines for ``lang``, with FunASR doing the recognising when asked; a
+    Mandarin wake phrase in an English loop brings Whisper base to hear it."""
     from codriver.voice.engines.offline import offline_engines
 
-    engines = offline_engines(lang, wake_word=wake_word if wake_word != "none" else "hey jarvis")
+    engines = offline_engines(lang, wake_word=calling.model or "hey jarvis")
     recognizer = engines.recognizer
     if asr == "funasr":
         from codriver.voice.engines.funasr import FunASRRecognizer
@@ -108,8 +111,26 @@ def _engines(lang: Lang | None, wake_word: str, asr: str, funasr_url: str) -> En
         recognizer = FunASRRecognizer(funasr_url)
     elif asr != "offline":
         raise InputError(f"unknown recogniser {asr!r}: use offline or funasr")
-    wake = None if wake_word == "none" else engines.wake
-    return Engines(wake, engines.vad, recognizer, engines.synthesizer)
+    spotter = getattr(recognizer, "multilingual", recognizer)  # auto: base itself, capped
+    if calling.phrases and lang == "en" and asr == "offline":
+        from codriver.voice.engines.whisper import WhisperRecognizer
+
+        spotter = WhisperRecognizer.for_lang("zh")
+    wake = engines.wake if calling.model is not None else None
+    return Engines(
+        wake,
+        engines.vad,
+        recognizer,
+        engines.synthesizer,
+        phrases=calling.phrases,
+        spotter=spotter,
+        wake_lang=calling.model_lang,
+    )
+
+
+def _names(calling: Calling) -> str:
+    names = ([calling.model] if calling.model else []) + [p.text for p in calling.phrases]
+    return ", ".join(names) or "none"
 
 
 def _lang(text: str) -> Lang:

@@ -37,6 +37,16 @@ class HybridBrain:
         self.confident = confident
         self.floor = floor
 
+    def recollection(self) -> object:
+        """What the engine remembers between turns (the LLM keeps nothing of its own)."""
+        kept = getattr(self.local, "recollection", None)
+        return kept() if kept is not None else None
+
+    def recall(self, kept: object) -> None:
+        recall = getattr(self.local, "recall", None)
+        if recall is not None and kept is not None:
+            recall(kept)
+
     def keeps(self, plan: Plan) -> bool:
         """Is the engine's plan, on its face, good enough to skip the LLM?"""
         if plan.kind in DIALOGUE:

@@ -6,6 +6,7 @@ corrections, "too", "more") → device inference → needs or device resolution 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 
 from codriver.assistant.plan import Plan, PlanKind, ToolCall, TurnContext, Utterance
@@ -91,6 +92,16 @@ class LocalBrain:
 
     async def plan(self, utterance: Utterance, context: TurnContext) -> Plan:
         return self.understand(utterance, context).plan
+
+    def recollection(self) -> Memory:
+        """A copy of what the brain remembers, to :meth:`recall` after a plan not taken."""
+        return copy.deepcopy(self.memory)
+
+    def recall(self, memory: Memory) -> None:
+        """Remember again what :meth:`recollection` copied (its parts share this memory)."""
+        fresh = copy.deepcopy(memory)
+        self.memory.frames, self.memory.awaiting = fresh.frames, fresh.awaiting
+        self.memory.remedy, self.memory.reminding = fresh.remedy, fresh.reminding
 
     def understand(self, utterance: Utterance, context: TurnContext) -> Interpretation:
         text = lower(utterance.text)

@@ -28,6 +28,8 @@ class AudioIn:
 class WakeHeard:
     at: float
     name: str
+    lang: Lang | None = None
+    """The language of the phrase, when it has one (你好小驰: Mandarin)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,11 @@ class SpeechEnded:
     """When the last voiced chunk ended: the end of speech, before the silence confirming it."""
     confirmed_at: float
     seat: Seat | None = None
+    start: float = 0.0
+    """When the utterance's audio begins (its first voiced chunk, less the pre-roll)."""
+    gaps: tuple[tuple[float, float], ...] = ()
+    """Silences inside the utterance (from, to): where a wake phrase may end and a command
+    begin in the same breath."""
 
 
 @dataclass(frozen=True, slots=True)

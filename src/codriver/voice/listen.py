@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from codriver.text import Lang
 from codriver.vehicle.seats import Seat
 from codriver.voice.frames import (
     AudioIn,
@@ -32,6 +33,11 @@ class LoopState:
     awake_until: float = float("-inf")
     playing_from: float = float("-inf")
     playing_until: float = float("-inf")
+    called: bool = False
+    """The car was called by name (a wake word or phrase) for the next utterance: it is
+    addressed to the car whatever it says. Utterances in a follow-up window are not."""
+    lang: Lang | None = None
+    """The conversation's language, once known: from the wake phrase said, or the last turn."""
 
     def playing(self, at: float) -> bool:
         return self.playing_from <= at < self.playing_until
@@ -43,11 +49,23 @@ class LoopState:
 class WakeStage:
     """Passes audio on only while the loop listens; otherwise waits for the wake word.
 
-    Without a wake-word engine every utterance is heard (push-to-talk, or a file of commands)."""
+    Without a wake-word engine every utterance is heard (push-to-talk, or a file of commands).
+    With ``gate=False`` all audio goes on, for a later stage that spots a spoken wake phrase in
+    the utterances (:class:`~codriver.voice.spotter.PhraseStage`); the wake word still opens the
+    microphone. ``lang`` is the language of the wake word's phrase ("hey jarvis": English)."""
 
-    def __init__(self, wake: WakeWord | None, *, listen_s: float = 6.0) -> None:
+    def __init__(
+        self,
+        wake: WakeWord | None,
+        *,
+        listen_s: float = 6.0,
+        gate: bool = True,
+        lang: Lang | None = None,
+    ) -> None:
         self.wake = wake
         self.listen_s = listen_s
+        self.gate = gate
+        self.lang = lang
         self._pending = b""
 
     async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
@@ -56,6 +74,7 @@ class WakeStage:
         if self.wake is None or state.listening(frame.at):
             self._pending = b""
             return [frame]
+        passed: list[Frame] = [] if self.gate else [frame]
         self._pending += frame.pcm
         size = self.wake.chunk_bytes
         heard = False
@@ -63,11 +82,12 @@ class WakeStage:
             piece, self._pending = self._pending[:size], self._pending[size:]
             heard = self.wake.process(piece) or heard
         if not heard:
-            return []
+            return passed
         self.wake.reset()
         self._pending = b""
         state.awake_until = frame.at + self.listen_s
-        return [WakeHeard(frame.at, self.wake.name)]
+        state.called, state.lang = True, self.lang or state.lang
+        return [*passed, WakeHeard(frame.at, self.wake.name, self.lang)]
 
 
 @dataclass
@@ -78,6 +98,9 @@ class _Utterance:
     voiced_bytes: int = 0
     seats: Counter[Seat] = field(default_factory=Counter)
     paused: bool = False
+    heard: bool = True
+    """The loop listened when it began: its speech keeps the loop listening until it ends."""
+    gaps: list[tuple[float, float]] = field(default_factory=list)
 
 
 class VadStage:
@@ -128,7 +151,11 @@ class VadStage:
             if not speech:
                 return []
             start = at - (len(self._history) - len(pcm)) / 2 / RATE
-            utterance = self._open = _Utterance(start, bytearray(self._history), end)
+            utterance = _Utterance(start, bytearray(self._history), end)
+            utterance.heard = state.listening(at)
+            if not utterance.heard:
+                state.lang = None  # a new conversation: its language is yet to be known
+            self._open = utterance
             out: list[Frame] = []
             if state.playing(at):
                 out.append(Interrupted(at))
@@ -138,11 +165,14 @@ class VadStage:
             out = []
             utterance.pcm += pcm
         if speech:
+            if at > utterance.last_voice:
+                utterance.gaps.append((utterance.last_voice, at))
             utterance.last_voice = end
             utterance.voiced_bytes += len(pcm)
             if seat is not None:
                 utterance.seats[seat] += 1
-            state.awake_until = max(state.awake_until, end + self.hangover_s)
+            if utterance.heard:
+                state.awake_until = max(state.awake_until, end + self.hangover_s)
         silent_for = end - utterance.last_voice
         if silent_for < self.hangover_s and len(utterance.pcm) < self.max_bytes:
             if (
@@ -163,7 +193,8 @@ class VadStage:
             return out
         seat_of = utterance.seats.most_common(1)[0][0] if utterance.seats else None
         voice = self._voice(utterance, silent_for)
-        out.append(SpeechEnded(voice, utterance.last_voice, end, seat_of))
+        gaps = tuple(utterance.gaps)
+        out.append(SpeechEnded(voice, utterance.last_voice, end, seat_of, utterance.start, gaps))
         return out
 
     def _voice(self, utterance: _Utterance, silent_for: float) -> Audio:

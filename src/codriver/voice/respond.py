@@ -8,7 +8,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable
 
-from codriver.assistant.session import Assistant
+from codriver.assistant.session import Accept, Assistant
 from codriver.errors import CodriverError, InputError
 from codriver.text import Lang, detect_lang
 from codriver.vehicle.seats import Seat
@@ -40,8 +40,9 @@ class AsrStage:
         self._early: tuple[SpeechPaused, asyncio.Task[tuple[Transcript, float]]] | None = None
 
     async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
+        lang = self.lang() or state.lang  # none given: the conversation's, once known
         if isinstance(frame, SpeechPaused) and self.speculate:
-            task = asyncio.create_task(asyncio.to_thread(self._timed, frame.audio))
+            task = asyncio.create_task(asyncio.to_thread(self._timed, frame.audio, lang))
             self._early = (frame, task)
             return [frame]
         if not isinstance(frame, SpeechEnded):
@@ -51,33 +52,49 @@ class AsrStage:
             heard, ms = await early[1]
             overlap = min(ms, (frame.confirmed_at - early[0].paused_at) * 1000)
         else:
-            heard, ms = await asyncio.to_thread(self._timed, frame.audio)
+            heard, ms = await asyncio.to_thread(self._timed, frame.audio, lang)
             overlap = 0.0
         raw = heard.text.strip()
-        lang = heard.lang if raw else (self.lang() or "en")
+        lang = heard.lang if raw else (lang or "en")
         text = correct_transcript(raw, lang) if self.correct else raw
         transcript = Transcript(text, lang, True, heard.confidence)
         return [frame, Heard(transcript, raw, frame.confirmed_at, frame.seat, ms, overlap)]
 
-    def _timed(self, audio: Audio) -> tuple[Transcript, float]:
+    def _timed(self, audio: Audio, lang: Lang | None) -> tuple[Transcript, float]:
         started = time.perf_counter()
-        heard = self.recognizer.transcribe(audio, self.lang())
+        heard = self.recognizer.transcribe(audio, lang)
         return heard, (time.perf_counter() - started) * 1000
 
 
 class AssistantStage:
-    def __init__(self, assistant: Assistant, *, seat: Seat = "driver") -> None:
+    """The assistant takes the turn. With ``accept`` (a loop that has a wake word), an utterance
+    the car was not called for by name — one in a follow-up window — is taken only if ``accept``
+    judges the assistant's plan for it said to the car; otherwise it changes nothing and the
+    window closes (:mod:`codriver.voice.address`)."""
+
+    def __init__(
+        self, assistant: Assistant, *, seat: Seat = "driver", accept: Accept | None = None
+    ) -> None:
         self.assistant = assistant
         self.seat = seat
+        self.accept = accept
 
     async def process(self, frame: Frame, state: LoopState) -> list[Frame]:
         if not isinstance(frame, Heard) or not frame.transcript.text:
             return [frame]
         started = time.perf_counter()
+        called, state.called = state.called, False
+        accept = None if called else self.accept
         try:
-            result = await self.assistant.say(frame.transcript.text, seat=frame.seat or self.seat)
+            result = await self.assistant.say(
+                frame.transcript.text, seat=frame.seat or self.seat, accept=accept
+            )
         except InputError:
             return [frame]
+        if accept is not None and result.outcome == "none":
+            state.awake_until = min(state.awake_until, frame.at)  # not for the car: window shut
+            return [frame]
+        state.lang = frame.transcript.lang
         ms = (time.perf_counter() - started) * 1000
         return [frame, Replied(result, frame, ms)]
 

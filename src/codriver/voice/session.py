@@ -12,13 +12,16 @@ from codriver.assistant.session import Assistant
 from codriver.errors import InputError, MissingExtraError
 from codriver.text import Lang
 from codriver.vehicle.seats import Seat
+from codriver.voice.address import addressed
 from codriver.voice.audio import Capture, chunks, read_wav, write_wav
 from codriver.voice.frames import AudioIn, Frame, Timing
 from codriver.voice.level import ClipGuard
 from codriver.voice.listen import HANGOVER_S, VadStage, WakeStage
-from codriver.voice.pipeline import Playback, Timeline, VoiceLoop
+from codriver.voice.pipeline import Playback, Stage, Timeline, VoiceLoop
 from codriver.voice.ports import RATE, Audio, Recognizer, Synthesizer, VoiceActivity, WakeWord
 from codriver.voice.respond import AsrStage, AssistantStage, TtsStage
+from codriver.voice.spotter import NameStage, PhraseStage, brief
+from codriver.voice.wake_phrase import WakePhrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,16 @@ class Engines:
     vad: VoiceActivity
     recognizer: Recognizer
     voice: Callable[[Lang], Synthesizer]
+    phrases: tuple[WakePhrase, ...] = ()
+    """Spoken wake phrases (你好小驰), spotted by ``spotter`` in the utterances."""
+    spotter: Recognizer | None = None
+    """The recogniser that hears the phrases (default ``recognizer``)."""
+    wake_lang: Lang | None = None
+    """The language of the wake word's phrase ("hey jarvis": English)."""
+
+    @property
+    def called_by_name(self) -> bool:
+        return self.wake is not None or bool(self.phrases)
 
 
 def build_loop(
@@ -40,12 +53,22 @@ def build_loop(
     hangover_s: float = HANGOVER_S,
     on_frame: Callable[[Frame], None] | None = None,
 ) -> VoiceLoop:
+    """The stages for ``engines``. ``lang`` None: each conversation's language is that of the
+    wake phrase that opened it, else that of its last turn, else detected."""
+    listen: list[Stage] = [
+        WakeStage(engines.wake, gate=not engines.phrases, lang=engines.wake_lang),
+        VadStage(engines.vad, hangover_s=hangover_s),
+    ]
+    if engines.phrases:
+        spotter = brief(engines.spotter or engines.recognizer, engines.phrases)
+        listen.append(PhraseStage(spotter, engines.phrases))
+    accept = addressed if engines.called_by_name else None
     return VoiceLoop(
         [
-            WakeStage(engines.wake),
-            VadStage(engines.vad, hangover_s=hangover_s),
+            *listen,
             AsrStage(engines.recognizer, lang=lambda: lang),
-            AssistantStage(assistant, seat=seat),
+            NameStage(engines.phrases),
+            AssistantStage(assistant, seat=seat, accept=accept),
             TtsStage(engines.voice),
         ],
         playback,

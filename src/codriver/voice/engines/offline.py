@@ -53,11 +53,13 @@ class OfflineEngines:
 
 def offline_engines(lang: Lang | None = None, *, wake_word: str = "hey jarvis") -> OfflineEngines:
     """Loads the offline engines for ``lang``: ``"en"`` (Whisper tiny.en, Piper), ``"zh"`` (Whisper
-    base, espeak-ng), or None for both (both voices; Whisper base detects the language of an
-    utterance unless English is expected)."""
+    base, espeak-ng), or None for both (both voices; :class:`~codriver.voice.language.AutoLanguage`
+    hears English on tiny.en, Mandarin on base, and detects the language only when the loop does
+    not know it)."""
     from codriver.voice.engines.microwake import MicroWakeWord
     from codriver.voice.engines.silero import SileroVAD
-    from codriver.voice.engines.whisper import BilingualWhisper, WhisperRecognizer
+    from codriver.voice.engines.whisper import WhisperRecognizer
+    from codriver.voice.language import AutoLanguage
 
     voices: dict[Lang, Synthesizer] = {}
     if lang != "zh":
@@ -71,6 +73,8 @@ def offline_engines(lang: Lang | None = None, *, wake_word: str = "hey jarvis") 
     return OfflineEngines(
         wake=MicroWakeWord(wake_word),
         vad=SileroVAD(),
-        recognizer=BilingualWhisper() if lang is None else WhisperRecognizer.for_lang(lang),
+        recognizer=WhisperRecognizer.for_lang(lang)
+        if lang is not None
+        else AutoLanguage(WhisperRecognizer("tiny.en"), WhisperRecognizer("base")),
         voices=voices,
     )
