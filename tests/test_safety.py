@@ -479,6 +479,17 @@ def test_speaker_and_when_conditions_of_a_custom_rule(
     assert policy.check(act("w", window, speaker="rear_left"), state()).allowed
 
 
+def test_rules_given_later_decide_from_then_on(profile: VehicleProfile) -> None:
+    """The gate works out once which rules can apply to a tool; new rules are not missed."""
+    policy = SafetyPolicy(profile.catalog)
+    trunk = act("set_trunk", ("Vehicle.Body.Trunk.Rear.IsOpen", True))
+    assert policy.check(trunk, state(when=DRIVING)).decision == "refuse"
+    policy.rules = ()
+    assert policy.check(trunk, state(when=DRIVING)).allowed
+    policy.rules = load_rules()
+    assert policy.check(trunk, state(when=DRIVING)).decision == "refuse"
+
+
 BAD_RULES = {
     "unknown-key": """
         rules:

@@ -107,6 +107,32 @@ def test_a_worker_whose_lock_expired_cannot_write(redis_url: str) -> None:
     assert version == 1  # B's turn only
 
 
+def test_a_lock_that_expired_untaken_still_commits_in_order(redis_url: str) -> None:
+    """A worker that fell behind its renewals (a busy machine) but whose cabin no one else took
+    meanwhile stores its turn: the log's version is the fence, not the lock alone."""
+
+    async def scenario() -> tuple[int, int]:
+        import redis.asyncio as aioredis
+
+        a, b = await workers(redis_url, Wall(), tick_seconds=None)
+        await a.open("c")
+        async with aioredis.from_url(redis_url) as raw:
+            late = await a.store.hold("c", None)
+            await raw.delete("codriver:{c}:lock")  # its life ran out, no one took it
+            entry = Entry("say", {"text": "open the sunroof", "seat": "driver", "gaze": None})
+            commit = Commit("c", 0, 1, None, (entry,), Summary("c", "c", 1, 0.0, 0.0), 1.0)
+            await a.store.commit(late, commit)
+            held = await raw.exists("codriver:{c}:lock")
+        async with b.reading("c") as cabin:
+            version = cabin.tail.version
+        await stop(a, b)
+        return version, held
+
+    version, held = asyncio.run(scenario())
+    assert version == 1  # A's turn is in the log, and B's copy has it
+    assert held == 0
+
+
 def test_events_reach_a_listener_on_the_other_worker(redis_url: str) -> None:
     async def scenario() -> tuple[dict[str, Any], list[dict[str, Any]]]:
         a, b = await workers(redis_url, Wall(), tick_seconds=None)

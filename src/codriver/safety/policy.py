@@ -12,12 +12,15 @@ from pathlib import Path
 
 from codriver.safety.action import ALLOW, ProposedAction, Verdict, Write
 from codriver.safety.grants import check_grants
+from codriver.safety.motion import motion
 from codriver.safety.rules import Rule, load_rules
 from codriver.text import Bilingual
 from codriver.vehicle.catalog import Catalog, Rejection, Value
 from codriver.vehicle.cockpit_paths import COCKPIT, check_cockpit
 
 __all__ = ["COCKPIT", "SafetyPolicy"]
+MAX_TOOLS = 4096
+"""Tools whose rules are kept worked out (the toolbox has far fewer; a bound all the same)."""
 _UNITS_ZH = {"Celsius": "摄氏度", "percent": "%", "km/h": "公里/小时", "m": "米"}
 
 
@@ -27,6 +30,8 @@ class SafetyPolicy:
     def __init__(self, catalog: Catalog, rules: tuple[Rule, ...] | None = None) -> None:
         self.catalog = catalog
         self.rules = load_rules() if rules is None else rules
+        self._indexed: tuple[Rule, ...] = ()
+        self._by_tool: dict[str, tuple[Rule, ...]] = {}
 
     @classmethod
     def from_file(cls, catalog: Catalog, path: Path) -> SafetyPolicy:
@@ -45,7 +50,8 @@ class SafetyPolicy:
             verdict = self._check_value(write, action.source, command=False)
             if verdict is not None:
                 return verdict
-        matching = [rule for rule in self.rules if rule.matches(action, state)]
+        moving = motion(state)
+        matching = [r for r in self._rules_for(action.tool) if r.matches(action, state, moving)]
         for rule in matching:
             if rule.decision == "refuse":
                 return Verdict("refuse", rule.id, rule.reason)
@@ -55,6 +61,16 @@ class SafetyPolicy:
             if action.question is not None:
                 return Verdict("confirm", "confirm-asked-by-tool", action.question)
         return ALLOW
+
+    def _rules_for(self, tool: str) -> tuple[Rule, ...]:
+        """The rules that can apply to ``tool``, in order: worked out once per tool, as the
+        rules do not change (a new tuple assigned to ``rules`` starts afresh)."""
+        if self._indexed is not self.rules or len(self._by_tool) > MAX_TOOLS:
+            self._indexed, self._by_tool = self.rules, {}
+        found = self._by_tool.get(tool)
+        if found is None:
+            found = self._by_tool[tool] = tuple(r for r in self.rules if r.may_match(tool))
+        return found
 
     def _check_value(self, write: Write, source: str, *, command: bool) -> Verdict | None:
         """A write (``command``) or a consequence against the catalog: known, typed, in range."""

@@ -40,12 +40,18 @@ class Rule:
     sources: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
 
-    def matches(self, action: ProposedAction, state: Mapping[str, Value | None]) -> bool:
-        if self.motion is not None and motion(state) != self.motion:
+    def matches(
+        self,
+        action: ProposedAction,
+        state: Mapping[str, Value | None],
+        moving: Motion | None = None,
+    ) -> bool:
+        """Whether the rule applies; ``moving`` is ``motion(state)`` when the caller has it."""
+        if self.motion is not None and (moving or motion(state)) != self.motion:
             return False
         if not all(cond.holds(state.get(path)) for path, cond in self.when):
             return False
-        if self.tools and not any(fnmatchcase(action.tool, glob) for glob in self.tools):
+        if not self.may_match(action.tool):
             return False
         if self.args and not all(
             name in action.args and cond.holds(action.args[name]) for name, cond in self.args
@@ -64,6 +70,10 @@ class Rule:
                 for glob, cond in self.writes
             )
         return True
+
+    def may_match(self, tool: str) -> bool:
+        """Whether the rule can apply to a call of ``tool`` at all."""
+        return not self.tools or any(fnmatchcase(tool, glob) for glob in self.tools)
 
 
 def load_rules(path: Path | None = None) -> tuple[Rule, ...]:

@@ -27,8 +27,8 @@ from codriver.server.fallback import CockpitFiles
 from codriver.server.headers import SecurityHeaders, add_docs_page
 from codriver.server.limits import BodyLimit
 from codriver.server.openapi import with_event_schemas
-from codriver.server.problems import status_of
 from codriver.server.store import Store, open_store
+from codriver.server.turn_route import TurnRoute, refusal
 
 if TYPE_CHECKING:
     from codriver.mcp.config import AppsConfig
@@ -95,6 +95,7 @@ def build_app(
     static = resources.files("codriver.server").joinpath("static")
     app.mount("/", CockpitFiles(directory=str(static), html=True), name="cockpit")
     app.openapi = with_event_schemas(app)  # type: ignore[method-assign]
+    app.add_middleware(TurnRoute, state=app.state)  # inside the size limit
     app.add_middleware(BodyLimit)
     app.build_middleware_stack = _outermost(app)  # type: ignore[method-assign]
     return app
@@ -123,7 +124,7 @@ async def _with_apps(config: AppsConfig, stack: AsyncExitStack) -> Callable[[], 
 
 
 async def _refused(request: Request, exc: CodriverError) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=status_of(exc))
+    return refusal(exc)
 
 
 async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

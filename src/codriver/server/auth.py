@@ -70,15 +70,28 @@ class Access:
         if wait is not None:
             detail = f"too many failed authentications from this address; retry in {wait} s"
             raise Refused(429, detail, wait)
-        if token is not None and hmac.compare_digest(token.encode(), self._operator):
-            return OPERATOR
         try:
-            if token is None:
-                raise TokenRefused(WRONG)
-            return self._tokens.verify(token, self._clock())
+            return self._verify(token)
         except TokenRefused as exc:
             self.limiter.failed(address)
             raise Refused(401, str(exc)) from None
+
+    def admits(self, token: str | None, address: str) -> Caller | None:
+        """Who holds ``token`` when :meth:`identify` would say so; None (and nothing counted)
+        when it would refuse."""
+        if self.limiter.retry_after(address) is not None:
+            return None
+        try:
+            return self._verify(token)
+        except TokenRefused:
+            return None
+
+    def _verify(self, token: str | None) -> Caller:
+        if token is not None and hmac.compare_digest(token.encode(), self._operator):
+            return OPERATOR
+        if token is None:
+            raise TokenRefused(WRONG)
+        return self._tokens.verify(token, self._clock())
 
     def issue(self, cabin: str, scope: Scope, ttl: float | None = None) -> tuple[str, float]:
         """A token for ``cabin`` and when it expires (Unix seconds)."""

@@ -27,7 +27,8 @@ to read from. {-1}: no such cabin; {0, ms}: held by another; {1, watchers, versi
 '', entries}."""
 
 COMMIT = """
-if redis.call('GET', KEYS[3]) ~= ARGV[1] then return -1 end
+local holder = redis.call('GET', KEYS[3])
+if holder and holder ~= ARGV[1] then return -1 end
 local version = tonumber(redis.call('HGET', KEYS[1], 'version'))
 if version == nil then return -2 end
 if version ~= tonumber(ARGV[2]) then return -3 end
@@ -44,7 +45,10 @@ return 1
 """
 """KEYS meta, log, lock, events, active; ARGV token, expected version, new version, id, the
 last entry grown or '', summary, active time or '', events or '', entries to append…
-1: stored; -1: the lock is not ours any more; -2: no such cabin; -3: the log moved on."""
+1: stored; -1: another holds the lock; -2: no such cabin; -3: the log moved on. A lock of ours
+that expired and that no one took since does not refuse the commit: the version still fences it
+(anyone who held the cabin meanwhile and wrote moved the log on), so a worker whose event loop
+fell behind its renewals on a busy machine loses no turn it could store in order."""
 
 RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
