@@ -227,7 +227,7 @@ async def _speech(
     errors = words = 0
     timings: list[Any] = []
     busy = audio = 0.0
-    false_heard, false_follow, by_text, transcripts = [], [], [], []
+    false_heard, false_follow, by_text, closed, transcripts = [], [], [], [], []
     for i, clip_data in enumerate(speech):
         clip = voice_runs.padded(clip_data["audio"], snr, seed=i)
         started = time.perf_counter()
@@ -242,6 +242,8 @@ async def _speech(
             entry["actuated_on"] = run.actuating
         if not args.no_follow_up:
             follow = await voice_runs.in_follow_up(clip, primer, engines, lang)
+            if not follow.window_open:
+                closed.append(clip_data["id"])
             if follow.actuating:
                 false_follow.append(clip_data["id"])
                 entry["actuated_in_follow_up_on"] = follow.actuating
@@ -257,6 +259,7 @@ async def _speech(
             "actuated": false_heard,
             "actuated_in_follow_up": false_follow,
             "acting_text": by_text,
+            "follow_up_not_open": closed,
             "error_rate": round(errors / max(words, 1), 3),
             "turn_ms": voice_runs.percentiles([t.to_actuation_ms for t in timings]),
             "first_audio_ms": voice_runs.percentiles([t.to_first_audio_ms for t in timings]),

@@ -32,6 +32,9 @@ class Run:
     """What was heard in each turn that actuated."""
     timings: list[Any] = field(default_factory=list)
     seconds: float = 0.0
+    window_open: bool = True
+    """In the follow-up runs: whether the command before the clip got its reply, so that the
+    window was open when the clip came."""
 
     @property
     def text(self) -> str:
@@ -149,7 +152,7 @@ async def in_follow_up(
     at = await _feed(loop, opening, 0.0)
     reply_ends = max(loop.state.playing_until, at)
     at = await _feed(loop, silence(reply_ends + 0.5 - at), at)
-    run = Run(seconds=len(clip) / RATE)
+    run = Run(seconds=len(clip) / RATE, window_open=primed.turns > 0 and loop.state.listening(at))
     loop.on_frame = _Watch(run)
     await _feed(loop, clip, at)
     return run
