@@ -12,11 +12,12 @@ synthesis of the reply. Reported per language × source × noise:
   audio (p50/p95);
 - ordinary speech: false actuations, the clips after which the car changed (or carried out an
   action), heard as every utterance is without a wake word, and again spoken in the follow-up
-  window after a command; its WER/CER; and how many of the sentences act as text alone;
+  window after a command (at the noise levels of ``--follow-up-snr``, clean by default: it
+  doubles the time); its WER/CER; and how many of the sentences act as text alone;
 - the peak memory (RSS) of each language, each run in its own process.
 
 Usage: python benchmarks/voice_loop.py [--json OUT] [--lang en,zh] [--snr clean,10,5]
-           [--source synthetic,human] [--limit N] [--no-follow-up] [--corpus DIR]
+           [--source synthetic,human] [--limit N] [--follow-up-snr clean] [--corpus DIR]
 """
 
 from __future__ import annotations
@@ -48,30 +49,35 @@ def main() -> int:
     parser.add_argument("--snr", default="clean,10,5")
     parser.add_argument("--source", default="synthetic,human")
     parser.add_argument("--limit", type=int, default=0, help="at most N clips of each set")
-    parser.add_argument("--no-follow-up", action="store_true", help="skip the follow-up runs")
+    parser.add_argument(
+        "--follow-up-snr",
+        default="clean",
+        help="noise levels at which ordinary speech is also heard in the follow-up window "
+        "(e.g. clean,10,5; none: never)",
+    )
     parser.add_argument("--corpus", type=Path, default=None, help="cache of the human clips")
     parser.add_argument("--hangover", type=float, default=0.25, help="end-of-speech silence, s")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        report = asyncio.run(_language(args))
-        args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False))
+        asyncio.run(_language(args))
         return 0
-    report = {lang: _in_own_process(lang, sys.argv[1:]) for lang in args.lang.split(",")}
+    report = {lang: _in_own_process(lang, sys.argv[1:], args.json) for lang in args.lang.split(",")}
     print(table(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False))
     return 0
 
 
-def _in_own_process(lang: str, argv: list[str]) -> dict[str, Any]:
-    """One language in a process of its own, so that its peak memory is its own."""
+def _in_own_process(lang: str, argv: list[str], out: Path | None) -> dict[str, Any]:
+    """One language in a process of its own, so that its peak memory is its own. It writes its
+    rows as they come, beside ``out`` (``OUT.en.json``), so a stopped run keeps what it did."""
     with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "lang.json"
+        part = out.with_suffix(f".{lang}.json") if out else Path(scratch) / "lang.json"
         rest = [a for i, a in enumerate(argv) if a != "--json" and argv[i - 1 : i] != ["--json"]]
-        command = [sys.executable, __file__, *rest, "--lang", lang, "--worker", "--json", str(out)]
+        command = [sys.executable, __file__, *rest, "--lang", lang, "--worker", "--json", str(part)]
         subprocess.run(command, check=True)
-        result: dict[str, Any] = json.loads(out.read_text())
+        result: dict[str, Any] = json.loads(part.read_text())
         return result
 
 
@@ -86,12 +92,13 @@ async def _language(args: argparse.Namespace) -> dict[str, Any]:
         for snr in args.snr.split(","):
             level = None if snr == "clean" else float(snr)
             started = time.perf_counter()
-            row = await _measure(engines, lang, commands, speech, level, args)
+            follow_up = snr in args.follow_up_snr.split(",")
+            row = await _measure(engines, lang, commands, speech, level, follow_up, args)
             row["seconds"] = round(time.perf_counter() - started, 1)
             report[f"{source} {snr}"] = row
             print(f"{lang} {source} {snr}: {_line(row)}", flush=True)
-    report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    report["human_clips"] = "human" in sets
+            report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False))
     return report
 
 
@@ -165,6 +172,7 @@ async def _measure(
     commands: list[Any],
     speech: list[Any],
     snr: float | None,
+    follow_up: bool,
     args: argparse.Namespace,
 ) -> dict[str, Any]:
     row: dict[str, Any] = {}
@@ -173,7 +181,7 @@ async def _measure(
         row["commands"], b, a = await _commands(engines, lang, commands, snr, args.hangover)
         busy, audio = busy + b, audio + a
     if speech:
-        row["speech"], b, a = await _speech(engines, lang, speech, snr, args)
+        row["speech"], b, a = await _speech(engines, lang, speech, snr, follow_up, args)
         busy, audio = busy + b, audio + a
     row["rtf"] = round(busy / audio, 3) if audio else None
     return row
@@ -219,7 +227,12 @@ async def _commands(
 
 
 async def _speech(
-    engines: Any, lang: str, speech: list[Any], snr: float | None, args: argparse.Namespace
+    engines: Any,
+    lang: str,
+    speech: list[Any],
+    snr: float | None,
+    follow_up: bool,
+    args: argparse.Namespace,
 ) -> tuple[dict[str, Any], float, float]:
     """Ordinary speech: which clips actuate the car, heard and in the follow-up window."""
     primer_text = yaml.safe_load((ROOT / "benchmarks/data/voice_chatter.yaml").read_text())
@@ -240,7 +253,7 @@ async def _speech(
         if run.actuating:
             false_heard.append(clip_data["id"])
             entry["actuated_on"] = run.actuating
-        if not args.no_follow_up:
+        if follow_up:
             follow = await voice_runs.in_follow_up(clip, primer, engines, lang)
             if not follow.window_open:
                 closed.append(clip_data["id"])
@@ -254,7 +267,7 @@ async def _speech(
         {
             "clips": len(speech),
             "false_actuations": len(false_heard),
-            "false_in_follow_up": None if args.no_follow_up else len(false_follow),
+            "false_in_follow_up": len(false_follow) if follow_up else None,
             "acts_as_text": len(by_text),
             "actuated": false_heard,
             "actuated_in_follow_up": false_follow,
