@@ -32,7 +32,8 @@ ZH_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万")
 
 _RUN_UNITS = ZH_NUMERALS | {"点"}
 _SPOKEN_DIGITS = ZH_NUMERALS | {"幺"}  # "幺零幺点七": digits read one by one, as on the radio
-_DIGITS = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+_DIGITS = re.compile(r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?$")
+"""Digits, with thousands separated by commas ("22,500")."""
 _SPOKEN = "".join(sorted(_SPOKEN_DIGITS))
 _ZH_RUN = re.compile(f"[{_SPOKEN}]+(?:点[{_SPOKEN}]+)?")
 _READ_ERRORS = (ValueError, KeyError, IndexError, OverflowError, TypeError)
@@ -104,7 +105,7 @@ def _digits(seq: Sequence[Unit], i: int) -> tuple[int, float | None]:
         if tail.isdigit() and len(tail) <= MAX_UNITS:
             value = usable(float(f"{unit}.{tail}"))
             return (3, value) if value is not None else (0, None)
-    value = usable(float(unit))
+    value = usable(float(unit.replace(",", "")))
     return (1, value) if value is not None else (0, None)
 
 

@@ -358,6 +358,9 @@ def _take_query(
             query = dialled(query, words) or query  # "打电话给13900003161拍照"
         if not plausible(query, slot, words):
             query = ""  # "打电话都不接": no name, so no call
+            if slot == "call" and not starts_chinese(query or text[start:end]):
+                frame.actions = tuple(a for a in frame.actions if a != slot)  # "call me Ishmael"
+                frame.device = None if frame.device == "phone" else frame.device
         if query:
             frame.query = query
             frame.actions = (slot, *(a for a in frame.actions if a != slot))

@@ -24,7 +24,7 @@ KINDS = (
     "question", "filler", "sep", "deictic", "stop", "when", "trigger", "time",
 )  # fmt: skip
 _UNIT = re.compile(
-    r"[a-z0-9]+(?:[.'’/&-][a-z0-9]+)*|[\u3400-\u9fff]|[%°#《》+]|[,，.。!！?？;；、:：…]|\s+"
+    r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])|[a-z0-9]+(?:[.'’/&-][a-z0-9]+)*|[\u3400-\u9fff]|[%°#《》+]|[,，.。!！?？;；、:：…]|\s+"
 )
 _PUNCT = set(",，.。!！?？;；、:：…")
 _CONTRACTION = re.compile(r"['’](?:s|ve|ll|re|d)$")

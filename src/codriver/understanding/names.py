@@ -130,6 +130,9 @@ def plausible(name: str, slot: str, words: QueryWords) -> bool:
     ("打电话都不接" says nobody answers, "回家就可以不用打了" is no place), not a lone character
     left over from a word the lexicon split ("回复" → 复), unless it is one of the few places
     said in one ("家")."""
+    if slot == "call" and not starts_chinese(name):
+        first = name.split()[0].lower() if name.split() else ""
+        return first not in words.not_contact_start  # "they call me Mother Nature"
     if slot not in _NAMED or not starts_chinese(name):
         return True
     if len(name) == 1 and slot != "call":

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from codriver.assistant.plan import SentenceKind
 from codriver.understanding.chitchat import asks_for_talk, chitchat
@@ -224,6 +225,20 @@ def _describing_feelings(scan: _Scan) -> list[tuple[int, int]]:
         before = scan.text[: token.start].rstrip()
         if scan.words.determiners.ends(before) is not None:
             out.append((token.start, token.end))
+    return out + _describing_colours(scan)
+
+
+def _describing_colours(scan: _Scan) -> list[tuple[int, int]]:
+    """English colours that describe a thing: followed by a word nobody knows that may not
+    follow a colour asked for ("blue cheese", "red wine"; not "blue please")."""
+    tokens = scan.tokens
+    out = []
+    for token, after in pairwise(tokens):
+        if not token.has("color") or not _LATIN_WORD.fullmatch(token.text):
+            continue
+        unknown = after.kind == "raw" and _LATIN_WORD.fullmatch(after.text)
+        if unknown and not scan.words.after_colour.whole(after.text):
+            out.append((token.start, token.end))
     return out
 
 
@@ -401,7 +416,9 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
         return "question"  # "the window's open", "车窗开着": said of the car, answered from it
     if scan.find(words.route, start, end):
         return "command"  # "请问怎么去外滩", "how do I get to the Bund?": the way, so a route
-    if any(s <= verb for s, _ in scan.find(words.embeds, start, end)):
+    asking = scan.find(words.request, start, end)
+    embeds = [(s, e) for s, e in scan.find(words.embeds, start, end) if not _inside(s, asking)]
+    if any(s <= verb for s, _ in embeds):
         return "question"  # "check whether the windows are closed", "帮我看看车门锁好了没有"
     lead = next((t.start for t in tokens if not _lead_filler(t)), end)
     fronted = words.opens.at(text, lead, end)  # "how many miles can I still go?"
@@ -414,6 +431,10 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
     if any(_has_content(t) for t in tokens):
         return "command"
     return "chitchat" if chitchat(text[start:end]) is not None else "nonsense"
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= at < e for s, e in spans)
 
 
 def _modal_request(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:

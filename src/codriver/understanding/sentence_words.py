@@ -97,6 +97,9 @@ class Words:
     abuse: Phrases
     modals: Phrases
     """能, 可以 right before a verb (or 把): a request asked as a question ("能打开天窗吗")."""
+    after_colour: Phrases
+    """Words that may follow a colour said as a request ("blue please", "red instead"); another
+    unknown word after a colour makes it a thing's ("blue cheese", "red wine")."""
     determiners: Phrases
     """Words before a noun ("a", "the", "my"): a feeling word between one and another word
     describes that thing ("a hot take", "the cold shoulder"), not the cabin."""
