@@ -16,8 +16,10 @@ from codriver.voice.correct import correct_transcript
 from codriver.voice.frames import Frame, Heard, Replied, SpeechEnded, SpeechOut, SpeechPaused
 from codriver.voice.listen import LoopState
 from codriver.voice.ports import Audio, Recognizer, Synthesizer, Transcript
+from codriver.voice.speech_text import speech_text
 
-_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
+"""A sentence ends at . ! ? before a space (not inside 21.5 or 1.6公里) or at 。！？."""
 
 
 class AsrStage:
@@ -83,8 +85,18 @@ class AssistantStage:
 
 
 class TtsStage:
-    def __init__(self, synthesizers: Callable[[Lang], Synthesizer]) -> None:
+    """Synthesis: each sentence of the reply, normalised for speech in its language
+    (:func:`~codriver.voice.speech_text.speech_text`: units, times, numbers, abbreviations in
+    words), goes to the voice; ``speak`` replaces that step for a voice that does its own."""
+
+    def __init__(
+        self,
+        synthesizers: Callable[[Lang], Synthesizer],
+        *,
+        speak: Callable[[str, Lang], str] = speech_text,
+    ) -> None:
         self.synthesizers = synthesizers
+        self.speak = speak
 
     async def process(self, frame: Frame, state: LoopState) -> AsyncIterator[Frame]:
         """Each sentence goes on as soon as it is synthesised: the first plays while the next
@@ -96,8 +108,9 @@ class TtsStage:
         voice = self.synthesizers(lang)
         sentences = [s for s in _SENTENCE.split(frame.result.reply) if s.strip()]
         first = True
-        for sentence in sentences:
+        for written in sentences:
             started = time.perf_counter()
+            sentence = self.speak(written, lang)
             try:
                 audio = await asyncio.to_thread(voice.synthesize, sentence, lang)
             except CodriverError:  # no voice for this language here: the reply stays text only
