@@ -13,16 +13,16 @@ import yaml
 
 pytest.importorskip("inflect", reason="the [voice] extra is not installed")
 
-from codriver.assistant import Assistant  # noqa: E402
-from codriver.assistant.result import TurnResult  # noqa: E402
-from codriver.scenarios import run_paths  # noqa: E402
-from codriver.testing.voice import ToneSynthesizer  # noqa: E402
-from codriver.text import Lang, detect_lang  # noqa: E402
-from codriver.voice.frames import Heard, Replied, SpeechOut  # noqa: E402
-from codriver.voice.listen import LoopState  # noqa: E402
-from codriver.voice.ports import Transcript  # noqa: E402
-from codriver.voice.respond import TtsStage  # noqa: E402
-from codriver.voice.speech_text import leftovers, speech_text  # noqa: E402
+from codriver.assistant import Assistant
+from codriver.assistant.result import TurnResult
+from codriver.scenarios import run_paths
+from codriver.testing.voice import ToneSynthesizer
+from codriver.text import Lang, detect_lang
+from codriver.voice.frames import Heard, Replied, SpeechOut
+from codriver.voice.listen import LoopState
+from codriver.voice.ports import Transcript
+from codriver.voice.respond import TtsStage
+from codriver.voice.speech_text import leftovers, speech_text
 
 HERE = Path(__file__).parent
 SUITE = HERE.parent / "scenarios"
