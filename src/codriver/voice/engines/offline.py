@@ -53,7 +53,8 @@ class OfflineEngines:
 
 def offline_engines(lang: Lang | None = None, *, wake_word: str = "hey jarvis") -> OfflineEngines:
     """Loads the offline engines for ``lang``: ``"en"`` (Whisper tiny.en, Piper), ``"zh"`` (Whisper
-    base, espeak-ng), or None for both (both voices; Whisper base detects the language of an
+    base, the best Mandarin voice installed: the Baker neural voice, else espeak-ng), or None
+    for both (both voices; Whisper base detects the language of an
     utterance unless English is expected)."""
     from codriver.voice.engines.microwake import MicroWakeWord
     from codriver.voice.engines.silero import SileroVAD
@@ -65,9 +66,9 @@ def offline_engines(lang: Lang | None = None, *, wake_word: str = "hey jarvis") 
 
         voices["en"] = PiperSynthesizer()
     if lang != "en":
-        from codriver.voice.engines.espeak import EspeakSynthesizer
+        from codriver.voice.engines.mandarin import mandarin_voice
 
-        voices["zh"] = EspeakSynthesizer()
+        voices["zh"] = mandarin_voice()
     return OfflineEngines(
         wake=MicroWakeWord(wake_word),
         vad=SileroVAD(),

@@ -1,0 +1,71 @@
+"""Chinese text to the phone ids of the Baker (标贝) FastSpeech2 voice: each syllable's pinyin
+(pypinyin, tone-numbered, neutral tone 5) split into the initial and the toned final that the
+voice's ``baker_mapper.json`` lists, ``#0`` between syllables, ``#3`` (a phrase break) at a
+comma or other pause mark, ``sil`` at both ends and ``eos`` last.
+
+The text should already be normalised for speech (``codriver.voice.speech_text``): the voice
+knows Chinese syllables only, so digits, symbols and Latin words left in it are not said.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from codriver.voice.engines.offline import VoiceUnavailable
+
+_TONED = re.compile(r"[a-z]+[1-5]")
+_PAUSES = frozenset("，,、；;：:。.！!？?…—")
+_SYLLABLE_GAP, _PHRASE_BREAK, _SILENCE, _END = "#0", "#3", "sil", "eos"
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneSet:
+    """The voice's ``baker_mapper.json``: symbol ids and each pinyin syllable's phones."""
+
+    ids: dict[str, int]
+    syllables: dict[str, tuple[str, str]]
+
+    @classmethod
+    def load(cls, mapper: Path) -> PhoneSet:
+        raw = json.loads(mapper.read_text(encoding="utf-8"))
+        syllables = {str(k): (str(v[0]), str(v[1])) for k, v in raw["pinyin_dict"].items()}
+        return cls({str(k): int(v) for k, v in raw["symbol_to_id"].items()}, syllables)
+
+    def phones(self, pinyin: list[str]) -> list[str]:
+        """``["da3", "kai1", "，", …]`` → ``["sil", "d", "a3", "#0", "k", "ai1", "#3", …]``."""
+        out = [_SILENCE]
+        for item in pinyin:
+            split = self.syllables.get(item[:-1]) if _TONED.fullmatch(item) else None
+            if split is not None:
+                out += [split[0], split[1] + item[-1], _SYLLABLE_GAP]
+            elif any(c in _PAUSES for c in item) and out[-1] == _SYLLABLE_GAP:
+                out[-1] = _PHRASE_BREAK
+            # anything else (a Latin word, a symbol) is not something this voice can say
+        while out[-1] in (_SYLLABLE_GAP, _PHRASE_BREAK):
+            out.pop()
+        return [*out, _SILENCE]
+
+    def encode(self, phones: list[str]) -> list[int]:
+        return [self.ids[p] for p in phones] + [self.ids[_END]]
+
+
+def pinyin_reader() -> Callable[[str], list[str]]:
+    """Text → tone-numbered pinyin per character (``打开，`` → ``["da3", "kai1", "，"]``), with
+    the tone changes Mandarin speakers make (两个三声, 一, 不)."""
+    try:
+        from pypinyin import Style, lazy_pinyin
+    except ImportError as exc:
+        raise VoiceUnavailable("pypinyin") from exc
+
+    def read(text: str) -> list[str]:
+        syllables: list[str] = lazy_pinyin(
+            text, style=Style.TONE3, neutral_tone_with_five=True, tone_sandhi=True
+        )
+        # 嗯 (n, ng, m) is read with the voice's nearest syllable, en
+        return [f"en{s[-1]}" if s[:-1] in ("n", "ng", "m") else s for s in syllables]
+
+    return read
