@@ -83,9 +83,13 @@ def _letters_digits_pass(words: Chinese) -> Pass:
     return lambda text: road(band(text))
 
 
+def _range_pass(words: Chinese) -> Pass:
+    """16–32 → 16到32, 9:00-10:00 → 9:00到10:00 (the numbers are read later)."""
+    return _sub(r"(?<=\d)\s*[–—~～-]\s*(?=[-−]?\d)", lambda _: words.between)
+
+
 def _signed_pass(words: Chinese) -> Pass:
-    """Ranges (16–32 → 十六到三十二), percentages and numbers below zero."""
-    between = _sub(r"(?<=\d)\s*[–—~～-]\s*(?=[-−]?\d)", lambda _: words.between)
+    """Percentages and numbers below zero."""
     percent = _sub(rf"([-−]?{NUMBER})\s*[%％]", lambda m: words.percent + read_number(m.group(1)))
     below = alternation(words.below_zero_units)
     cold = _sub(
@@ -93,7 +97,7 @@ def _signed_pass(words: Chinese) -> Pass:
         lambda m: words.below_zero + m.group(1),
     )
     minus = _sub(r"(?<![\dA-Za-z.])[-−](?=\d)", lambda _: words.minus)
-    return lambda text: minus(cold(percent(between(text))))
+    return lambda text: minus(cold(percent(text)))
 
 
 def _unit_pass(words: Chinese) -> Pass:
@@ -136,9 +140,10 @@ def passes() -> tuple[Pass, ...]:
     words = chinese()
     return (
         _words_pass(words),
-        _clock_pass(words),
         _digits_pass(words),
         _letters_digits_pass(words),
+        _range_pass(words),
+        _clock_pass(words),
         _unit_pass(words),
         _signed_pass(words),
         _number_pass(words),

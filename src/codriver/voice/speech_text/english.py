@@ -134,9 +134,9 @@ def passes() -> tuple[Pass, ...]:
     return (
         _words_pass(words),
         _date_pass(words),
-        _clock_pass(words),
         _phone_pass(words),
         _sub(r"(?<=\d)\s*[–—]\s*(?=[-−]?\d)|(?<=\d)-(?=\d)", lambda _: words.between),
+        _clock_pass(words),
         _sub(r"(?<![\w.])[-−](?=\d)", lambda _: words.minus),
         _sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: ordinal_words(int(m.group(1)))),
         _number_unit_pass(words),
