@@ -122,3 +122,11 @@ def test_whisper_hears_the_neural_voice_better_than_espeak(
 
 def test_the_neural_voice_is_the_mandarin_voice_when_installed() -> None:
     assert mandarin_voice().name == "fastspeech2:baker"
+
+
+def test_a_long_reply_is_said_whole(voice: FastSpeechSynthesizer) -> None:
+    """The model says at most about 20 s at once; a longer reply is said in pieces cut at its
+    pauses (and, without any, every 60 syllables)."""
+    clause = "在屏幕上进入设置并选择添加设备，然后在两边屏幕上确认配对码，"
+    assert voice.synthesize(clause * 6, "zh").seconds > 30
+    assert voice.synthesize("一" * 200, "zh").seconds > 20

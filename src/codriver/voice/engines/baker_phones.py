@@ -22,6 +22,14 @@ _PAUSES = frozenset("，,、；;：:。.！!？?…—")
 _SYLLABLE_GAP, _PHRASE_BREAK, _SILENCE, _END = "#0", "#3", "sil", "eos"
 
 
+MOST_SYLLABLES = 60
+"""Syllables the voice is given at once (it fails past about 20 s of speech, ~90 syllables)."""
+
+
+def _count(pinyin: list[str]) -> int:
+    return sum(bool(_TONED.fullmatch(item)) for item in pinyin)
+
+
 @dataclass(frozen=True, slots=True)
 class PhoneSet:
     """The voice's ``baker_mapper.json``: symbol ids and each pinyin syllable's phones."""
@@ -48,6 +56,23 @@ class PhoneSet:
         while out[-1] in (_SYLLABLE_GAP, _PHRASE_BREAK):
             out.pop()
         return [*out, _SILENCE]
+
+    def pieces(self, pinyin: list[str], most: int = MOST_SYLLABLES) -> list[list[str]]:
+        """The pinyin cut into pieces of at most ``most`` syllables, at pause marks where it
+        can be: the model says no more than about 20 s at once."""
+        pieces: list[list[str]] = [[]]
+        clause: list[str] = []
+        for item in [*pinyin, "。"]:
+            clause.append(item)
+            if _TONED.fullmatch(item) and len(clause) < most:
+                continue
+            if not _TONED.fullmatch(item) and not any(c in _PAUSES for c in item):
+                continue
+            if _count(pieces[-1]) + _count(clause) > most:
+                pieces.append([])
+            pieces[-1] += clause
+            clause = []
+        return [piece for piece in pieces if _count(piece)]
 
     def encode(self, phones: list[str]) -> list[int]:
         return [self.ids[p] for p in phones] + [self.ids[_END]]

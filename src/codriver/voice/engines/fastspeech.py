@@ -111,14 +111,16 @@ class FastSpeechSynthesizer:
     def synthesize(self, text: str, lang: Lang) -> Audio:
         if lang != "zh":
             raise InputError(f"{self.name} speaks Mandarin, not {lang!r}")
-        phones = self._phones.phones(self._pinyin(text))
-        if len(phones) <= 2:  # nothing this voice can say
-            return Audio(b"", RATE)
+        pieces = self._phones.pieces(self._pinyin(text))
+        pcm = b"".join(self._speak(self._phones.phones(piece)) for piece in pieces)
+        return Audio(pcm, RATE)
+
+    def _speak(self, phones: list[str]) -> bytes:
         ids = np.array([self._phones.encode(phones)], np.int32)
         one = np.array([1.0], np.float32)
         inputs = [ids, np.array([0], np.int32), np.array([self.speed], np.float32), one, one]
         with self._lock:
             mel = run_model(self._acoustic, inputs, output=1)
             wave = run_model(self._vocoder, [mel], output=0)[0, :, 0]
-        pcm = (np.clip(wave, -1.0, 1.0) * 32767).astype("<i2")
-        return Audio(pcm.tobytes(), RATE)
+        pcm: bytes = (np.clip(wave, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+        return pcm
