@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-pytest.importorskip("inflect", reason="the [voice] extra is not installed")
+pytest.importorskip("num2words", reason="the [voice] extra is not installed")
 
 from codriver.assistant import Assistant
 from codriver.assistant.result import TurnResult

@@ -1,7 +1,7 @@
 """English replies as a voice should say them: "1 h 3 min" → "one hour three minutes",
 "22°C" → "twenty-two degrees Celsius", "Calling 10086" → "Calling one zero zero eight six".
 
-Numbers become words through inflect; the words for units, symbols and abbreviations are data
+Numbers become words through num2words; the words for units, symbols and abbreviations are data
 (``data/en.yaml``). Each pass rewrites one kind of token, in an order where the more specific
 kinds (dates, clock times, phone numbers, ranges) go before plain numbers.
 """
@@ -18,35 +18,27 @@ from codriver.voice.speech_text.wording import NUMBER, English, alternation, eng
 Pass = Callable[[str], str]
 
 
-@cache
-def _inflect() -> object:
+def _num2words() -> Callable[..., str]:
     try:
-        import inflect
+        from num2words import num2words
     except ImportError as exc:
-        raise MissingExtraError("Speaking numbers in English needs inflect", "voice") from exc
-    return inflect.engine()
+        raise MissingExtraError("Speaking numbers in English needs num2words", "voice") from exc
+    speller: Callable[..., str] = num2words
+    return speller
 
 
 def number_words(number: str) -> str:
     """``"21.5"`` → ``"twenty-one point five"``."""
-    engine = _inflect()
-    words: str = engine.number_to_words(number.replace(",", ""))  # type: ignore[attr-defined]
-    return words
+    return _num2words()(number.replace(",", ""), lang="en")
 
 
 def ordinal_words(number: int) -> str:
-    engine = _inflect()
-    words: str = engine.number_to_words(engine.ordinal(number))  # type: ignore[attr-defined]
-    return words
+    return _num2words()(number, lang="en", to="ordinal")
 
 
 def year_words(year: int) -> str:
     """2026 → "twenty twenty-six"; 2005 → "two thousand and five"."""
-    if year % 100 == 0 or 2000 <= year < 2010:
-        return number_words(str(year))
-    engine = _inflect()
-    words: str = engine.number_to_words(year, group=2)  # type: ignore[attr-defined]
-    return words.replace(",", "")
+    return _num2words()(year, lang="en", to="year")
 
 
 def digit_words(digits: str, words: English) -> str:
