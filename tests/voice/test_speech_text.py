@@ -99,7 +99,7 @@ def spoken_by_tts(reply: str, lang: Lang) -> list[SpeechOut]:
 
 
 @pytest.mark.parametrize(
-    ("reply", "lang", "sentences"),
+    ("reply", "lang", "pieces"),
     [
         (
             "Temperature set to 21.5°C. About 1 h 3 min.",
@@ -110,14 +110,33 @@ def spoken_by_tts(reply: str, lang: Lang) -> list[SpeechOut]:
             ],
         ),
         (
-            "开始导航去新天地，1.6公里。约2小时。",
+            "Navigating to The Bund, 2.5 km, about 7 minutes. Calling Tom.",
+            "en",
+            [
+                "Navigating to The Bund,",
+                "two point five kilometres, about seven minutes.",
+                "Calling Tom.",
+            ],
+        ),
+        ("The trip is 1,020 km.", "en", ["The trip is one thousand and twenty kilometres."]),
+        (
+            "约2小时。开始导航去新天地，1.6公里。",
             "zh",
-            ["开始导航去新天地，一点六公里。", "约两小时。"],
+            ["约两小时。", "开始导航去新天地，一点六公里。"],
+        ),
+        (
+            "开始导航去新天地，1.6公里，约5分钟。约2小时。",
+            "zh",
+            ["开始导航去新天地，", "一点六公里，约五分钟。", "约两小时。"],
         ),
     ],
-    ids=["en", "zh"],
+    ids=["en-sentences", "en-first-clause", "en-thousands", "zh-sentences", "zh-first-clause"],
 )
-def test_the_synthesis_stage_speaks_normalised_sentences(
-    reply: str, lang: Lang, sentences: list[str]
+def test_the_synthesis_stage_speaks_normalised_pieces(
+    reply: str, lang: Lang, pieces: list[str]
 ) -> None:
-    assert [out.text for out in spoken_by_tts(reply, lang)] == sentences
+    """Sentence by sentence, the first sentence's first clause on its own (audio starts sooner),
+    each normalised."""
+    outs = spoken_by_tts(reply, lang)
+    assert [out.text for out in outs] == pieces
+    assert [out.first for out in outs] == [True] + [False] * (len(pieces) - 1)
