@@ -130,3 +130,16 @@ def test_a_long_reply_is_said_whole(voice: FastSpeechSynthesizer) -> None:
     clause = "在屏幕上进入设置并选择添加设备，然后在两边屏幕上确认配对码，"
     assert voice.synthesize(clause * 6, "zh").seconds > 30
     assert voice.synthesize("一" * 200, "zh").seconds > 20
+
+
+def test_readings_the_dictionary_gets_wrong_are_put_right() -> None:
+    """调 in 调到 is tiao2 (adjust), which pypinyin's dictionary reads diao4 (transfer)."""
+    assert pinyin_reader()("音量已调到四十") == [
+        "yin1",
+        "liang4",
+        "yi3",
+        "tiao2",
+        "dao4",
+        "si4",
+        "shi2",
+    ]

@@ -13,7 +13,11 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
+
+import yaml
 
 from codriver.voice.engines.offline import VoiceUnavailable
 
@@ -78,19 +82,39 @@ class PhoneSet:
         return [self.ids[p] for p in phones] + [self.ids[_END]]
 
 
+@cache
+def readings() -> dict[str, list[str]]:
+    """``data/zh_readings.yaml``: words whose reading pypinyin's dictionary gets wrong in
+    replies (调到 is tiao2 dao4, not diao4 dao4)."""
+    text = resources.files("codriver.voice.engines").joinpath("data/zh_readings.yaml")
+    raw: dict[str, str] = yaml.safe_load(text.read_text(encoding="utf-8"))
+    return {str(word): str(reading).split() for word, reading in raw.items()}
+
+
 def pinyin_reader() -> Callable[[str], list[str]]:
     """Text → tone-numbered pinyin per character (``打开，`` → ``["da3", "kai1", "，"]``), with
-    the tone changes Mandarin speakers make (两个三声, 一, 不)."""
+    the tone changes Mandarin speakers make (两个三声, 一, 不) and the readings of
+    :func:`readings`."""
     try:
         from pypinyin import Style, lazy_pinyin
     except ImportError as exc:
         raise VoiceUnavailable("pypinyin") from exc
+    fixed = readings()
+    words = re.compile("|".join(sorted(map(re.escape, fixed), key=len, reverse=True)))
 
-    def read(text: str) -> list[str]:
+    def plain(text: str) -> list[str]:
         syllables: list[str] = lazy_pinyin(
             text, style=Style.TONE3, neutral_tone_with_five=True, tone_sandhi=True
         )
         # 嗯 (n, ng, m) is read with the voice's nearest syllable, en
         return [f"en{s[-1]}" if s[:-1] in ("n", "ng", "m") else s for s in syllables]
+
+    def read(text: str) -> list[str]:
+        out: list[str] = []
+        start = 0
+        for found in words.finditer(text):
+            out += plain(text[start : found.start()]) + fixed[found.group(0)]
+            start = found.end()
+        return out + plain(text[start:])
 
     return read
