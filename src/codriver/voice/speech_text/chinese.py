@@ -71,14 +71,15 @@ def _digits_pass(words: Chinese) -> Pass:
 
 
 def _letters_digits_pass(words: Chinese) -> Pass:
-    """Stations and road numbers: 调频105.7 → 调频幺零五点七, G60 → 吉六零."""
+    """Stations, road and plate numbers, digit by digit: 调频105.7 → 调频幺零五点七,
+    G15 → 吉幺五, 沪A12345 → 沪诶幺二三四五."""
     band = _sub(
         rf"({'|'.join(words.words[b] for b in ('FM', 'AM'))})\s*(\d+(?:\.\d+)?)",
         lambda m: m.group(1) + read_digits(m.group(2), words.digits, words.point),
     )
     road = _sub(
         rf"(?<![{_LATIN}])([A-Z]{{1,2}})(\d+)(?![\d.])",
-        lambda m: m.group(1) + read_digits(m.group(2), words.year_digits, ""),
+        lambda m: m.group(1) + read_digits(m.group(2), words.digits, ""),
     )
     return lambda text: road(band(text))
 
