@@ -17,6 +17,7 @@ WEIGHTS = ["regular", "bold"]
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CJK_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 DATA = Path(__file__).resolve().parents[2] / "src" / "codriver"
+VOICE = DATA / "voice"
 
 
 def shown_in_chinese() -> set[str]:
@@ -25,6 +26,8 @@ def shown_in_chinese() -> set[str]:
     text = json.dumps(zh, ensure_ascii=False)
     found = set(HAN.findall(text)) | set(CJK_PUNCTUATION.findall(text))
     for path in DATA.rglob("*"):
+        if VOICE in path.parents:
+            continue  # what the voice reads aloud (spoken forms, pinyin readings), never shown
         if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
             found |= set(HAN.findall(path.read_text(encoding="utf-8", errors="ignore")))
     return found

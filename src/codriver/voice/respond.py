@@ -16,8 +16,24 @@ from codriver.voice.correct import correct_transcript
 from codriver.voice.frames import Frame, Heard, Replied, SpeechEnded, SpeechOut, SpeechPaused
 from codriver.voice.listen import LoopState
 from codriver.voice.ports import Audio, Recognizer, Synthesizer, Transcript
+from codriver.voice.speech_text import speech_text
 
-_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
+"""A sentence ends at . ! ? before a space (not inside 21.5 or 1.6公里) or at 。！？."""
+_CLAUSE = re.compile(r"(?<=[,;:])\s+|(?<=[，；：])\s*")
+"""A clause ends at a comma, semicolon or colon (not inside 1,000)."""
+
+
+def spoken_pieces(reply: str, *, first_clause: bool = True) -> list[str]:
+    """The reply in the pieces the voice says one after another: its sentences, and with
+    ``first_clause`` the first sentence's first clause on its own, so that audio starts after
+    synthesising a few words rather than a whole sentence."""
+    pieces = [s for s in _SENTENCE.split(reply) if s.strip()]
+    if first_clause and pieces:
+        head, *tail = _CLAUSE.split(pieces[0], maxsplit=1)
+        if tail and tail[0].strip():
+            pieces[:1] = [head, tail[0]]
+    return pieces
 
 
 class AsrStage:
@@ -100,8 +116,23 @@ class AssistantStage:
 
 
 class TtsStage:
-    def __init__(self, synthesizers: Callable[[Lang], Synthesizer]) -> None:
+    """Synthesis: each sentence of the reply (the first sentence's first clause on its own, see
+    :func:`spoken_pieces`), normalised for speech in its language
+    (:func:`~codriver.voice.speech_text.speech_text`: units, times, numbers, abbreviations in
+    words), goes to the voice; ``speak`` replaces that step for a voice that does its own."""
+
+    def __init__(
+        self,
+        synthesizers: Callable[[Lang], Synthesizer],
+        *,
+        speak: Callable[[str, Lang], str] = speech_text,
+        first_clause: bool = True,
+    ) -> None:
         self.synthesizers = synthesizers
+        self.speak = speak
+        self.first_clause = first_clause
+        for lang in ("en", "zh"):  # loads the words and number readers now, not on a first reply
+            speak("1 km", lang)
 
     async def process(self, frame: Frame, state: LoopState) -> AsyncIterator[Frame]:
         """Each sentence goes on as soon as it is synthesised: the first plays while the next
@@ -111,10 +142,10 @@ class TtsStage:
             return
         lang = frame.result.lang or detect_lang(frame.result.reply)
         voice = self.synthesizers(lang)
-        sentences = [s for s in _SENTENCE.split(frame.result.reply) if s.strip()]
         first = True
-        for sentence in sentences:
+        for written in spoken_pieces(frame.result.reply, first_clause=self.first_clause):
             started = time.perf_counter()
+            sentence = self.speak(written, lang)
             try:
                 audio = await asyncio.to_thread(voice.synthesize, sentence, lang)
             except CodriverError:  # no voice for this language here: the reply stays text only

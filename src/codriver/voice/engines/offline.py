@@ -53,9 +53,9 @@ class OfflineEngines:
 
 def offline_engines(lang: Lang | None = None, *, wake_word: str = "hey jarvis") -> OfflineEngines:
     """Loads the offline engines for ``lang``: ``"en"`` (Whisper tiny.en, Piper), ``"zh"`` (Whisper
-    base, espeak-ng), or None for both (both voices; :class:`~codriver.voice.language.AutoLanguage`
-    hears English on tiny.en, Mandarin on base, and detects the language only when the loop does
-    not know it)."""
+    base, the best Mandarin voice installed: the Baker neural voice, else espeak-ng), or None for
+    both (both voices; :class:`~codriver.voice.language.AutoLanguage` hears English on tiny.en,
+    Mandarin on base, and detects the language only when the loop does not know it)."""
     from codriver.voice.engines.microwake import MicroWakeWord
     from codriver.voice.engines.silero import SileroVAD
     from codriver.voice.engines.whisper import WhisperRecognizer
@@ -67,9 +67,9 @@ def offline_engines(lang: Lang | None = None, *, wake_word: str = "hey jarvis") 
 
         voices["en"] = PiperSynthesizer()
     if lang != "en":
-        from codriver.voice.engines.espeak import EspeakSynthesizer
+        from codriver.voice.engines.mandarin import mandarin_voice
 
-        voices["zh"] = EspeakSynthesizer()
+        voices["zh"] = mandarin_voice()
     return OfflineEngines(
         wake=MicroWakeWord(wake_word),
         vad=SileroVAD(),
