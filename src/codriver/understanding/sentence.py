@@ -19,10 +19,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from codriver.assistant.plan import SentenceKind
 from codriver.understanding.chitchat import asks_for_talk, chitchat
+from codriver.understanding.describing import describing_words, modal_request
 from codriver.understanding.lexicon import Token
 from codriver.understanding.sentence_words import Phrases, Words, sentence_words
 
@@ -136,7 +136,7 @@ def read_sentences(text: str, tokens: list[Token]) -> Reading:
     """The clauses of lowered ``text`` (as scanned into ``tokens``) with their kinds."""
     scan = _Scan(untitled(text), tokens, sentence_words())
     insults = scan.find(scan.words.abuse, 0, len(text))
-    masked = list(insults) + _describing_feelings(scan)
+    masked = list(insults) + describing_words(scan.text, scan.tokens, scan.words)
     clauses: list[Clause] = []
     for start, end in _asked_then_requested(scan, _sentences(text, tokens)):
         inside = [t for t in tokens if start <= t.start < end]
@@ -209,40 +209,6 @@ _TWO_CLAUSES = 2
 _PARTICLE_NOISE = " 　.。．…,，!！~～"
 _STUTTER = re.compile(r"([\u3400-\u9fff])\1+")
 """A character said again and again ("着着吗"): the character once."""
-
-
-def _describing_feelings(scan: _Scan) -> list[tuple[int, int]]:
-    """Feeling words that describe a thing, between a determiner and the thing's word ("a hot
-    take", "the cold shoulder", "some cold water"): no need of anyone in the car."""
-    out = []
-    tokens = scan.tokens
-    for i in range(1, len(tokens) - 1):
-        token, after = tokens[i], tokens[i + 1]
-        if not token.ids("need") or not _LATIN_WORD.fullmatch(token.text):
-            continue
-        if after.kind == "sep" or not _LATIN_WORD.match(after.text):
-            continue
-        before = scan.text[: token.start].rstrip()
-        if scan.words.determiners.ends(before) is not None:
-            out.append((token.start, token.end))
-    return out + _describing_colours(scan)
-
-
-def _describing_colours(scan: _Scan) -> list[tuple[int, int]]:
-    """English colours that describe a thing: followed by a word nobody knows that may not
-    follow a colour asked for ("blue cheese", "red wine"; not "blue please")."""
-    tokens = scan.tokens
-    out = []
-    for token, after in pairwise(tokens):
-        if not token.has("color") or not _LATIN_WORD.fullmatch(token.text):
-            continue
-        unknown = after.kind == "raw" and _LATIN_WORD.fullmatch(after.text)
-        if unknown and not scan.words.after_colour.whole(after.text):
-            out.append((token.start, token.end))
-    return out
-
-
-_LATIN_WORD = re.compile(r"[a-z]+")
 
 
 def _particle_asks_back(scan: _Scan, clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
@@ -423,7 +389,7 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
     lead = next((t.start for t in tokens if not _lead_filler(t)), end)
     fronted = words.opens.at(text, lead, end)  # "how many miles can I still go?"
     polite = any(s <= lead or not fronted for s, _ in scan.find(words.request, start, end))
-    polite = polite or _modal_request(scan, tokens, start, end)
+    polite = polite or modal_request(scan.text, tokens, scan.find(words.modals, start, end))
     if not polite and (asked or _asks(scan, tokens, start, end)):
         return "question"
     if any(t.ids("need") for t in tokens) and not any(t.ids("action") for t in tokens):
@@ -435,16 +401,6 @@ def _kind(scan: _Scan, tokens: list[Token], start: int, end: int, asked: bool) -
 
 def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= at < e for s, e in spans)
-
-
-def _modal_request(scan: _Scan, tokens: list[Token], start: int, end: int) -> bool:
-    """Whether a modal stands right before a verb of the car's or 把 ("能打开天窗吗", "可以把空调
-    打开吗"): a request asked as a question."""
-    verbs = {t.start for t in tokens if t.ids("action")}
-    for _, e in scan.find(scan.words.modals, start, end):
-        if e in verbs or scan.text.startswith("把", e):
-            return True
-    return False
 
 
 def _described(scan: _Scan, start: int, end: int) -> list[tuple[int, int]]:
