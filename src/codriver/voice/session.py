@@ -18,6 +18,7 @@ from codriver.voice.listen import HANGOVER_S, VadStage, WakeStage
 from codriver.voice.pipeline import Playback, Timeline, VoiceLoop
 from codriver.voice.ports import RATE, Audio, Recognizer, Synthesizer, VoiceActivity, WakeWord
 from codriver.voice.respond import AsrStage, AssistantStage, TtsStage
+from codriver.voice.understood import EngineUnderstanding
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,9 @@ def build_loop(
         [
             WakeStage(engines.wake),
             VadStage(engines.vad, hangover_s=hangover_s),
-            AsrStage(engines.recognizer, lang=lambda: lang),
+            AsrStage(
+                engines.recognizer, lang=lambda: lang, understand=EngineUnderstanding(assistant)
+            ),
             AssistantStage(assistant, seat=seat),
             TtsStage(engines.voice),
         ],
