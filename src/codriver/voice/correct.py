@@ -164,7 +164,7 @@ class Correction:
     text: str
     verdict: Verdict
     rewritten: int = 0
-    """How many characters were rewritten."""
+    """How many characters were rewritten (做椅加热 → 座椅加热: one)."""
 
     @property
     def applied(self) -> bool:
@@ -187,7 +187,7 @@ def gate(text: str, lang: str, confidence: float | None) -> Correction:
     if len(spans) > MAX_UNITS:
         return Correction(text, "long")
     matches = command_corrector().matches(text)
-    rewritten = sum(m.end - m.start for m in matches if m.changed)
+    rewritten = sum(a != b for m in matches for a, b in zip(m.heard, m.phrase, strict=True))
     if not rewritten:
         return Correction(text, "nothing_to_correct")
     fixed = rewrite(text, matches)

@@ -74,7 +74,8 @@ class Choice:
 
 async def choose(heard: Transcript, understand: Understand | None) -> Choice:
     """The reading of ``heard`` to act on (see the module's docstring)."""
-    if heard.lang != "zh" or heard.confidence is None or heard.confidence >= UNSURE_BELOW:
+    sure = heard.confidence is None or heard.confidence >= UNSURE_BELOW
+    if heard.lang != "zh" or sure or not heard.text:
         return Choice(heard.text, "heard")
     candidates = _candidates(heard)
     if understand is None:  # nothing to ask: the gated correction of the reading heard
@@ -94,14 +95,14 @@ async def choose(heard: Transcript, understand: Understand | None) -> Choice:
 
 def _candidates(heard: Transcript) -> tuple[Candidate, ...]:
     """The reading heard, the recogniser's alternatives, and their gated corrections."""
-    readings = [(heard.text, "heard", heard.confidence or 0.0)]
+    readings: list[tuple[str, Origin, float]] = [(heard.text, "heard", heard.confidence or 0.0)]
     readings += [(a.text, "alternative", a.confidence) for a in heard.alternatives]
     out: list[Candidate] = []
     seen: set[str] = set()
     for text, origin, confidence in readings:
         logprob = math.log(max(confidence, 1e-6))
         fixed = gate(text, heard.lang, confidence)
-        options = [Candidate(text, origin, logprob)]  # type: ignore[arg-type]
+        options = [Candidate(text, origin, logprob)]
         if fixed.applied:
             share = fixed.rewritten / max(len(text), 1)
             options.append(Candidate(fixed.text, "corrected", logprob, share))
