@@ -14,6 +14,7 @@ from codriver.errors import InputError
 from codriver.text import Lang
 from codriver.vehicle.seats import parse_seat
 from codriver.voice.frames import Frame, Heard, Interrupted, Replied, Timing, WakeHeard
+from codriver.voice.ports import Recognizer
 from codriver.voice.session import Engines
 
 
@@ -32,6 +33,8 @@ def run_voice(
     as_json: Path | None,
     hangover: float = 0.25,
     apps: Path | None = None,
+    sherpa_url: str = "ws://127.0.0.1:6006",
+    sherpa_mode: str = "streaming",
 ) -> None:
     from codriver.voice.pipeline import Timeline
     from codriver.voice.session import Speaker, build_loop, microphone, run_file
@@ -40,7 +43,7 @@ def run_voice(
     speaker = parse_seat(seat)
     seats = [parse_seat(s.strip()) for s in channels.split(",")] if channels else [speaker]
     wake_word = (wake or ("hey jarvis" if source is None else "none")).lower()
-    ports = _engines(chosen, wake_word, asr, funasr_url)
+    ports = _engines(chosen, wake_word, asr, funasr_url, (sherpa_url, sherpa_mode))
 
     async def session() -> list[Timing]:
         async with AsyncExitStack() as stack:
@@ -68,8 +71,15 @@ def run_voice(
         as_json.write_text(json.dumps([_timing(t) for t in timings], ensure_ascii=False, indent=1))
 
 
-def _engines(lang: Lang | None, wake_word: str, asr: str, funasr_url: str) -> Engines:
-    """The offline engines for ``lang``, with FunASR doing the recognising when asked."""
+def _engines(
+    lang: Lang | None,
+    wake_word: str,
+    asr: str,
+    funasr_url: str,
+    sherpa: tuple[str, str] = ("ws://127.0.0.1:6006", "streaming"),
+) -> Engines:
+    """The offline engines for ``lang``, with FunASR or sherpa-onnx doing the recognising when
+    asked."""
     from codriver.voice.engines.offline import offline_engines
 
     engines = offline_engines(lang, wake_word=wake_word if wake_word != "none" else "hey jarvis")
@@ -78,10 +88,20 @@ def _engines(lang: Lang | None, wake_word: str, asr: str, funasr_url: str) -> En
         from codriver.voice.engines.funasr import FunASRRecognizer
 
         recognizer = FunASRRecognizer(funasr_url)
+    elif asr == "sherpa":
+        recognizer = _sherpa(*sherpa)
     elif asr != "offline":
-        raise InputError(f"unknown recogniser {asr!r}: use offline or funasr")
+        raise InputError(f"unknown recogniser {asr!r}: use offline, funasr or sherpa")
     wake = None if wake_word == "none" else engines.wake
     return Engines(wake, engines.vad, recognizer, engines.synthesizer)
+
+
+def _sherpa(url: str, mode: str) -> Recognizer:
+    from codriver.voice.engines.sherpa import SherpaRecognizer
+
+    if mode not in ("streaming", "offline"):
+        raise InputError(f"unknown sherpa-onnx server mode {mode!r}: use streaming or offline")
+    return SherpaRecognizer(url, mode="offline" if mode == "offline" else "streaming")
 
 
 def _lang(text: str) -> Lang:
