@@ -50,6 +50,19 @@ def test_the_reading_heard_is_kept(case: dict[str, Any]) -> None:
     assert asyncio.run(assistant.snapshot()) == before  # asking changed nothing
 
 
+@pytest.mark.parametrize("case", READINGS["not_acted"].values(), ids=READINGS["not_acted"].keys())
+def test_a_misheard_sentence_the_engine_barely_understands_is_not_acted_on(
+    case: dict[str, Any],
+) -> None:
+    assistant = offline_assistant()
+    before = asyncio.run(assistant.snapshot())
+    chosen = asyncio.run(choose(_transcript(case), EngineUnderstanding(assistant)))
+    if chosen.origin != "dropped":
+        result = asyncio.run(assistant.say(chosen.text))
+        assert not result.changes, (chosen.text, result.reply)
+    assert asyncio.run(assistant.snapshot()) == before
+
+
 def test_the_engine_is_asked_nothing_when_the_recogniser_is_sure() -> None:
     asked: list[str] = []
 

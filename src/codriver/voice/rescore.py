@@ -10,7 +10,9 @@ command (planned without acting), and the candidate with the best score wins:
 
 so a command the engine understands wholly may win over a likelier reading that is no command,
 but only by ``UNDERSTOOD`` nats per token at most: a reading only reachable by heavy change (one
-the recogniser found much less likely, or rewritten a lot) does not. English, and a confident or
+the recogniser found much less likely, or rewritten a lot) does not. A reading the engine would
+act on while understanding less than ``MIN_SHARE`` of it is out of the running, and when no
+reading is left the utterance is dropped (empty text: no turn). English, and a confident or
 unscored transcript, are taken as heard.
 """
 
@@ -30,8 +32,12 @@ UNDERSTOOD = 0.3
 engine understands every word of it."""
 REWRITTEN = 0.5
 """The cost of a correction (nats per token) when it rewrites the whole utterance."""
+MIN_SHARE = 0.45
+"""An unsure reading the engine would act on while understanding less than this share of its
+words (a garbled sentence with one command-like word in it) is not acted on: a command heard
+this badly is more likely conversation misheard than a command."""
 
-Origin = Literal["heard", "alternative", "corrected"]
+Origin = Literal["heard", "alternative", "corrected", "dropped"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +95,17 @@ async def choose(heard: Transcript, understand: Understand | None) -> Choice:
                 candidate.text, candidate.origin, candidate.logprob, candidate.rewritten, verdict
             )
         )
-    best = max(judged, key=lambda c: c.score)  # the first (the reading heard) on a tie
+    eligible = [c for c in judged if not _half_understood(c)]
+    if not eligible:  # every reading a command the engine barely understands
+        return Choice("", "dropped", tuple(judged))
+    best = max(eligible, key=lambda c: c.score)  # the first (the reading heard) on a tie
     return Choice(best.text, best.origin, tuple(judged))
+
+
+def _half_understood(candidate: Candidate) -> bool:
+    """A command of which the engine understood less than :data:`MIN_SHARE`."""
+    heard = candidate.understood
+    return heard is not None and heard.command and heard.share < MIN_SHARE
 
 
 def _candidates(heard: Transcript) -> tuple[Candidate, ...]:

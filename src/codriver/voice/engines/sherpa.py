@@ -173,4 +173,5 @@ def _transcript(text: str, lang: Lang | None, final: bool, sure: float | None) -
     heard: Lang = lang or (detect_lang(text) if text else "zh")
     return Transcript(text, heard, final=final, confidence=sure)
 
+
 __all__ = ["DEFAULT_URL", "SherpaError", "SherpaRecognizer"]
