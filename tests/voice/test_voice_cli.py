@@ -121,3 +121,23 @@ def test_recognition_on_a_funasr_server(tmp_path: Path) -> None:
     assert "driver: '打开座椅加热'" in result.output
     assert "Seat.Row1.DriverSide.HeatingCooling: 0 →" in result.output
     assert sessions and sessions[0].config["mode"] == "2pass"
+
+
+@pytest.mark.parametrize("mode", ["streaming", "offline"])
+def test_recognition_on_a_sherpa_onnx_server(tmp_path: Path, mode: str) -> None:
+    from codriver.testing.sherpa_server import SherpaStandIn, constant
+
+    source = spoken(tmp_path, "Open the driver window.", "en", snr_db=None)
+    with SherpaStandIn(constant("打开座椅加热"), mode=mode) as server:  # type: ignore[arg-type]
+        result = CliRunner().invoke(
+            app,
+            [
+                *("voice", "--in", str(source), "--lang", "zh"),
+                *("--asr", "sherpa", "--sherpa-url", server.url, "--sherpa-mode", mode),
+            ],
+        )
+        sessions = server.sessions
+    assert result.exit_code == 0, result.output
+    assert "driver: '打开座椅加热'" in result.output
+    assert "Seat.Row1.DriverSide.HeatingCooling: 0 →" in result.output
+    assert sessions and sessions[0].texts == ["Done"]

@@ -241,11 +241,20 @@ def voice(
         ),
     ] = None,
     asr: Annotated[
-        str, typer.Option(help="offline (Whisper) or funasr (a FunASR server)")
+        str,
+        typer.Option(
+            help="offline (Whisper), funasr (a FunASR server) or sherpa (a sherpa-onnx server)"
+        ),
     ] = "offline",
     funasr_url: Annotated[
         str, typer.Option(help="FunASR WebSocket server")
     ] = "ws://127.0.0.1:10095",
+    sherpa_url: Annotated[
+        str, typer.Option(help="sherpa-onnx WebSocket server")
+    ] = "ws://127.0.0.1:6006",
+    sherpa_mode: Annotated[
+        str, typer.Option(help="streaming or offline: which sherpa-onnx server it is")
+    ] = "streaming",
     brain: Brain = "default",
     follow_up: Annotated[float, typer.Option(help="seconds after a reply without wake word")] = 8.0,
     hangover: Annotated[
@@ -271,6 +280,8 @@ def voice(
         wake=wake,
         asr=asr,
         funasr_url=funasr_url,
+        sherpa_url=sherpa_url,
+        sherpa_mode=sherpa_mode,
         brain=brain,
         follow_up=follow_up,
         as_json=as_json,

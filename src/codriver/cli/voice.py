@@ -15,6 +15,7 @@ from codriver.text import Lang
 from codriver.vehicle.seats import Seat, parse_seat
 from codriver.voice.audio import Capture
 from codriver.voice.frames import Frame, Heard, Interrupted, Replied, Timing, WakeHeard
+from codriver.voice.ports import Recognizer
 from codriver.voice.session import Engines
 from codriver.voice.wake_phrase import Calling, parse_calling
 
@@ -34,6 +35,8 @@ def run_voice(
     as_json: Path | None,
     hangover: float = 0.25,
     apps: Path | None = None,
+    sherpa_url: str = "ws://127.0.0.1:6006",
+    sherpa_mode: str = "streaming",
 ) -> None:
     from codriver.voice.pipeline import Timeline
     from codriver.voice.session import Speaker, build_loop, microphone, run_file
@@ -46,7 +49,7 @@ def run_voice(
         capture = _read_input(source, seats, channels is not None, (out, as_json))
     mic = "hey jarvis" if chosen == "en" else "default"  # an English loop needs no base model
     calling = parse_calling(wake or (mic if source is None else "none"))
-    ports = _engines(chosen, calling, asr, funasr_url)
+    ports = _engines(chosen, calling, asr, funasr_url, (sherpa_url, sherpa_mode))
 
     async def session() -> list[Timing]:
         async with AsyncExitStack() as stack:
@@ -98,9 +101,15 @@ def _read_input(
     return capture
 
 
-def _engines(lang: Lang | None, calling: Calling, asr: str, funasr_url: str) -> Engines:
-    """The offline engines for ``lang``, with FunASR doing the recognising when asked; a
-    Mandarin wake phrase in an English loop brings Whisper base to hear it."""
+def _engines(
+    lang: Lang | None,
+    calling: Calling,
+    asr: str,
+    funasr_url: str,
+    sherpa: tuple[str, str] = ("ws://127.0.0.1:6006", "streaming"),
+) -> Engines:
+    """The offline engines for ``lang``, with FunASR or sherpa-onnx doing the recognising when
+    asked; a Mandarin wake phrase in an English loop brings Whisper base to hear it."""
     from codriver.voice.engines.offline import offline_engines
 
     engines = offline_engines(lang, wake_word=calling.model or "hey jarvis")
@@ -109,8 +118,10 @@ def _engines(lang: Lang | None, calling: Calling, asr: str, funasr_url: str) -> 
         from codriver.voice.engines.funasr import FunASRRecognizer
 
         recognizer = FunASRRecognizer(funasr_url)
+    elif asr == "sherpa":
+        recognizer = _sherpa(*sherpa)
     elif asr != "offline":
-        raise InputError(f"unknown recogniser {asr!r}: use offline or funasr")
+        raise InputError(f"unknown recogniser {asr!r}: use offline, funasr or sherpa")
     spotter = getattr(recognizer, "multilingual", recognizer)  # auto: base itself, capped
     if calling.phrases and lang == "en" and asr == "offline":
         from codriver.voice.engines.whisper import WhisperRecognizer
@@ -131,6 +142,14 @@ def _engines(lang: Lang | None, calling: Calling, asr: str, funasr_url: str) -> 
 def _names(calling: Calling) -> str:
     names = ([calling.model] if calling.model else []) + [p.text for p in calling.phrases]
     return ", ".join(names) or "none"
+
+
+def _sherpa(url: str, mode: str) -> Recognizer:
+    from codriver.voice.engines.sherpa import SherpaRecognizer
+
+    if mode not in ("streaming", "offline"):
+        raise InputError(f"unknown sherpa-onnx server mode {mode!r}: use streaming or offline")
+    return SherpaRecognizer(url, mode="offline" if mode == "offline" else "streaming")
 
 
 def _lang(text: str) -> Lang:

@@ -110,8 +110,10 @@ class ScriptedRecognizer:
 
     name = "scripted"
 
-    def __init__(self, script: Mapping[float, str]) -> None:
+    def __init__(self, script: Mapping[float, str], *, confidence: float | None = None) -> None:
         self.script = dict(script)
+        self.confidence = confidence
+        """How sure it says it is of every reading (None: it does not say)."""
         self.heard: list[float] = []
 
     def transcribe(self, audio: Audio, lang: Lang | None = None) -> Transcript:
@@ -119,7 +121,8 @@ class ScriptedRecognizer:
         length = min(self.script, key=lambda s: abs(s - voiced)) if self.script else 0.0
         self.heard.append(voiced)
         text = self.script.get(length, "") if abs(length - voiced) < 0.15 else ""
-        return Transcript(text, detect_lang(text) if text else (lang or "en"))
+        said = detect_lang(text) if text else (lang or "en")
+        return Transcript(text, said, confidence=self.confidence)
 
 
 class ToneSynthesizer:

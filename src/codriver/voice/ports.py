@@ -30,13 +30,28 @@ class Audio:
 
 
 @dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another reading of the same audio, with the recogniser's confidence in it (0–1)."""
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
 class Transcript:
-    """What a recogniser heard. ``final`` is False for a partial result while speech goes on."""
+    """What a recogniser heard. ``final`` is False for a partial result while speech goes on.
+
+    ``confidence`` (0–1, None when the recogniser gives none) is how sure the recogniser is of
+    ``text``: for Whisper the geometric mean of its token probabilities. ``no_speech`` is its
+    probability that the audio held no speech at all. ``alternatives`` are other readings of the
+    audio, best first, that a recogniser may give when it is unsure (n-best); empty otherwise."""
 
     text: str
     lang: Lang
     final: bool = True
     confidence: float | None = None
+    no_speech: float | None = None
+    alternatives: tuple[Alternative, ...] = ()
 
 
 class WakeWord(Protocol):

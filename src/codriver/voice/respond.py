@@ -1,5 +1,6 @@
-"""Responding stages: recognise the utterance (and put near-miss command words right), let the
-assistant take the turn, synthesise the reply sentence by sentence, first sentence first."""
+"""Responding stages: recognise the utterance (choosing among the recogniser's readings when it
+is unsure, and putting near-miss command words right where that is safe), let the assistant
+take the turn, synthesise the reply sentence by sentence, first sentence first."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ import asyncio
 import re
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 
 from codriver.assistant.session import Accept, Assistant
 from codriver.errors import CodriverError, InputError
 from codriver.text import Lang, detect_lang
 from codriver.vehicle.seats import Seat
-from codriver.voice.correct import correct_transcript
 from codriver.voice.frames import Frame, Heard, Replied, SpeechEnded, SpeechOut, SpeechPaused
 from codriver.voice.listen import LoopState
 from codriver.voice.ports import Audio, Recognizer, Synthesizer, Transcript
+from codriver.voice.rescore import Understand, choose
 from codriver.voice.speech_text import speech_text
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
@@ -48,10 +50,12 @@ class AsrStage:
         lang: Callable[[], Lang | None] = lambda: None,
         correct: bool = True,
         speculate: bool = True,
+        understand: Understand | None = None,
     ) -> None:
         self.recognizer = recognizer
         self.lang = lang
         self.correct = correct
+        self.understand = understand
         self.speculate = speculate
         self._early: tuple[SpeechPaused, asyncio.Task[tuple[Transcript, float]]] | None = None
 
@@ -72,8 +76,11 @@ class AsrStage:
             overlap = 0.0
         raw = heard.text.strip()
         lang = heard.lang if raw else (lang or "en")
-        text = correct_transcript(raw, lang) if self.correct else raw
-        transcript = Transcript(text, lang, True, heard.confidence)
+        if self.correct and raw:
+            text = (await choose(replace(heard, text=raw, lang=lang), self.understand)).text
+        else:
+            text = raw
+        transcript = Transcript(text, lang, True, heard.confidence, heard.no_speech)
         return [frame, Heard(transcript, raw, frame.confirmed_at, frame.seat, ms, overlap)]
 
     def _timed(self, audio: Audio, lang: Lang | None) -> tuple[Transcript, float]:

@@ -21,6 +21,7 @@ from codriver.voice.pipeline import Playback, Stage, Timeline, VoiceLoop
 from codriver.voice.ports import RATE, Audio, Recognizer, Synthesizer, VoiceActivity, WakeWord
 from codriver.voice.respond import AsrStage, AssistantStage, TtsStage
 from codriver.voice.spotter import NameStage, PhraseStage, brief
+from codriver.voice.understood import EngineUnderstanding
 from codriver.voice.wake_phrase import WakePhrase
 
 
@@ -66,7 +67,9 @@ def build_loop(
     return VoiceLoop(
         [
             *listen,
-            AsrStage(engines.recognizer, lang=lambda: lang),
+            AsrStage(
+                engines.recognizer, lang=lambda: lang, understand=EngineUnderstanding(assistant)
+            ),
             NameStage(engines.phrases),
             AssistantStage(assistant, seat=seat, accept=accept),
             TtsStage(engines.voice),

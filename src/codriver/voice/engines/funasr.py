@@ -13,8 +13,7 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
-from typing import TYPE_CHECKING
+from contextlib import contextmanager
 
 from codriver.errors import ConfigError, InputError, MissingExtraError
 from codriver.text import Lang, detect_lang
@@ -30,10 +29,8 @@ from codriver.voice.engines.funasr_protocol import (
     parse_reply,
     start_message,
 )
+from codriver.voice.engines.wslink import Closed, Link, connect, unverified_tls
 from codriver.voice.ports import RATE, Audio, Transcript
-
-if TYPE_CHECKING:
-    from websockets.sync.client import ClientConnection
 
 DEFAULT_URL = "ws://127.0.0.1:10095"
 """Where FunASR's servers listen by default (``--port 10095``)."""
@@ -89,7 +86,7 @@ class FunASRRecognizer:
         self.hotwords = hotword_table(hotwords)
         self.realtime, self.end_ack = realtime, end_ack
         self.connect_timeout, self.read_timeout = connect_timeout, read_timeout
-        self._ssl = ssl_context or (_unverified_tls() if not verify_tls else None)
+        self._ssl = ssl_context or (unverified_tls() if not verify_tls else None)
 
     def transcribe(self, audio: Audio, lang: Lang | None = None) -> Transcript:
         """Sends ``audio`` as one utterance and returns the final transcript."""
@@ -162,70 +159,35 @@ class FunASRRecognizer:
 
     @contextmanager
     def _connect(self) -> Iterator[_Link]:
-        from websockets.exceptions import InvalidHandshake, InvalidURI
-        from websockets.sync.client import connect
-        from websockets.typing import Subprotocol
-
         where = f"the FunASR server at {self.url}"
-        with ExitStack() as stack:
-            try:
-                socket = stack.enter_context(
-                    connect(
-                        self.url,
-                        ssl=self._ssl if self.url.startswith("wss://") else None,
-                        subprotocols=[Subprotocol("binary")],  # FunASR's Python server needs it
-                        compression=None,  # PCM does not deflate; the C++ servers do not offer it
-                        proxy=None,  # the server is on the car's network, not behind a web proxy
-                        open_timeout=self.connect_timeout,
-                        ping_interval=None,  # as FunASR's own client; read_timeout watches it
-                        close_timeout=1.0,
-                    )
-                )
-            except TimeoutError:
-                message = f"{where} did not answer within {self.connect_timeout:g} s"
-                raise FunASRError(message, kind="timeout", retryable=True) from None
-            except ssl.SSLError as error:
-                hint = " (a self-signed certificate? pass verify_tls=False)"
-                message = f"TLS with {where} failed: {error}{hint}"
-                raise FunASRError(message, kind="connect", retryable=False) from None
-            except (OSError, InvalidHandshake, InvalidURI) as error:
-                message = f"could not connect to {where}: {error}"
-                raise FunASRError(message, kind="connect", retryable=True) from None
-            yield _Link(socket, where)
+        with connect(
+            self.url,
+            where=where,
+            error=FunASRError,
+            tls=self._ssl,
+            subprotocols=["binary"],  # FunASR's Python server needs it
+            timeout=self.connect_timeout,
+        ) as link:
+            yield _Link(link)
 
 
 class _Link:
     """An open connection that speaks in :class:`ServerReply` and fails as :class:`FunASRError`."""
 
-    def __init__(self, socket: ClientConnection, where: str) -> None:
-        self.socket, self.where = socket, where
+    def __init__(self, link: Link) -> None:
+        self.link = link
 
     def send(self, message: str | bytes) -> None:
-        from websockets.exceptions import ConnectionClosed
-
-        try:
-            self.socket.send(message)
-        except ConnectionClosed as closed:
-            raise self._closed(closed) from None
+        self.link.send(message)
 
     def receive(self, timeout: float) -> ServerReply | None:
         """The next reply, or None when none comes within ``timeout`` seconds (0: only one that
         has already arrived)."""
-        from websockets.exceptions import ConnectionClosed
-
         try:
-            return parse_reply(self.socket.recv(timeout=timeout))
-        except TimeoutError:
-            return None
-        except ConnectionClosed as closed:
-            raise self._closed(closed) from None
-
-    def _closed(self, closed: Exception) -> FunASRError:
-        return FunASRError(
-            f"{self.where} closed the connection before the final result ({closed})",
-            kind="closed",
-            retryable=True,
-        )
+            message = self.link.receive(timeout)
+        except Closed as closed:
+            raise self.link.closed(closed) from None
+        return None if message is None else parse_reply(message)
 
 
 def _frames(chunks: Iterable[bytes], step: int) -> Iterator[bytes]:
@@ -238,14 +200,6 @@ def _frames(chunks: Iterable[bytes], step: int) -> Iterator[bytes]:
             del buffer[:step]
     if buffer:
         yield bytes(buffer)
-
-
-def _unverified_tls() -> ssl.SSLContext:
-    """TLS without certificate checks, for FunASR's self-signed default certificate."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
 
 
 __all__ = ["DEFAULT_URL", "FunASRError", "FunASRRecognizer"]

@@ -34,15 +34,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, ValidationError
 
-from codriver.errors import BackendError
+from codriver.voice.engines.wslink import SpeechServerError
 
 Mode = Literal["offline", "online", "2pass"]
 """How the server decodes: one pass at the end, streaming only, or streaming then corrected."""
 
 ReplyMode = Literal["offline", "online", "2pass", "2pass-online", "2pass-offline"]
 """``2pass`` appears only in the Python server's end acknowledgement."""
-
-FailureKind = Literal["connect", "timeout", "closed", "protocol", "server"]
 
 SAMPLE_RATES = (8000, 16000)
 """The PCM rates the servers accept (``audio_fs``)."""
@@ -53,15 +51,11 @@ HOTWORD_WEIGHT = 20
 END_MESSAGE = json.dumps({"is_speaking": False, "is_end": True})
 
 
-class FunASRError(BackendError):
+class FunASRError(SpeechServerError):
     """The FunASR server could not be reached, went quiet, hung up, or broke the protocol.
 
     ``kind`` says which; ``retryable`` is True for a refused or dropped connection and a timeout,
     False for a protocol violation or an error the server reported."""
-
-    def __init__(self, message: str, *, kind: FailureKind, retryable: bool) -> None:
-        super().__init__(message, retryable=retryable)
-        self.kind: FailureKind = kind
 
 
 def frame_bytes(chunk_size: tuple[int, int, int], chunk_interval: int, rate: int) -> int:

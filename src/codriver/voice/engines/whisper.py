@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from collections.abc import Callable
 from typing import Any, Literal, TypedDict
 
 import numpy as np
@@ -21,12 +22,14 @@ from codriver.errors import InputError
 from codriver.text import Lang
 from codriver.voice.audio import to_rate
 from codriver.voice.engines.offline import VoiceUnavailable, packaged
-from codriver.voice.ports import RATE, Audio, Transcript
+from codriver.voice.ports import RATE, Alternative, Audio, Transcript
 
 try:
     from faster_whisper import WhisperModel
 except ImportError as exc:
     raise VoiceUnavailable("faster-whisper") from exc
+
+from codriver.voice.engines.whisper_decode import Reading, WindowDecoder
 
 ModelName = Literal["tiny.en", "base"]
 
@@ -34,6 +37,9 @@ BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 """SHA-256 of the whole base ``model.bin``: the two packaged parts, joined, must match it."""
 
 _BESIDE = ("config.json", "vocabulary.txt", "tokenizer.json")
+
+NBEST_BELOW = 0.6
+"""Below this confidence a Mandarin reading is unsure, and the beam's other readings are made."""
 
 ZH_PROMPT = "以下是普通话的句子。"
 """A short prompt in simplified Chinese: without it Whisper base often writes traditional
@@ -72,6 +78,9 @@ class WhisperOptions(TypedDict, total=False):
     beam_size: int
     max_new_tokens: int
     zh_prompt: str | None
+    nbest: int
+    nbest_below: float
+    zh_hotwords: str | None
 
 
 class WhisperRecognizer:
@@ -89,6 +98,9 @@ class WhisperRecognizer:
         beam_size: int = 1,
         max_new_tokens: int = 48,
         zh_prompt: str | None = ZH_PROMPT,
+        nbest: int = 5,
+        nbest_below: float = NBEST_BELOW,
+        zh_hotwords: str | None = None,
     ) -> None:
         path, files = _tiny_en() if model == "tiny.en" else _base()
         self.name = f"whisper-{model}"
@@ -96,6 +108,8 @@ class WhisperRecognizer:
         self.beam_size = beam_size
         self.max_new_tokens = max_new_tokens
         self.zh_prompt = zh_prompt
+        self.nbest, self.nbest_below = nbest, nbest_below
+        self.zh_hotwords = zh_hotwords
         self._model = WhisperModel(
             path,
             device="cpu",
@@ -103,6 +117,7 @@ class WhisperRecognizer:
             cpu_threads=threads or min(4, os.cpu_count() or 1),
             files=files,
         )
+        self._decoder = WindowDecoder(self._model, max_new_tokens=max_new_tokens)
 
     @classmethod
     def for_lang(cls, lang: Lang | None, **options: Unpack[WhisperOptions]) -> WhisperRecognizer:
@@ -110,36 +125,49 @@ class WhisperRecognizer:
         return cls("tiny.en" if lang == "en" else "base", **options)
 
     def transcribe(self, audio: Audio, lang: Lang | None = None) -> Transcript:
+        """The greedy reading; in Mandarin, when it is unsure (confidence below
+        ``nbest_below``), also the ``nbest`` readings of a beam search over the same encoding,
+        as ``alternatives``. English and confident readings are decoded once."""
         if lang is not None and lang not in self.languages:
             raise InputError(f"{self.name} does not recognise {lang!r}")
         samples = np.frombuffer(to_rate(audio, RATE).pcm, dtype="<i2").astype(np.float32) / 32768
-        chosen = lang or (self.languages[0] if len(self.languages) == 1 else self.detect(samples))
         if samples.size < RATE // 10:
-            return Transcript("", chosen, True, None)
+            return Transcript("", lang or self.languages[0], True, None)
+        encoded = self._decoder.encode(samples)
+        chosen = lang or (self.languages[0] if len(self.languages) == 1 else self._pick(encoded))
         prompt = self.zh_prompt if chosen == "zh" else None
-        segments, _ = self._model.transcribe(
-            samples,
-            language=chosen,
-            beam_size=self.beam_size,
-            temperature=0.0,
-            initial_prompt=prompt,
-            max_new_tokens=self.max_new_tokens,
-            without_timestamps=True,
-            condition_on_previous_text=False,
-            vad_filter=False,
-        )
-        pieces = list(segments)
-        text = "".join(piece.text for piece in pieces).strip()
-        if prompt:
-            text = _without_echo(text, prompt)
-        logprob = sum(piece.avg_logprob for piece in pieces) / len(pieces) if pieces else None
-        return Transcript(text, chosen, True, None if logprob is None else math.exp(logprob))
+        top = self._decoder.decode(encoded, chosen, prompt)[0]
+        text, confidence = self._clean(top.text, prompt), math.exp(top.avg_logprob)
+        others: tuple[Alternative, ...] = ()
+        if chosen == "zh" and self.nbest > 1 and confidence < self.nbest_below and text:
+            hinted = f"{prompt or ''}{self.zh_hotwords or ''}" or None
+            beam = self._decoder.decode(encoded, chosen, hinted, beam=self.nbest)
+            others = _alternatives(beam, text, lambda t: self._clean(t, hinted))
+        return Transcript(text, chosen, True, confidence, top.no_speech, others)
+
+    def _clean(self, text: str, prompt: str | None) -> str:
+        return _without_echo(text, prompt) if prompt else text.strip()
+
+    def _pick(self, encoded: Any) -> Lang:
+        odds = self._decoder.languages(encoded)
+        return "zh" if odds.get("zh", 0.0) > odds.get("en", 0.0) else "en"
 
     def detect(self, samples: npt.NDArray[Any]) -> Lang:
         """English or Mandarin, whichever the model finds likelier (other languages ignored)."""
-        _, _, ranked = self._model.detect_language(samples)
-        odds = dict(ranked)
-        return "zh" if odds.get("zh", 0.0) > odds.get("en", 0.0) else "en"
+        return self._pick(self._decoder.encode(samples.astype(np.float32)))
+
+
+def _alternatives(
+    readings: tuple[Reading, ...], top: str, clean: Callable[[str], str]
+) -> tuple[Alternative, ...]:
+    """The beam's readings as alternatives to ``top``: cleaned, each text once, not ``top``."""
+    seen, out = {top}, []
+    for reading in readings:
+        text = clean(reading.text)
+        if text and text not in seen:
+            seen.add(text)
+            out.append(Alternative(text, math.exp(reading.avg_logprob)))
+    return tuple(out)
 
 
 class BilingualWhisper:
