@@ -83,14 +83,7 @@ SPEECH = [c for c in CORPUS.clips if c.kind == "speech" and c.genre != "telephon
 """Ordinary speech in both languages, less the 20 telephone prompts (the benchmark runs those)."""
 
 ACTUATES_NOW = {
-    "f5-ref-en": "'others call me Mother Nature' calls a contact 'me Mother Nature'",
     "f5-country": "'snow peas' heard as 'snow bees': the snow drive mode",
-    "seedvc-s2p1": "'... and blue cheese' turns the ambient light blue",
-    "seedvc-s2p2": "'... and blue cheese' turns the ambient light blue",
-    "seedvc-source-s2": "'call me Mother Nature' calls; '22,500 times longer' sets 22 degrees",
-    "seedvc-s3p2": "a fragment heard as 日歌 plays music",
-    "seedvc-s4p1": "掩不住 heard as 电影…: plays a video",
-    "seedvc-s4p2": "所有人 heard as 锁有人: locks all doors",
     "seedvc-source-s3": "深度解说 heard as 深度解锁: unlocks a door; 大量的水: opens a window",
 }
 """Clips the loop acts on, as of the run on main that these tests were written on (the reason is
