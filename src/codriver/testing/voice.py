@@ -110,8 +110,9 @@ class ScriptedRecognizer:
 
     name = "scripted"
 
-    def __init__(self, script: Mapping[float, str]) -> None:
+    def __init__(self, script: Mapping[float, str], confidence: float | None = None) -> None:
         self.script = dict(script)
+        self.confidence = confidence
         self.heard: list[float] = []
 
     def transcribe(self, audio: Audio, lang: Lang | None = None) -> Transcript:
@@ -119,7 +120,9 @@ class ScriptedRecognizer:
         length = min(self.script, key=lambda s: abs(s - voiced)) if self.script else 0.0
         self.heard.append(voiced)
         text = self.script.get(length, "") if abs(length - voiced) < 0.15 else ""
-        return Transcript(text, detect_lang(text) if text else (lang or "en"))
+        return Transcript(
+            text, detect_lang(text) if text else (lang or "en"), True, self.confidence
+        )
 
 
 class ToneSynthesizer:
