@@ -160,23 +160,16 @@ def predict(text: str, mapping: Mapping, context: Any) -> Prediction:
     result = brain.understand(Utterance(clean, detect_lang(clean)), context)
     plan = result.plan
     calls = [(c.name, dict(c.args)) for c in plan.calls]
-    shown = tuple(f"{name}({json.dumps(args, ensure_ascii=False)})" for name, args in calls)
-    acts = any(name not in mapping.answer_only for name, _ in calls)
-    for name, args in calls:
-        intent = mapping.intent_of(name, args)
-        if intent is None:
-            continue
-        slot = mapping.slots.get(name)
-        value = args.get(slot["argument"]) if slot else None
-        types = mapping.slot_types(name, args) if slot else ()
-        return Prediction(intent, _text(value), types, acts, plan.kind, shown)
+    pred = labelled(calls, plan.kind, mapping)
+    if pred.intent != OTHERS:
+        return pred
     # the device a question is about: what the engine awaits an answer for, else what was named
     awaiting = getattr(getattr(brain, "memory", None), "awaiting", None)
     devices = [awaiting[1]] if awaiting else []
     devices += [f.device for f in result.frames if f.device]
     asked = next((mapping.asked[d] for d in devices if d in mapping.asked), None)
     intent = asked if plan.kind == "ask" and asked else OTHERS
-    return Prediction(intent, None, (), acts, plan.kind, shown)
+    return Prediction(intent, None, (), pred.acts, plan.kind, pred.calls)
 
 
 def labelled(calls: list[tuple[str, dict[str, Any]]], kind: str, mapping: Mapping) -> Prediction:
