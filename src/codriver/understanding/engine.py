@@ -36,6 +36,7 @@ from codriver.understanding.clauses import (
 from codriver.understanding.completion import NAMING, completed, named_by
 from codriver.understanding.devices import load_devices
 from codriver.understanding.dialogue import Dialogue, amend
+from codriver.understanding.frame_checks import confirms_need, inside_a_name, verbless_among_noise
 from codriver.understanding.frames import Frame, build_frames, trim_query
 from codriver.understanding.inference import Inference
 from codriver.understanding.lexicon import Token, lower
@@ -210,7 +211,7 @@ class LocalBrain:
                 frame = amended
             frame_calls = None if talk else self.dialogue.refer_back(frame, ctx, scope, utt.text)
             before = frames[index - 1] if index else None
-            if frame_calls is None and _confirms(frame, reasons, before):
+            if frame_calls is None and confirms_need(frame, reasons, before):
                 frame = reasons.pop()  # "有点冷，开一下", "方向盘好冰，加热一下": meet the need
             if frame_calls is None:
                 frame_calls = self._frame(frame, previous, utt, scope, says, needs, acted, result)
@@ -401,7 +402,7 @@ class LocalBrain:
         if frame.action in OPEN_SLOT and not frame.query and frame.modes:
             frame.actions = tuple(a for a in frame.actions if a not in OPEN_SLOT)  # "go to eco"
         device = self.inference.device(frame, previous, utt, scope)
-        if device is not None and _verbless_among_noise(frame, device):
+        if device is not None and verbless_among_noise(frame, device):
             result.ambiguous.append("device")  # "banana window spaceship seventeen": no request
             return []
         name_from_free_text(frame, device, utt.text)
@@ -469,31 +470,6 @@ _LONGEST_NAME = 20
 
 _TALK = ("elsewhere", "chitchat")
 """Clauses that refer back to nothing: "my mom's car actually gets hot" corrects no request."""
-_NOISE_AROUND_VALUE = 2
-"""Unknown words that make a device and a number said without a verb no request."""
-
-
-def _confirms(frame: Frame, reasons: list[Frame], before: Frame | None) -> bool:
-    """Whether ``frame`` is a bare verb right after a need said alone ("太闷了，开一下"): it asks
-    for that need to be met, not for a device of its own."""
-    if not reasons or reasons[-1] is not before or frame.device or frame.has_value:
-        return False
-    need = reasons[-1]
-    bare = bool(frame.actions) and not set(frame.actions) & set(OPEN_SLOT)
-    return bare and bool(need.needs) and not need.device and not frame.zones
-
-
-def _verbless_among_noise(frame: Frame, device: str) -> bool:
-    """A device and a number without a verb amid words that make no request with them: unknown
-    ones, or a colour for a thing that has none ("purple sunroof elephant forty")."""
-    stray = frame.unknown + (1 if frame.color and device != "ambient" else 0)
-    return (
-        not frame.actions and frame.number is not None and not frame.cues
-    ) and stray >= _NOISE_AROUND_VALUE
-
-
-_NAME_AROUND_VERB = 3
-"""Unknown words around a lone verb that make it part of a name rather than a request."""
 
 
 def _asks_anything(frames: list[Frame], result: Interpretation) -> bool:
@@ -502,9 +478,4 @@ def _asks_anything(frames: list[Frame], result: Interpretation) -> bool:
     ("贝加尔湖畔" holds 加)."""
     if result.reading.kind == "question":
         return True
-    return any(f.needs or (f.actions and not _inside_a_name(f)) for f in frames)
-
-
-def _inside_a_name(frame: Frame) -> bool:
-    known = frame.words - frame.unknown
-    return not frame.device and frame.unknown >= _NAME_AROUND_VERB and known <= 1
+    return any(f.needs or (f.actions and not inside_a_name(f)) for f in frames)
